@@ -1,0 +1,111 @@
+// Lint rules: type-aware typescript-eslint, plus the import boundaries of STYLE.md
+// (core <- store <- runtime <- executors <- server, cli) and a pure core.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layers = ['core', 'store', 'runtime', 'executors', 'server', 'cli'];
+
+/** Files in `layer` may import only from the layers listed before it in `layers`. */
+function boundary(layer) {
+  const index = layers.indexOf(layer);
+  const forbidden = layers.slice(index + 1);
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: forbidden.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `**/${name}/**`]),
+              message: `src/${layer} may only import from layers below it (${layers.slice(0, index).join(', ') || 'none'}).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+const pureCore = {
+  files: ['src/core/**/*.ts'],
+  ignores: ['src/core/**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: builtinModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({
+          name,
+          message: 'src/core is pure: no node: modules.',
+        })),
+        patterns: [
+          {
+            group: ['node:*', ...layers.slice(1).flatMap((name) => [`../${name}/*`, `**/${name}/**`])],
+            message: 'src/core is pure and imports only from src/core.',
+          },
+        ],
+      },
+    ],
+    'no-restricted-globals': [
+      'error',
+      { name: 'Date', message: 'src/core reads no clock: time comes in as an argument.' },
+      { name: 'performance', message: 'src/core reads no clock.' },
+      { name: 'crypto', message: 'src/core makes no ids: ids come in as arguments.' },
+      { name: 'setTimeout', message: 'src/core does no I/O and schedules nothing.' },
+      { name: 'setInterval', message: 'src/core does no I/O and schedules nothing.' },
+      { name: 'process', message: 'src/core does no I/O.' },
+      { name: 'fetch', message: 'src/core does no I/O.' },
+    ],
+    'no-restricted-properties': [
+      'error',
+      { object: 'Math', property: 'random', message: 'src/core makes no random values.' },
+    ],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'test-artifacts/**', 'src/server/static/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use string-literal unions or `as const` objects, never enum.' },
+        { selector: 'ExportAllDeclaration', message: 'List public names explicitly; no `export *`.' },
+        { selector: 'ExportDefaultDeclaration', message: 'No default exports.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  ...['store', 'runtime', 'executors', 'server'].map(boundary),
+  pureCore,
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: ['vitest.config.ts', 'eslint.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

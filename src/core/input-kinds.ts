@@ -1,0 +1,155 @@
+// The input kinds of 02 and the common header: zod schemas (strict: unknown fields are refused) and types.
+
+import { z } from 'zod';
+import type { JsonValue } from './json.js';
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+/** One block of content: text, or an image by URL or base64 data. */
+export const contentBlockSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text'), text: z.string() }),
+  z.strictObject({
+    type: z.literal('image'),
+    mediaType: z.string().min(1),
+    url: z.string().min(1).optional(),
+    data: z.string().min(1).optional(),
+  }),
+]);
+/** One block of content. */
+export type ContentBlock = z.infer<typeof contentBlockSchema>;
+
+/** Content: plain text or a list of blocks. */
+export const contentSchema = z.union([z.string(), z.array(contentBlockSchema).min(1)]);
+/** Content: plain text or a list of blocks. */
+export type Content = z.infer<typeof contentSchema>;
+
+/** What an input wants when the session is busy (02, the policy table). */
+export const WHEN_BUSY = ['queue', 'merge', 'latest', 'steer', 'interrupt', 'reject'] as const;
+/** One of {@link WHEN_BUSY}. */
+export type WhenBusy = (typeof WHEN_BUSY)[number];
+
+/** Where an input comes from. */
+export const ORIGINS = ['operator', 'peer', 'external', 'system'] as const;
+/** One of {@link ORIGINS}. */
+export type Origin = (typeof ORIGINS)[number];
+
+/** Whether an input is persisted before its accept is acknowledged. */
+export const DURABILITIES = ['durable', 'ephemeral'] as const;
+/** One of {@link DURABILITIES}. */
+export type Durability = (typeof DURABILITIES)[number];
+
+/** Status of a peer response: progress, or a terminal answer. */
+export const PEER_RESPONSE_STATUSES = ['progress', 'completed', 'failed'] as const;
+
+const turnMetadata = z.strictObject({
+  model: z.string().min(1).optional(),
+  instructions: z.string().optional(),
+  tools: z.array(z.string().min(1)).optional(),
+});
+
+/** Optional header fields a caller may set on any input (the runtime fills the rest). */
+export const headerFields = {
+  inputId: z.string().min(1).max(200).optional(),
+  origin: z.enum(ORIGINS).optional(),
+  durability: z.enum(DURABILITIES).optional(),
+  idempotencyKey: z.string().min(1).max(500).optional(),
+  whenBusy: z.enum(WHEN_BUSY).optional(),
+  supersedeKey: z.string().min(1).max(500).optional(),
+  metadata: z.record(z.string(), jsonValue).optional(),
+  debounceMs: z.number().int().min(0).max(3_600_000).optional(),
+  ttlMs: z.number().int().min(1).optional(),
+};
+
+const id = z.string().min(1).max(500);
+
+/** The schema of an input as submitted: one strict object per kind, discriminated on `kind`. */
+export const inputSubmissionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('prompt'), content: contentSchema, turn: turnMetadata.optional(), ...headerFields }),
+  z.strictObject({
+    kind: z.literal('external_event'),
+    source: id,
+    eventType: id,
+    payload: jsonValue,
+    ...headerFields,
+  }),
+  z.strictObject({ kind: z.literal('peer_message'), from: id, content: contentSchema, ...headerFields }),
+  z.strictObject({
+    kind: z.literal('peer_request'),
+    from: id,
+    requestId: id,
+    intent: id,
+    content: contentSchema,
+    ...headerFields,
+  }),
+  z.strictObject({
+    kind: z.literal('peer_response'),
+    from: id,
+    requestId: id,
+    status: z.enum(PEER_RESPONSE_STATUSES),
+    content: contentSchema,
+    ...headerFields,
+  }),
+  z.strictObject({
+    kind: z.literal('continuation'),
+    reason: z.string().min(1),
+    operationId: id.optional(),
+    result: jsonValue.optional(),
+    ...headerFields,
+  }),
+  z.strictObject({ kind: z.literal('operation'), operationId: id, notice: jsonValue, ...headerFields }),
+]);
+
+/** An input as a caller submits it. */
+export type InputSubmission = z.infer<typeof inputSubmissionSchema>;
+
+/** The kind of an input. */
+export type InputKind = InputSubmission['kind'];
+
+/** Every input kind, in the order of 02. */
+export const INPUT_KINDS = [
+  'prompt',
+  'external_event',
+  'peer_message',
+  'peer_request',
+  'peer_response',
+  'continuation',
+  'operation',
+] as const satisfies readonly InputKind[];
+
+/** The header keys that are not part of an input's payload. */
+export const HEADER_KEYS = Object.keys(headerFields) as readonly (keyof typeof headerFields)[];
+
+/** The payload of an input: its kind and kind-specific fields, without the header. */
+export type InputPayload = { readonly kind: InputKind } & { readonly [key: string]: JsonValue };
+
+/** The complete header of an accepted input. */
+export interface InputHeader {
+  readonly inputId: string;
+  readonly sessionId: string;
+  readonly createdAt: string;
+  readonly origin: Origin;
+  readonly durability: Durability;
+  readonly idempotencyKey: string | null;
+  readonly whenBusy: WhenBusy | null;
+  readonly supersedeKey: string | null;
+  readonly metadata: { readonly [key: string]: JsonValue } | null;
+  readonly debounceMs: number | null;
+  readonly ttlMs: number | null;
+}
+
+/** Splits a validated submission into its payload (kind-specific fields) and its header fields. */
+export function splitSubmission(submission: InputSubmission): {
+  payload: InputPayload;
+  header: Partial<Record<(typeof HEADER_KEYS)[number], unknown>>;
+} {
+  const payload: Record<string, unknown> = {};
+  const header: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(submission)) {
+    if (value === undefined) continue;
+    if ((HEADER_KEYS as readonly string[]).includes(key)) header[key] = value;
+    else payload[key] = value;
+  }
+  return { payload: payload as InputPayload, header };
+}

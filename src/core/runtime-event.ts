@@ -1,0 +1,84 @@
+// The typed per-session event stream (03, "Events"): envelope and every event type with its data.
+
+import type { AdmissionDecision } from './admission.js';
+import type { AbandonReason, InputOutcome } from './input-record.js';
+import type { JsonValue } from './json.js';
+import type { FailureCause, Phase } from './machine-state.js';
+
+/** Event data by type. */
+export interface RuntimeEventData {
+  'session.registered': { readonly epochId: string; readonly recovered: boolean };
+  'session.unregistered': { readonly retainSnapshot: boolean };
+  'session.phase_changed': { readonly from: Phase; readonly to: Phase };
+  'session.executor_attached': Record<string, never>;
+  'session.executor_detached': { readonly reason: string };
+  'runtime.notice': { readonly kind: string; readonly message: string };
+  'input.accepted': { readonly inputId: string; readonly kind: string; readonly decision: AdmissionDecision };
+  'input.deduplicated': { readonly inputId: string; readonly existingId: string };
+  'input.rejected': { readonly code: string; readonly message: string; readonly inputId: string | null };
+  'input.queued': { readonly inputId: string; readonly attempt: number };
+  'input.staged': { readonly inputId: string; readonly runId: string };
+  'input.applied': { readonly inputId: string; readonly runId: string };
+  'input.consumed': { readonly inputId: string; readonly runId: string | null };
+  'input.superseded': { readonly inputId: string; readonly by: string };
+  'input.coalesced': { readonly inputId: string; readonly into: string };
+  'input.abandoned': { readonly inputId: string; readonly reason: AbandonReason; readonly outcome: InputOutcome };
+  'run.started': { readonly runId: string; readonly inputIds: readonly string[]; readonly attempt: number };
+  'run.boundary': { readonly runId: string; readonly n: number; readonly injected: readonly string[] };
+  'run.progress': { readonly runId: string; readonly progress: JsonValue };
+  'run.completed': { readonly runId: string; readonly resultClass: string };
+  'run.failed': { readonly runId: string; readonly cause: FailureCause; readonly retryable: boolean; readonly message: string };
+  'run.cancelled': { readonly runId: string; readonly reason: string };
+  'op.started': { readonly operationId: string; readonly kind: string };
+  'op.updated': { readonly operationId: string; readonly status: string };
+  'op.finished': { readonly operationId: string; readonly status: string; readonly completionSeq: number | null };
+  'visibility.changed': { readonly revision: number };
+}
+
+/** The name of an event type. */
+export type RuntimeEventType = keyof RuntimeEventData;
+
+/** Every event type, for documentation and exhaustive tests. */
+export const RUNTIME_EVENT_TYPES = [
+  'session.registered',
+  'session.unregistered',
+  'session.phase_changed',
+  'session.executor_attached',
+  'session.executor_detached',
+  'runtime.notice',
+  'input.accepted',
+  'input.deduplicated',
+  'input.rejected',
+  'input.queued',
+  'input.staged',
+  'input.applied',
+  'input.consumed',
+  'input.superseded',
+  'input.coalesced',
+  'input.abandoned',
+  'run.started',
+  'run.boundary',
+  'run.progress',
+  'run.completed',
+  'run.failed',
+  'run.cancelled',
+  'op.started',
+  'op.updated',
+  'op.finished',
+  'visibility.changed',
+] as const satisfies readonly RuntimeEventType[];
+
+/** Event types that are live-only and never persisted. */
+export const EPHEMERAL_EVENT_TYPES: readonly RuntimeEventType[] = ['run.progress'];
+
+/** An event as emitted and stored: `seq` is strictly increasing per session. */
+export type RuntimeEvent = {
+  [T in RuntimeEventType]: {
+    readonly seq: number;
+    readonly id: string;
+    readonly at: string;
+    readonly sessionId: string;
+    readonly type: T;
+    readonly data: RuntimeEventData[T];
+  };
+}[RuntimeEventType];

@@ -1,0 +1,72 @@
+// The stored shapes: lifecycle record, run receipt, transcript entry, background operation, ops cursor.
+
+import type { JsonValue } from '../core/json.js';
+import type { Binding, Phase } from '../core/machine-state.js';
+import type { VisibilityState } from '../core/tool-visibility.js';
+
+/** The version of {@link LifecycleRecord}; a record with another version is refused, never guessed. */
+export const LIFECYCLE_RECORD_VERSION = 1;
+
+/**
+ * A session's durable lifecycle. `phase` is the machine's durable phase (attached is stored as idle,
+ * running as its return phase).
+ */
+export interface LifecycleRecord {
+  readonly recordVersion: typeof LIFECYCLE_RECORD_VERSION;
+  readonly sessionId: string;
+  readonly phase: Phase;
+  readonly binding: Binding;
+  /** The incarnation of the session: a new registration after unregister gets a new epoch. */
+  readonly epochId: string;
+  readonly silentIntents: readonly string[];
+  readonly visibility: VisibilityState;
+}
+
+/** The version of {@link RunReceipt}. */
+export const RECEIPT_RECORD_VERSION = 1;
+
+/** The record of one finished run, written in the same transaction as its inputs' terminal states. */
+export interface RunReceipt {
+  readonly recordVersion: typeof RECEIPT_RECORD_VERSION;
+  readonly runId: string;
+  /** Receipt sequence number, assigned by the runtime, increasing per session. */
+  readonly seq: number;
+  readonly outcome: 'completed' | 'failed' | 'cancelled';
+  readonly resultClass: string;
+  readonly inputIds: readonly string[];
+  readonly attempt: number;
+  readonly at: string;
+  readonly result: JsonValue;
+}
+
+/** One transcript message; `index` is its 0-based position in the session's transcript. */
+export interface TranscriptEntry {
+  readonly index: number;
+  readonly runId: string;
+  readonly message: JsonValue;
+}
+
+/** The version of {@link OperationRecord}. */
+export const OPERATION_RECORD_VERSION = 1;
+
+/** A background operation as stored (04); `record` holds the kind-specific body. */
+export interface OperationRecord {
+  readonly recordVersion: typeof OPERATION_RECORD_VERSION;
+  readonly operationId: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly terminal: boolean;
+  /** The completion sequence number of a finished operation in its epoch. */
+  readonly completionSeq: number | null;
+  readonly finishedAt: string | null;
+  readonly record: JsonValue;
+}
+
+/** The completion feed's position for a session epoch: next sequence and three forward-only cursors. */
+export interface OpsCursorRecord {
+  readonly epochId: string;
+  readonly nextCompletionSeq: number;
+  readonly applied: number;
+  readonly observed: number;
+  readonly injected: number;
+}

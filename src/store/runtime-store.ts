@@ -1,0 +1,101 @@
+// The RuntimeStore interface (04): narrow on purpose; one commit batch is one transaction.
+
+import type { InputRecord } from '../core/input-record.js';
+import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt, TranscriptEntry } from './records.js';
+
+/** The logical runtime id of a session: `rt:session:<sessionId>`. */
+export type RuntimeId = string;
+
+/** A fence token: the lease generation a commit is conditional on. */
+export type FenceToken = number;
+
+/** The runtime id of a session. */
+export function runtimeIdOf(sessionId: string): RuntimeId {
+  return `rt:session:${sessionId}`;
+}
+
+/**
+ * Everything one step of the runtime writes, applied in one transaction: all of it or none of it.
+ * Upserts replace by key; inserts of an existing key (a receipt's run id, a transcript index, an
+ * event seq) fail the whole batch, which is how a turn's messages can never land twice.
+ */
+export interface CommitBatch {
+  /** Upserted session lifecycle. */
+  readonly lifecycle?: LifecycleRecord;
+  /** Upserted input records (durable inputs only), keyed by input id. */
+  readonly inputs?: readonly InputRecord[];
+  /** Inserted run receipt. */
+  readonly receipt?: RunReceipt;
+  /** Inserted transcript messages (contiguous indexes, continuing the stored transcript). */
+  readonly transcript?: readonly TranscriptEntry[];
+  /** Inserted events (never `run.progress`). */
+  readonly events?: readonly RuntimeEvent[];
+  /** Upserted background operations, keyed by operation id. */
+  readonly operations?: readonly OperationRecord[];
+  /** Upserted completion-feed cursor. */
+  readonly opsCursor?: OpsCursorRecord;
+  /** Deletes every background operation and the cursor of the session (unregister, delete_snapshot). */
+  readonly deleteOperations?: boolean;
+}
+
+/** What `load` returns: the whole durable view of one session. */
+export interface StoredSession {
+  readonly runtimeId: RuntimeId;
+  readonly lifecycle: LifecycleRecord | null;
+  /** Non-terminal inputs and retained terminal ones, ordered by admission sequence. */
+  readonly inputs: readonly InputRecord[];
+  readonly transcriptLength: number;
+  /** The highest stored event seq (0 when none). */
+  readonly eventHighWater: number;
+  /** The highest stored receipt seq (0 when none). */
+  readonly receiptHighWater: number;
+  readonly operations: readonly OperationRecord[];
+  readonly opsCursor: OpsCursorRecord | null;
+}
+
+/** Retention policy for `prune`. A record is pruned when it is both older than `maxAgeMs` and beyond the newest `keepPerSession`. */
+export interface PrunePolicy {
+  /** The reference time (ms since epoch); stores read no clock of their own. */
+  readonly now: number;
+  readonly inputs: { readonly maxAgeMs: number; readonly keepPerSession: number };
+  readonly receipts: { readonly maxAgeMs: number; readonly keepPerSession: number };
+  readonly events: { readonly maxAgeMs: number; readonly keepPerSession: number };
+  readonly operations: { readonly maxAgeMs: number; readonly keepPerSession: number };
+}
+
+/** How many records `prune` removed. */
+export interface PruneReport {
+  readonly inputs: number;
+  readonly receipts: number;
+  readonly events: number;
+  readonly operations: number;
+}
+
+/**
+ * The durable store behind a runtime. Errors are `BurrowError`s: `store_unavailable` when the store
+ * failed (nothing was written), `fenced` when a fence check failed, `internal` for a stored record
+ * with an unknown version or a corrupt body (refused, never guessed).
+ */
+export interface RuntimeStore {
+  /** A short name for logs and metrics (`memory`, `sqlite`, `postgres`). */
+  readonly kind: string;
+  load(runtimeId: RuntimeId): Promise<StoredSession | null>;
+  /** One transaction. With `fence`, the commit happens only if the session's lease still carries that fence token. */
+  commit(runtimeId: RuntimeId, batch: CommitBatch, fence?: FenceToken): Promise<void>;
+  /** Events with `seq > sinceSeq`, oldest first, at most `limit`. */
+  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RuntimeEvent[]>;
+  /** Transcript messages from `offset`, oldest first, at most `limit`. */
+  readTranscript(runtimeId: RuntimeId, offset: number, limit: number): Promise<TranscriptEntry[]>;
+  /** One input record, terminal or not, or null. */
+  readInput(runtimeId: RuntimeId, inputId: string): Promise<InputRecord | null>;
+  /** Sessions with non-terminal inputs or a live (non-idle, non-destroyed, or bound) lifecycle. */
+  listRecoverable(): Promise<RuntimeId[]>;
+  prune(policy: PrunePolicy): Promise<PruneReport>;
+  close(): Promise<void>;
+  /** Multi-host ownership: claims the lease if free or expired; returns the new fence token, or null. */
+  claim?(runtimeId: RuntimeId, hostId: string, ttlMs: number, now: number): Promise<FenceToken | null>;
+  /** Renews every lease of the host. */
+  renew?(hostId: string, ttlMs: number, now: number): Promise<void>;
+  release?(runtimeId: RuntimeId, hostId: string): Promise<void>;
+}
