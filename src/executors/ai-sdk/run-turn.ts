@@ -1,0 +1,117 @@
+// The step loop of one turn: model call, tool round, boundary; and the three ways it ends.
+
+import type { LanguageModel, ToolSet } from 'ai';
+import type { RunContext, RunPrimitive, RunResult } from '../../runtime/executor.js';
+import { parseHistory } from './parse-history.js';
+import { toExecutorError } from './provider-error.js';
+import { describeAbort, raceAbort } from './race-abort.js';
+import { renderInputs } from './render-inputs.js';
+import { runToolRound } from './run-tools.js';
+import { streamStep, type ModelCallSettings, type ModelProviderOptions } from './stream-step.js';
+import type { ToolErrorPolicy } from './tool-errors.js';
+import { TurnTranscript } from './turn-transcript.js';
+import { TurnUsage } from './turn-usage.js';
+
+/** The executor's resolved configuration. */
+export interface TurnConfig {
+  readonly model: LanguageModel;
+  readonly system: string | undefined;
+  readonly tools: ToolSet;
+  readonly maxSteps: number;
+  readonly toolErrors: ToolErrorPolicy;
+  readonly settings: ModelCallSettings;
+  readonly providerOptions: ModelProviderOptions | undefined;
+}
+
+/**
+ * Runs one turn. Steps: (1) stream a model call over history + this turn's messages; (2) run the
+ * client tool calls it made; (3) if it made any and steps remain, take the boundary: add injected
+ * inputs, stop cleanly if asked; repeat. Ends `completed` (output: the last step's text),
+ * `cancelled` (boundary stop or hard cancel, transcript closed), or throws an `ExecutorError`.
+ */
+export async function runTurn(
+  config: TurnConfig,
+  run: RunPrimitive,
+  ctx: RunContext,
+): Promise<RunResult> {
+  const transcript = new TurnTranscript();
+  const usage = new TurnUsage();
+  const tools = selectTools(config.tools, run.metadata.tools);
+  const declared = declareTools(tools);
+  const system = joinSystem(config.system, run.metadata.instructions);
+  const end = (result: RunResult): RunResult => {
+    const runUsage = usage.toRunUsage();
+    return runUsage === undefined ? result : { ...result, usage: runUsage };
+  };
+  const cancelled = (reason: string): RunResult => {
+    transcript.close(reason);
+    return end({ status: 'cancelled', append: transcript.toAppend() });
+  };
+  try {
+    // The inputs head the append on every path, even a cancel before the first model call.
+    transcript.add(...renderInputs(run.inputs));
+    const history = parseHistory(await raceAbort(ctx.history(), ctx.signal));
+    for (let index = 0; ; index += 1) {
+      ctx.emit({ type: 'step', index });
+      const messages = [...history, ...transcript.messages];
+      const step = await streamStep({
+        model: config.model,
+        system,
+        messages,
+        tools: declared,
+        signal: ctx.signal,
+        emit: (progress) => ctx.emit(progress),
+        settings: config.settings,
+        providerOptions: config.providerOptions,
+      });
+      transcript.add(...step.messages);
+      if (step.status === 'aborted') return cancelled(describeAbort(ctx.signal));
+      usage.add(step.usage);
+      if (step.toolCalls.length > 0) {
+        const round = await runToolRound({
+          calls: step.toolCalls,
+          tools,
+          messages,
+          signal: ctx.signal,
+          emit: (progress) => ctx.emit(progress),
+          policy: config.toolErrors,
+        });
+        transcript.addToolResults(round.results);
+        if (!round.ok) throw round.error;
+      }
+      if (!step.askedForTools || index + 1 >= config.maxSteps) {
+        return end({ status: 'completed', output: step.text, append: transcript.toAppend() });
+      }
+      const directive = await raceAbort(ctx.boundary(), ctx.signal);
+      transcript.add(...renderInputs(directive.inject));
+      if (directive.stop) return cancelled('stopped at a step boundary');
+    }
+  } catch (e: unknown) {
+    if (ctx.signal.aborted) return cancelled(describeAbort(ctx.signal));
+    throw toExecutorError(e);
+  }
+}
+
+/** The tools a turn may use: all of them, or the ones its `tools` metadata names. */
+function selectTools(tools: ToolSet, names: readonly string[] | undefined): ToolSet {
+  if (names === undefined) return tools;
+  return Object.fromEntries(Object.entries(tools).filter(([name]) => names.includes(name)));
+}
+
+/** The tools as the model sees them: without `execute`, so the SDK stops after each model call. */
+function declareTools(tools: ToolSet): ToolSet {
+  return Object.fromEntries(
+    Object.entries(tools).map(([name, tool]) => {
+      const { execute: _execute, ...declaration } = tool;
+      return [name, declaration];
+    }),
+  );
+}
+
+function joinSystem(
+  system: string | undefined,
+  instructions: string | undefined,
+): string | undefined {
+  if (instructions === undefined || instructions === '') return system;
+  return system === undefined || system === '' ? instructions : `${system}\n\n${instructions}`;
+}
