@@ -2,7 +2,13 @@
 
 import type { InputRecord } from '../core/input-record.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
-import type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt, TranscriptEntry } from './records.js';
+import type {
+  LifecycleRecord,
+  OperationRecord,
+  OpsCursorRecord,
+  RunReceipt,
+  TranscriptEntry,
+} from './records.js';
 
 /** The logical runtime id of a session: `rt:session:<sessionId>`. */
 export type RuntimeId = string;
@@ -85,6 +91,8 @@ export interface RuntimeStore {
   commit(runtimeId: RuntimeId, batch: CommitBatch, fence?: FenceToken): Promise<void>;
   /** Events with `seq > sinceSeq`, oldest first, at most `limit`. */
   readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RuntimeEvent[]>;
+  /** Run receipts with `seq > sinceSeq`, oldest first, at most `limit` (pruned receipts are gone). */
+  readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RunReceipt[]>;
   /** Transcript messages from `offset`, oldest first, at most `limit`. */
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): Promise<TranscriptEntry[]>;
   /** One input record, terminal or not, or null. */
@@ -94,7 +102,12 @@ export interface RuntimeStore {
   prune(policy: PrunePolicy): Promise<PruneReport>;
   close(): Promise<void>;
   /** Multi-host ownership: claims the lease if free or expired; returns the new fence token, or null. */
-  claim?(runtimeId: RuntimeId, hostId: string, ttlMs: number, now: number): Promise<FenceToken | null>;
+  claim?(
+    runtimeId: RuntimeId,
+    hostId: string,
+    ttlMs: number,
+    now: number,
+  ): Promise<FenceToken | null>;
   /** Renews every lease of the host. */
   renew?(hostId: string, ttlMs: number, now: number): Promise<void>;
   release?(runtimeId: RuntimeId, hostId: string): Promise<void>;

@@ -1,0 +1,101 @@
+// The codec of stored events: the envelope, and the data of each event type checked by its own schema.
+
+import { z } from 'zod';
+import { BurrowError } from '../../core/errors.js';
+import { FAILURE_CAUSES, PHASES } from '../../core/machine-state.js';
+import type { RuntimeEvent, RuntimeEventData, RuntimeEventType } from '../../core/runtime-event.js';
+import { EPHEMERAL_EVENT_TYPES, RUNTIME_EVENT_TYPES } from '../../core/runtime-event.js';
+import { ABANDON_REASONS } from '../../core/input-record.js';
+import type { Codec } from './record-codec.js';
+import { createCodec } from './record-codec.js';
+import { admissionDecisionSchema, inputOutcomeSchema } from './input-schemas.js';
+import { jsonValueSchema, timestampSchema } from './json-value.js';
+
+const id = z.string();
+const ids = z.array(z.string());
+const int = z.int();
+
+/** One schema per event type; the mapped type makes a missing or mistyped entry a compile error. */
+const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventData[T]> } = {
+  'session.registered': z.strictObject({ epochId: id, recovered: z.boolean() }),
+  'session.unregistered': z.strictObject({ retainSnapshot: z.boolean() }),
+  'session.phase_changed': z.strictObject({ from: z.enum(PHASES), to: z.enum(PHASES) }),
+  'session.executor_attached': z.strictObject({}),
+  'session.executor_detached': z.strictObject({ reason: z.string() }),
+  'runtime.notice': z.strictObject({ kind: z.string(), message: z.string() }),
+  'input.accepted': z.strictObject({
+    inputId: id,
+    kind: z.string(),
+    decision: admissionDecisionSchema,
+  }),
+  'input.deduplicated': z.strictObject({ inputId: id, existingId: id }),
+  'input.rejected': z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    inputId: id.nullable(),
+  }),
+  'input.queued': z.strictObject({ inputId: id, attempt: int }),
+  'input.staged': z.strictObject({ inputId: id, runId: id }),
+  'input.applied': z.strictObject({ inputId: id, runId: id }),
+  'input.consumed': z.strictObject({ inputId: id, runId: id.nullable() }),
+  'input.superseded': z.strictObject({ inputId: id, by: id }),
+  'input.coalesced': z.strictObject({ inputId: id, into: id }),
+  'input.abandoned': z.strictObject({
+    inputId: id,
+    reason: z.enum(ABANDON_REASONS),
+    outcome: inputOutcomeSchema,
+  }),
+  'run.started': z.strictObject({ runId: id, inputIds: ids, attempt: int }),
+  'run.boundary': z.strictObject({ runId: id, n: int, injected: ids }),
+  'run.progress': z.strictObject({ runId: id, progress: jsonValueSchema }),
+  'run.completed': z.strictObject({ runId: id, resultClass: z.string() }),
+  'run.failed': z.strictObject({
+    runId: id,
+    cause: z.enum(FAILURE_CAUSES),
+    retryable: z.boolean(),
+    message: z.string(),
+  }),
+  'run.cancelled': z.strictObject({ runId: id, reason: z.string() }),
+  'op.started': z.strictObject({ operationId: id, kind: z.string() }),
+  'op.updated': z.strictObject({ operationId: id, status: z.string() }),
+  'op.finished': z.strictObject({
+    operationId: id,
+    status: z.string(),
+    completionSeq: int.nullable(),
+  }),
+  'visibility.changed': z.strictObject({ revision: int }),
+};
+
+const eventSchema = z
+  .strictObject({
+    seq: z.int().min(1),
+    id: z.string().min(1),
+    at: timestampSchema,
+    sessionId: z.string().min(1),
+    type: z.enum(RUNTIME_EVENT_TYPES),
+    data: z.unknown(),
+  })
+  .superRefine((event, ctx) => {
+    const result = dataSchemas[event.type].safeParse(event.data);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
+    }
+  }) as z.ZodType<RuntimeEvent>;
+
+const baseCodec = createCodec<RuntimeEvent>('event', eventSchema);
+
+/** Stored events. Ephemeral types (`run.progress`) are live-only and refused on encode. */
+export const eventCodec: Codec<RuntimeEvent> = {
+  record: baseCodec.record,
+  encode(event: RuntimeEvent): string {
+    if (EPHEMERAL_EVENT_TYPES.includes(event.type)) {
+      throw new BurrowError(
+        'internal',
+        `cannot encode event ${event.seq}: ${event.type} is never stored`,
+      );
+    }
+    return baseCodec.encode(event);
+  },
+  decode: (text, where) => baseCodec.decode(text, where),
+};

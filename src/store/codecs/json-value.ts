@@ -1,0 +1,83 @@
+// The JSON-value check every codec uses: plain objects, arrays, finite numbers, strings, booleans, null.
+
+import { z } from 'zod';
+import type { JsonObject, JsonValue } from '../../core/json.js';
+
+/** Where a value stops being JSON, and why. */
+interface JsonProblem {
+  readonly path: PropertyKey[];
+  readonly message: string;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The first place where `value` is not a JSON value, or null. Stricter than `JSON.stringify`, which
+ * silently drops `undefined`, turns `NaN` into `null` and a `Date` into a string: any of those would
+ * change the record between encode and decode, so they are refused instead.
+ */
+export function findJsonProblem(value: unknown): JsonProblem | null {
+  const ancestors = new Set<object>();
+  const visit = (node: unknown, path: PropertyKey[]): JsonProblem | null => {
+    if (node === null || typeof node === 'string' || typeof node === 'boolean') return null;
+    if (typeof node === 'number') {
+      return Number.isFinite(node)
+        ? null
+        : { path, message: `not a finite number (${String(node)})` };
+    }
+    if (typeof node !== 'object') return { path, message: `not a JSON value (${typeof node})` };
+    if (ancestors.has(node)) return { path, message: 'circular reference' };
+    if (!Array.isArray(node) && !isPlainObject(node)) {
+      return { path, message: 'not a plain object (a class instance, such as a Date or a Map)' };
+    }
+    ancestors.add(node);
+    try {
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i += 1) {
+          const problem = visit(node[i], [...path, i]);
+          if (problem !== null) return problem;
+        }
+        return null;
+      }
+      for (const [key, child] of Object.entries(node)) {
+        const problem = visit(child, [...path, key]);
+        if (problem !== null) return problem;
+      }
+      return null;
+    } finally {
+      ancestors.delete(node);
+    }
+  };
+  return visit(value, []);
+}
+
+/** A zod schema for {@link JsonValue} that reports the path of the first non-JSON part. */
+export const jsonValueSchema = z.custom<JsonValue>().superRefine((value, ctx) => {
+  const problem = findJsonProblem(value);
+  if (problem !== null)
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+});
+
+/** A zod schema for a JSON object (a plain object whose values are JSON). */
+export const jsonObjectSchema = z.custom<JsonObject>().superRefine((value, ctx) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
+    return;
+  }
+  const problem = findJsonProblem(value);
+  if (problem !== null)
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+});
+
+/** An ISO-8601 timestamp as the runtime writes it (`Date.prototype.toISOString`): must parse. */
+export const timestampSchema = z
+  .string()
+  .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a parseable timestamp' });
+
+/** Milliseconds since the epoch of a timestamp that {@link timestampSchema} accepted. */
+export function timestampMs(text: string): number {
+  return Date.parse(text);
+}

@@ -1,0 +1,95 @@
+// Conformance: paged reads (events, receipts, transcript), single inputs, and the recoverable list.
+
+import { describe, expect, it } from 'vitest';
+import type { HarnessContext } from './harness.js';
+import { boundLifecycle, events, input, lifecycle, messages, receipt } from './fixtures.js';
+
+const RT = 'rt:session:s1';
+
+/** Registers the read cases. */
+export function readCases(ctx: HarnessContext): void {
+  describe('reads', () => {
+    it('pages events after a cursor, oldest first, at most limit', async () => {
+      const all = events('s1', 1, 10);
+      await ctx.store.commit(RT, { events: all.slice(0, 4) });
+      await ctx.store.commit(RT, { events: all.slice(4) });
+      expect(await ctx.store.readEvents(RT, 0, 3)).toEqual(all.slice(0, 3));
+      expect(await ctx.store.readEvents(RT, 3, 5)).toEqual(all.slice(3, 8));
+      expect(await ctx.store.readEvents(RT, 8, 100)).toEqual(all.slice(8));
+      expect(await ctx.store.readEvents(RT, 10, 100)).toEqual([]);
+      expect(await ctx.store.readEvents(RT, 0, 0)).toEqual([]);
+      expect(await ctx.store.readEvents('rt:session:none', 0, 10)).toEqual([]);
+    });
+
+    it('pages the transcript by offset and limit', async () => {
+      await ctx.store.commit(RT, { transcript: messages(0, 3, 'r1') });
+      await ctx.store.commit(RT, { transcript: messages(3, 4, 'r2') });
+      const all = [...messages(0, 3, 'r1'), ...messages(3, 4, 'r2')];
+      expect(await ctx.store.readTranscript(RT, 0, 100)).toEqual(all);
+      expect(await ctx.store.readTranscript(RT, 2, 3)).toEqual(all.slice(2, 5));
+      expect(await ctx.store.readTranscript(RT, 7, 3)).toEqual([]);
+      expect(await ctx.store.readTranscript(RT, 0, 0)).toEqual([]);
+    });
+
+    it('pages receipts after a seq', async () => {
+      for (let seq = 1; seq <= 5; seq += 1) {
+        await ctx.store.commit(RT, { receipt: receipt(`r${seq}`, seq, []) });
+      }
+      const seqs = (await ctx.store.readReceipts(RT, 1, 3)).map((stored) => stored.seq);
+      expect(seqs).toEqual([2, 3, 4]);
+      expect(await ctx.store.readReceipts('rt:session:none', 0, 10)).toEqual([]);
+    });
+
+    it('reads one input, terminal or not, and null for an unknown one', async () => {
+      const queued = input('s1', 'q', 1);
+      const done = input('s1', 'd', 2, { status: 'coalesced', into: 'q' });
+      await ctx.store.commit(RT, { inputs: [queued, done] });
+      expect(await ctx.store.readInput(RT, 'q')).toEqual(queued);
+      expect(await ctx.store.readInput(RT, 'd')).toEqual(done);
+      expect(await ctx.store.readInput(RT, 'nope')).toBeNull();
+      expect(await ctx.store.readInput('rt:session:other', 'q')).toBeNull();
+    });
+  });
+
+  describe('listRecoverable', () => {
+    it('lists sessions with live inputs or a non-trivial lifecycle, and never destroyed ones', async () => {
+      const consumed = { status: 'consumed', runId: 'r' } as const;
+      const cases = {
+        // Trivial idle lifecycle with only terminal inputs: recovery would start fresh anyway.
+        trivial: { lifecycle: lifecycle('trivial'), inputs: [input('trivial', 'a', 1, consumed)] },
+        queuedOnTrivial: {
+          lifecycle: lifecycle('queuedOnTrivial'),
+          inputs: [input('queuedOnTrivial', 'a', 1)],
+        },
+        queuedNoLifecycle: {
+          inputs: [input('queuedNoLifecycle', 'a', 1, { status: 'applied', runId: 'r' })],
+        },
+        bound: { lifecycle: boundLifecycle('bound') },
+        retired: { lifecycle: lifecycle('retired', { phase: 'retired' }) },
+        stopped: { lifecycle: lifecycle('stopped', { phase: 'stopped' }) },
+        destroyed: {
+          lifecycle: boundLifecycle('destroyed', 'destroyed'),
+          inputs: [input('destroyed', 'a', 1)],
+        },
+        eventsOnly: { events: [] },
+      };
+      for (const [id, batch] of Object.entries(cases))
+        await ctx.store.commit(`rt:session:${id}`, batch);
+      const listed = await ctx.store.listRecoverable();
+      expect([...listed].sort()).toEqual(
+        ['bound', 'queuedNoLifecycle', 'queuedOnTrivial', 'retired', 'stopped'].map(
+          (id) => `rt:session:${id}`,
+        ),
+      );
+    });
+
+    it('drops a session from the list once its last live input is terminal', async () => {
+      await ctx.store.commit(RT, { lifecycle: lifecycle('s1'), inputs: [input('s1', 'a', 1)] });
+      expect(await ctx.store.listRecoverable()).toEqual([RT]);
+      await ctx.store.commit(RT, {
+        inputs: [input('s1', 'a', 1, { status: 'abandoned', reason: 'reset' })],
+      });
+      expect(await ctx.store.listRecoverable()).toEqual([]);
+    });
+  });
+}
