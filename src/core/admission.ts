@@ -66,7 +66,8 @@ export const WHEN_BUSY_POLICY: Readonly<Record<WhenBusy, WhenBusyPolicy>> = {
     queueMode: 'supersede',
     wake: 'wake_if_idle',
     boundary: 'run_start',
-    whileRunning: 'replaces older queued inputs with the same supersedeKey (without a key: older queued prompts)',
+    whileRunning:
+      'replaces older queued inputs with the same supersedeKey (without a key: older queued prompts)',
     whileIdle: 'wakes',
     ends: 'older ones end superseded{by}',
   },
@@ -84,7 +85,8 @@ export const WHEN_BUSY_POLICY: Readonly<Record<WhenBusy, WhenBusyPolicy>> = {
     queueMode: 'priority',
     wake: 'immediate',
     boundary: 'run_start',
-    whileRunning: "the running turn is hard-cancelled; this input runs next (the turn's inputs end abandoned{cancelled})",
+    whileRunning:
+      "the running turn is hard-cancelled; this input runs next (the turn's inputs end abandoned{cancelled})",
     whileIdle: 'wakes',
     ends: 'consumed by its turn',
   },
@@ -108,7 +110,10 @@ export interface KindDefault {
 /** Defaults per kind, applied when the input gives no `whenBusy` (02). */
 export const KIND_DEFAULTS: Readonly<Record<InputKind | 'peer_response_progress', KindDefault>> = {
   prompt: { whenBusy: 'session', note: 'prompts never share a turn unless merge' },
-  external_event: { whenBusy: 'queue', note: 'adjacent events with the same execution kind are batched into one turn' },
+  external_event: {
+    whenBusy: 'queue',
+    note: 'adjacent events with the same execution kind are batched into one turn',
+  },
   peer_message: { whenBusy: 'queue', note: 'batched like events' },
   peer_request: {
     whenBusy: 'queue',
@@ -118,8 +123,14 @@ export const KIND_DEFAULTS: Readonly<Record<InputKind | 'peer_response_progress'
     whenBusy: 'steer',
     note: 'never wakes; a newer progress for the same requestId coalesces the older one',
   },
-  peer_response: { whenBusy: 'queue', note: 'terminal: always wakes when the session is not running' },
-  continuation: { whenBusy: 'steer', note: 'execution kind resume_pending; wakes; may interrupt a yielding turn' },
+  peer_response: {
+    whenBusy: 'queue',
+    note: 'terminal: always wakes when the session is not running',
+  },
+  continuation: {
+    whenBusy: 'steer',
+    note: 'execution kind resume_pending; wakes; may interrupt a yielding turn',
+  },
   operation: { whenBusy: 'none', note: 'consumed on accept; no turn, no wake' },
 };
 
@@ -166,18 +177,31 @@ export function resolveAdmission(
   };
   switch (payload.kind) {
     case 'operation':
-      return { ...decision, lane: 'none', queueMode: 'fifo', wake: 'none', consumePoint: 'on_accept' };
+      return {
+        ...decision,
+        lane: 'none',
+        queueMode: 'fifo',
+        wake: 'none',
+        consumePoint: 'on_accept',
+      };
     case 'peer_request':
       // Silent intents never wake or interrupt (the seed wakes an idle session anyway; we do not).
-      return context.silentIntents.includes(String(payload['intent']))
-        ? { ...decision, wake: 'none', queueMode: decision.queueMode === 'priority' ? 'fifo' : decision.queueMode }
+      return typeof payload['intent'] === 'string' &&
+        context.silentIntents.includes(payload['intent'])
+        ? {
+            ...decision,
+            wake: 'none',
+            queueMode: decision.queueMode === 'priority' ? 'fifo' : decision.queueMode,
+          }
         : decision;
     case 'peer_response':
       return isProgress(payload)
         ? { ...decision, queueMode: 'coalesce', wake: 'none' }
         : { ...decision, wake: decision.wake === 'immediate' ? 'immediate' : 'wake_if_idle' };
     case 'continuation':
-      return whenBusy === undefined ? { ...decision, queueMode: 'priority', wake: 'interrupt_yielding' } : decision;
+      return whenBusy === undefined
+        ? { ...decision, queueMode: 'priority', wake: 'interrupt_yielding' }
+        : decision;
     case 'prompt':
     case 'external_event':
     case 'peer_message':

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { JsonValue } from './json.js';
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
 );
 
 /** One block of content: text, or an image by URL or base64 data. */
@@ -66,7 +73,12 @@ const id = z.string().min(1).max(500);
 
 /** The schema of an input as submitted: one strict object per kind, discriminated on `kind`. */
 export const inputSubmissionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('prompt'), content: contentSchema, turn: turnMetadata.optional(), ...headerFields }),
+  z.strictObject({
+    kind: z.literal('prompt'),
+    content: contentSchema,
+    turn: turnMetadata.optional(),
+    ...headerFields,
+  }),
   z.strictObject({
     kind: z.literal('external_event'),
     source: id,
@@ -74,7 +86,12 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     payload: jsonValue,
     ...headerFields,
   }),
-  z.strictObject({ kind: z.literal('peer_message'), from: id, content: contentSchema, ...headerFields }),
+  z.strictObject({
+    kind: z.literal('peer_message'),
+    from: id,
+    content: contentSchema,
+    ...headerFields,
+  }),
   z.strictObject({
     kind: z.literal('peer_request'),
     from: id,
@@ -98,7 +115,12 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     result: jsonValue.optional(),
     ...headerFields,
   }),
-  z.strictObject({ kind: z.literal('operation'), operationId: id, notice: jsonValue, ...headerFields }),
+  z.strictObject({
+    kind: z.literal('operation'),
+    operationId: id,
+    notice: jsonValue,
+    ...headerFields,
+  }),
 ]);
 
 /** An input as a caller submits it. */

@@ -34,7 +34,12 @@ export type InputState =
 export type InputStatus = InputState['status'];
 
 /** The terminal statuses. */
-export const TERMINAL_STATUSES: readonly InputStatus[] = ['consumed', 'superseded', 'coalesced', 'abandoned'];
+export const TERMINAL_STATUSES: readonly InputStatus[] = [
+  'consumed',
+  'superseded',
+  'coalesced',
+  'abandoned',
+];
 
 /** True when `state` is terminal. */
 export function isTerminal(state: InputState): boolean {
@@ -52,7 +57,11 @@ export interface ErrorInfo {
 export type InputOutcome =
   | { readonly status: 'completed'; readonly runId: string; readonly result: JsonValue }
   | { readonly status: 'completed_without_result'; readonly runId: string | null }
-  | { readonly status: 'completed_with_finalization_failure'; readonly runId: string; readonly error: ErrorInfo }
+  | {
+      readonly status: 'completed_with_finalization_failure';
+      readonly runId: string;
+      readonly error: ErrorInfo;
+    }
   | { readonly status: 'superseded'; readonly by: string }
   | { readonly status: 'coalesced'; readonly into: string }
   | { readonly status: 'cancelled'; readonly runId: string; readonly reason: string }

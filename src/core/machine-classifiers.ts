@@ -34,7 +34,10 @@ export type Classification =
  * cancellation with a result) fails closed. `runtime_terminated` is valid in every state, destroyed
  * included.
  */
-export function classifyCompletion(state: MachineState, request: CompletionRequest): Classification {
+export function classifyCompletion(
+  state: MachineState,
+  request: CompletionRequest,
+): Classification {
   if (request.kind === 'runtime_terminated') return { ok: true, class: 'runtime_terminated' };
   if (request.runId !== state.completionRunId) return { ok: false, reason: 'stale_run' };
   const { hasResult, hasError, finalization } = request;
@@ -43,12 +46,17 @@ export function classifyCompletion(state: MachineState, request: CompletionReque
       return { ok: false, reason: 'no_outcome' };
     case 'completed':
       if (hasError) return { ok: false, reason: 'payload_mismatch' };
-      if (finalization === 'failed') return { ok: true, class: 'completed_with_finalization_failure' };
+      if (finalization === 'failed')
+        return { ok: true, class: 'completed_with_finalization_failure' };
       return { ok: true, class: hasResult ? 'completed' : 'completed_without_result' };
     case 'failed':
-      return hasError && !hasResult ? { ok: true, class: 'failed' } : { ok: false, reason: 'payload_mismatch' };
+      return hasError && !hasResult
+        ? { ok: true, class: 'failed' }
+        : { ok: false, reason: 'payload_mismatch' };
     case 'cancelled':
-      return hasError || hasResult ? { ok: false, reason: 'payload_mismatch' } : { ok: true, class: 'cancelled' };
+      return hasError || hasResult
+        ? { ok: false, reason: 'payload_mismatch' }
+        : { ok: true, class: 'cancelled' };
   }
 }
 
@@ -63,7 +71,9 @@ export function durablePhase(state: Pick<MachineState, 'phase' | 'run'>): Phase 
 
 /** The public phase: a running session whose run returns to `retired` is reported as `retired`. */
 export function visiblePhase(state: Pick<MachineState, 'phase' | 'run'>): Phase {
-  return state.phase === 'running' && state.run?.returnPhase === 'retired' ? 'retired' : state.phase;
+  return state.phase === 'running' && state.run?.returnPhase === 'retired'
+    ? 'retired'
+    : state.phase;
 }
 
 /** Whether the runtime loop may start a batch now, and through which input. */
@@ -87,7 +97,9 @@ export function queueAdmission(state: MachineState): QueueAdmission {
   switch (state.phase) {
     case 'idle':
     case 'attached':
-      return state.stopDeferred ? { admit: false, reason: 'stop_requested' } : { admit: true, via: 'Prepare' };
+      return state.stopDeferred
+        ? { admit: false, reason: 'stop_requested' }
+        : { admit: true, via: 'Prepare' };
     case 'retired':
       return { admit: true, via: 'DrainQueuedRun' };
     case 'initializing':

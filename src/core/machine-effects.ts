@@ -16,14 +16,26 @@ export type RuntimeNoticeKind = 'stop' | 'exit' | 'reset';
 
 /** An effect emitted by a transition. */
 export type MachineEffect =
-  | { readonly type: 'RuntimeBound'; readonly runtimeId: string; readonly fenceToken: number | null }
+  | {
+      readonly type: 'RuntimeBound';
+      readonly runtimeId: string;
+      readonly fenceToken: number | null;
+    }
   | { readonly type: 'RuntimeNotice'; readonly kind: RuntimeNoticeKind; readonly reason: string }
-  | { readonly type: 'RuntimeEffect'; readonly effect: 'StopRuntimeExecutor' | 'CancelAfterBoundary'; readonly reason: string }
+  | {
+      readonly type: 'RuntimeEffect';
+      readonly effect: 'StopRuntimeExecutor' | 'CancelAfterBoundary';
+      readonly reason: string;
+    }
   | { readonly type: 'SubmitRunPrimitive'; readonly runId: string }
   | { readonly type: 'CancelRunAtBoundary'; readonly runId: string }
   | { readonly type: 'HardCancel'; readonly reason: string }
   | { readonly type: 'PostAdmissionSignal'; readonly signal: PostAdmissionSignalKind }
-  | { readonly type: 'RecordTerminalOutcome'; readonly runId: string; readonly outcome: TurnOutcome }
+  | {
+      readonly type: 'RecordTerminalOutcome';
+      readonly runId: string;
+      readonly outcome: TurnOutcome;
+    }
   | { readonly type: 'RuntimeRetired'; readonly runtimeId: string }
   | { readonly type: 'InitiateRecycle' }
   | { readonly type: 'RuntimeDestroyed'; readonly sessionId: string }
@@ -31,7 +43,11 @@ export type MachineEffect =
   | { readonly type: 'RequestCommsDrainExitForUnregister' }
   | { readonly type: 'RequestCompletionWaiterResolutionForUnregister' }
   | { readonly type: 'RuntimeOpsLifecycleDurabilityResolved'; readonly action: OpsDurabilityAction }
-  | { readonly type: 'SessionUnregistered'; readonly sessionId: string; readonly retainSnapshot: boolean }
+  | {
+      readonly type: 'SessionUnregistered';
+      readonly sessionId: string;
+      readonly retainSnapshot: boolean;
+    }
   | { readonly type: 'IngressAccepted'; readonly inputId: string }
   | { readonly type: 'TranscriptEditAdmissionResolved'; readonly verdict: TranscriptEditVerdict }
   | { readonly type: 'SpawnDrainTask'; readonly mode: CommsDrainMode }

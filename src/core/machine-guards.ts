@@ -21,7 +21,8 @@ function field<K extends string>(input: MachineInput, key: K): unknown {
 /** True when the binding has a legal shape: fence/generation/epoch need a runtime id, which needs a generation or epoch. */
 export function bindingShapeHolds(binding: Binding): boolean {
   const { runtimeId, fenceToken, generation, epochId } = binding;
-  if ((fenceToken !== null || generation !== null || epochId !== null) && runtimeId === null) return false;
+  if ((fenceToken !== null || generation !== null || epochId !== null) && runtimeId === null)
+    return false;
   if (runtimeId !== null && generation === null && epochId === null) return false;
   return true;
 }
@@ -78,8 +79,14 @@ function recoveredRunShapeHolds(input: MachineInput): boolean {
 }
 
 const guards = {
-  registered: { description: 'a session is bound to the machine', check: (s) => s.sessionId !== null },
-  unregistered: { description: 'no session is bound (late observations after unregister)', check: (s) => s.sessionId === null },
+  registered: {
+    description: 'a session is bound to the machine',
+    check: (s) => s.sessionId !== null,
+  },
+  unregistered: {
+    description: 'no session is bound (late observations after unregister)',
+    check: (s) => s.sessionId === null,
+  },
   same_session: {
     description: "the input's session id equals the bound session id",
     check: (s, i) => s.sessionId !== null && field(i, 'sessionId') === s.sessionId,
@@ -93,35 +100,78 @@ const guards = {
     check: (s, i) => sameBinding(s.binding, field(i, 'binding') as Binding),
   },
   binding_fill_only: {
-    description: 'each offered binding fact is absent or equal to the bound one (fill, never replace)',
+    description:
+      'each offered binding fact is absent or equal to the bound one (fill, never replace)',
     check: fillsOnly,
   },
   binding_shape_after_fill: {
     description: 'the filled binding keeps its shape (a runtime id needs a generation or an epoch)',
     check: (s, i) => bindingShapeHolds(filledBinding(s, i)),
   },
-  not_draining: { description: 'the unregister drain window is not open', check: (s) => s.registration !== 'draining' },
-  draining: { description: 'the unregister drain window is open', check: (s) => s.registration === 'draining' },
-  loop_stop_pending: { description: 'the runtime-loop-stop obligation is open', check: (s) => s.unregister.loopStopPending },
-  comms_exit_pending: { description: 'the comms-drain-exit obligation is open', check: (s) => s.unregister.commsExitPending },
-  waiters_pending: { description: 'the completion-waiter obligation is open', check: (s) => s.unregister.waitersPending },
+  not_draining: {
+    description: 'the unregister drain window is not open',
+    check: (s) => s.registration !== 'draining',
+  },
+  draining: {
+    description: 'the unregister drain window is open',
+    check: (s) => s.registration === 'draining',
+  },
+  loop_stop_pending: {
+    description: 'the runtime-loop-stop obligation is open',
+    check: (s) => s.unregister.loopStopPending,
+  },
+  comms_exit_pending: {
+    description: 'the comms-drain-exit obligation is open',
+    check: (s) => s.unregister.commsExitPending,
+  },
+  waiters_pending: {
+    description: 'the completion-waiter obligation is open',
+    check: (s) => s.unregister.waitersPending,
+  },
   obligations_closed: {
     description: 'all three drain obligations are closed',
-    check: (s) => !s.unregister.loopStopPending && !s.unregister.commsExitPending && !s.unregister.waitersPending,
+    check: (s) =>
+      !s.unregister.loopStopPending &&
+      !s.unregister.commsExitPending &&
+      !s.unregister.waitersPending,
   },
   no_run: { description: 'no run is bound', check: (s) => s.run === null },
-  run_matches: { description: "the input's run id is the bound run", check: (s, i) => s.run !== null && s.run.runId === field(i, 'runId') },
-  run_returns_to_retired: { description: 'the bound run returns to retired', check: (s) => s.run?.returnPhase === 'retired' },
-  turn_applying: { description: 'the turn is applying (not cancelling, stopped or finished)', check: (s) => s.turn.status === 'applying' },
-  outcome_unrecorded: { description: 'no outcome is recorded for the bound run yet', check: (s) => s.turn.outcome === null },
-  outcome_completed: { description: 'the recorded outcome is completed', check: (s) => s.turn.outcome === 'completed' },
-  outcome_failed: { description: 'the recorded outcome is failed', check: (s) => s.turn.outcome === 'failed' },
-  outcome_cancelled: { description: 'the recorded outcome is cancelled', check: (s) => s.turn.outcome === 'cancelled' },
+  run_matches: {
+    description: "the input's run id is the bound run",
+    check: (s, i) => s.run !== null && s.run.runId === field(i, 'runId'),
+  },
+  run_returns_to_retired: {
+    description: 'the bound run returns to retired',
+    check: (s) => s.run?.returnPhase === 'retired',
+  },
+  turn_applying: {
+    description: 'the turn is applying (not cancelling, stopped or finished)',
+    check: (s) => s.turn.status === 'applying',
+  },
+  outcome_unrecorded: {
+    description: 'no outcome is recorded for the bound run yet',
+    check: (s) => s.turn.outcome === null,
+  },
+  outcome_completed: {
+    description: 'the recorded outcome is completed',
+    check: (s) => s.turn.outcome === 'completed',
+  },
+  outcome_failed: {
+    description: 'the recorded outcome is failed',
+    check: (s) => s.turn.outcome === 'failed',
+  },
+  outcome_cancelled: {
+    description: 'the recorded outcome is cancelled',
+    check: (s) => s.turn.outcome === 'cancelled',
+  },
   known_cause: {
     description: 'the failure cause is one of the known causes',
     check: (_s, i) => (FAILURE_CAUSES as readonly unknown[]).includes(field(i, 'cause')),
   },
-  stop_not_requested: { description: 'no stop is deferred (a stop beats queued work)', check: (s) => !s.stopDeferred },
+  stop_not_requested: {
+    description: 'no stop is deferred (a stop beats queued work)',
+    check: (s) => !s.stopDeferred,
+  },
   runtime_bound_if_initializing: {
     description: 'from initializing, only when a runtime is bound',
     check: (s) => s.phase !== 'initializing' || s.binding.runtimeId !== null,
@@ -139,15 +189,24 @@ const guards = {
     check: (_s, i) => bindingShapeHolds(field(i, 'binding') as Binding),
   },
   attached_needs_binding: {
-    description: 'an observed attached phase carries a runtime binding (no executor survives a process)',
-    check: (_s, i) => field(i, 'observedPhase') !== 'attached' || (field(i, 'binding') as Binding).runtimeId !== null,
+    description:
+      'an observed attached phase carries a runtime binding (no executor survives a process)',
+    check: (_s, i) =>
+      field(i, 'observedPhase') !== 'attached' ||
+      (field(i, 'binding') as Binding).runtimeId !== null,
   },
   drain_spawnable: {
     description: 'the comms drain is inactive, stopped or exited and respawnable',
     check: (s) => s.commsDrain.status !== 'running',
   },
-  drain_running: { description: 'the comms drain is running', check: (s) => s.commsDrain.status === 'running' },
-  drain_not_running: { description: 'the comms drain is not running (a late exit notice)', check: (s) => s.commsDrain.status !== 'running' },
+  drain_running: {
+    description: 'the comms drain is running',
+    check: (s) => s.commsDrain.status === 'running',
+  },
+  drain_not_running: {
+    description: 'the comms drain is not running (a late exit notice)',
+    check: (s) => s.commsDrain.status !== 'running',
+  },
   catalog_names_unique: {
     description: 'the new catalog names each tool once',
     check: (_s, i) => {
@@ -157,7 +216,11 @@ const guards = {
   },
   catalog_keeps_names_in_use: {
     description: 'the new catalog still knows every tool a filter or deferred request names',
-    check: (s, i) => allKnown(field(i, 'tools') as { name: string; provenance: string }[], namesInUse(s.visibility)),
+    check: (s, i) =>
+      allKnown(
+        field(i, 'tools') as { name: string; provenance: string }[],
+        namesInUse(s.visibility),
+      ),
   },
   filter_names_known: {
     description: 'every tool the filter names is in the catalog',
@@ -192,7 +255,10 @@ const guards = {
     description: 'every tool the published sides name is in the catalog',
     check: (s, i) => {
       const { active, staged } = publishedSides(i);
-      return allKnown(s.visibility.catalog, normaliseNames([...sideNames(active), ...sideNames(staged)]));
+      return allKnown(
+        s.visibility.catalog,
+        normaliseNames([...sideNames(active), ...sideNames(staged)]),
+      );
     },
   },
 } satisfies Record<string, GuardSpec>;

@@ -41,7 +41,12 @@ export type MachineInput =
   | { readonly type: 'RequestCancelAfterBoundary'; readonly runId: string }
   | { readonly type: 'CancelNow'; readonly runId: string }
   | { readonly type: 'RunCompleted'; readonly runId: string }
-  | { readonly type: 'RunFailed'; readonly runId: string; readonly cause: FailureCause; readonly message: string }
+  | {
+      readonly type: 'RunFailed';
+      readonly runId: string;
+      readonly cause: FailureCause;
+      readonly message: string;
+    }
   | { readonly type: 'RunCancelled'; readonly runId: string }
   | { readonly type: 'Commit'; readonly runId: string }
   | { readonly type: 'Fail'; readonly runId: string }
@@ -56,12 +61,24 @@ export type MachineInput =
   | { readonly type: 'Recycle' }
   | { readonly type: 'Destroy'; readonly sessionId: string }
   // Unregister drain
-  | { readonly type: 'BeginUnregisterSession'; readonly sessionId: string; readonly binding: BindingFacts }
+  | {
+      readonly type: 'BeginUnregisterSession';
+      readonly sessionId: string;
+      readonly binding: BindingFacts;
+    }
   | { readonly type: 'RuntimeLoopStoppedForUnregister'; readonly sessionId: string }
   | { readonly type: 'CommsDrainExitedForUnregister'; readonly sessionId: string }
   | { readonly type: 'CompletionWaitersResolvedForUnregister'; readonly sessionId: string }
-  | { readonly type: 'ResolveRuntimeOpsLifecycleDurability'; readonly sessionId: string; readonly binding: BindingFacts }
-  | { readonly type: 'UnregisterSession'; readonly sessionId: string; readonly binding: BindingFacts }
+  | {
+      readonly type: 'ResolveRuntimeOpsLifecycleDurability';
+      readonly sessionId: string;
+      readonly binding: BindingFacts;
+    }
+  | {
+      readonly type: 'UnregisterSession';
+      readonly sessionId: string;
+      readonly binding: BindingFacts;
+    }
   // Admission-side
   | {
       readonly type: 'AcceptInput';
@@ -71,8 +88,16 @@ export type MachineInput =
       readonly wakeIfIdle: boolean;
       readonly withoutWake: boolean;
     }
-  | { readonly type: 'SetSilentIntents'; readonly sessionId: string; readonly intents: readonly string[] }
-  | { readonly type: 'ResolveTranscriptEditAdmission'; readonly runtimeRunning: boolean; readonly hasActiveInputs: boolean }
+  | {
+      readonly type: 'SetSilentIntents';
+      readonly sessionId: string;
+      readonly intents: readonly string[];
+    }
+  | {
+      readonly type: 'ResolveTranscriptEditAdmission';
+      readonly runtimeRunning: boolean;
+      readonly hasActiveInputs: boolean;
+    }
   // Comms drain
   | { readonly type: 'SpawnDrain'; readonly mode: CommsDrainMode }
   | { readonly type: 'StopDrain' }
@@ -82,7 +107,11 @@ export type MachineInput =
   | { readonly type: 'StagePersistentFilter'; readonly filter: ToolFilter }
   | { readonly type: 'RequestDeferredTools'; readonly names: readonly string[] }
   | { readonly type: 'ApplyStagedVisibility'; readonly revision: number }
-  | { readonly type: 'PublishCommittedVisibleSet'; readonly active: VisibilitySide; readonly staged: VisibilitySide };
+  | {
+      readonly type: 'PublishCommittedVisibleSet';
+      readonly active: VisibilitySide;
+      readonly staged: VisibilitySide;
+    };
 
 /** The name of a machine input. */
 export type MachineInputType = MachineInput['type'];

@@ -19,28 +19,37 @@ const anyObligation = (s: MachineState): boolean =>
 export const INVARIANTS: readonly InvariantSpec[] = [
   {
     name: 'run_pair',
-    description: 'a run id exists exactly when a return phase exists; the return phase is idle, attached or retired',
-    holds: (s) => s.run === null || (s.run.runId.length > 0 && RETURN_PHASES.includes(s.run.returnPhase)),
+    description:
+      'a run id exists exactly when a return phase exists; the return phase is idle, attached or retired',
+    holds: (s) =>
+      s.run === null || (s.run.runId.length > 0 && RETURN_PHASES.includes(s.run.returnPhase)),
   },
   {
     name: 'running_has_run',
     description: 'phase running implies a bound run; a bound run implies running or retired',
-    holds: (s) => (s.phase !== 'running' || s.run !== null) && (s.run === null || s.phase === 'running' || s.phase === 'retired'),
+    holds: (s) =>
+      (s.phase !== 'running' || s.run !== null) &&
+      (s.run === null || s.phase === 'running' || s.phase === 'retired'),
   },
   {
     name: 'binding_shape',
-    description: 'fence, generation or epoch imply a runtime id; a runtime id implies a generation or an epoch',
+    description:
+      'fence, generation or epoch imply a runtime id; a runtime id implies a generation or an epoch',
     holds: (s) => bindingShapeHolds(s.binding),
   },
   {
     name: 'drain_window',
     description: 'any open obligation implies registration draining; draining implies a session',
-    holds: (s) => (!anyObligation(s) || s.registration === 'draining') && (s.registration !== 'draining' || s.sessionId !== null),
+    holds: (s) =>
+      (!anyObligation(s) || s.registration === 'draining') &&
+      (s.registration !== 'draining' || s.sessionId !== null),
   },
   {
     name: 'destroyed_is_clean',
     description: 'destroyed implies no run, no obligations, registration queuing',
-    holds: (s) => s.phase !== 'destroyed' || (s.run === null && !anyObligation(s) && s.registration === 'queuing'),
+    holds: (s) =>
+      s.phase !== 'destroyed' ||
+      (s.run === null && !anyObligation(s) && s.registration === 'queuing'),
   },
   {
     name: 'deferred_stop_live',
@@ -50,18 +59,25 @@ export const INVARIANTS: readonly InvariantSpec[] = [
   {
     name: 'executor_claim',
     description: 'registration active implies attached, running or retired',
-    holds: (s) => s.registration !== 'active' || s.phase === 'attached' || s.phase === 'running' || s.phase === 'retired',
+    holds: (s) =>
+      s.registration !== 'active' ||
+      s.phase === 'attached' ||
+      s.phase === 'running' ||
+      s.phase === 'retired',
   },
   {
     name: 'visibility_revisions',
-    description: 'nextRevision >= staged >= active; equal revisions imply equal content; every named tool is known',
+    description:
+      'nextRevision >= staged >= active; equal revisions imply equal content; every named tool is known',
     holds: (s) => visibilityViolations(s.visibility).length === 0,
   },
   {
     name: 'turn_consistency',
-    description: 'a recorded outcome implies completionRunId and a matching status; applying or cancelling implies a bound run',
+    description:
+      'a recorded outcome implies completionRunId and a matching status; applying or cancelling implies a bound run',
     holds: (s) =>
-      (s.turn.outcome === null || (s.completionRunId !== null && s.turn.status === s.turn.outcome)) &&
+      (s.turn.outcome === null ||
+        (s.completionRunId !== null && s.turn.status === s.turn.outcome)) &&
       (!(s.turn.status === 'applying' || s.turn.status === 'cancelling') || s.run !== null) &&
       (s.run === null || s.turn.status !== 'ready'),
   },
@@ -81,7 +97,8 @@ export const INVARIANTS: readonly InvariantSpec[] = [
   {
     name: 'attached_has_cause',
     description: 'attached implies an executor claim (or an open drain) or a bound runtime',
-    holds: (s) => s.phase !== 'attached' || s.registration !== 'queuing' || s.binding.runtimeId !== null,
+    holds: (s) =>
+      s.phase !== 'attached' || s.registration !== 'queuing' || s.binding.runtimeId !== null,
   },
   {
     name: 'retain_only_while_draining',
@@ -102,13 +119,17 @@ export const INVARIANTS: readonly InvariantSpec[] = [
     name: 'known_values',
     description: 'schema version, phase and registration are known values',
     holds: (s) =>
-      s.schemaVersion === MACHINE_SCHEMA_VERSION && PHASES.includes(s.phase) && REGISTRATIONS.includes(s.registration),
+      s.schemaVersion === MACHINE_SCHEMA_VERSION &&
+      PHASES.includes(s.phase) &&
+      REGISTRATIONS.includes(s.registration),
   },
 ];
 
 /** Names of every invariant `state` violates (empty when all hold). */
 export function checkInvariants(state: MachineState): string[] {
-  return INVARIANTS.filter((invariant) => !invariant.holds(state)).map((invariant) => invariant.name);
+  return INVARIANTS.filter((invariant) => !invariant.holds(state)).map(
+    (invariant) => invariant.name,
+  );
 }
 
 /** The result of {@link recoverFromState}. */
@@ -121,9 +142,11 @@ export type RecoveryResult =
  * holds. Fails closed: a state that cannot be checked is refused, never repaired.
  */
 export function recoverFromState(candidate: unknown): RecoveryResult {
-  if (typeof candidate !== 'object' || candidate === null) return { ok: false, violations: ['not_an_object'] };
+  if (typeof candidate !== 'object' || candidate === null)
+    return { ok: false, violations: ['not_an_object'] };
   const state = candidate as MachineState;
-  if (state.schemaVersion !== MACHINE_SCHEMA_VERSION) return { ok: false, violations: ['unknown_schema_version'] };
+  if (state.schemaVersion !== MACHINE_SCHEMA_VERSION)
+    return { ok: false, violations: ['unknown_schema_version'] };
   try {
     const violations = checkInvariants(state);
     return violations.length === 0 ? { ok: true, state } : { ok: false, violations };

@@ -23,7 +23,11 @@ export interface TransitionRow<T extends MachineInputType = MachineInputType> {
   /** The post-state (phase included). Absent: the row is an explicit no-op. */
   readonly apply?: (state: MachineState, input: InputOf<T>) => MachineState;
   /** Effects, computed from the post-state. */
-  readonly effects?: (post: MachineState, input: InputOf<T>, pre: MachineState) => readonly MachineEffect[];
+  readonly effects?: (
+    post: MachineState,
+    input: InputOf<T>,
+    pre: MachineState,
+  ) => readonly MachineEffect[];
   /** The effect names the row can emit (for the generated contract). */
   readonly emits?: readonly MachineEffect['type'][];
 }
@@ -34,10 +38,23 @@ export function row<T extends MachineInputType>(spec: TransitionRow<T>): Transit
 }
 
 /** Every phase except `destroyed`. */
-export const LIVE_PHASES: readonly Phase[] = ['initializing', 'idle', 'attached', 'running', 'retired', 'stopped'];
+export const LIVE_PHASES: readonly Phase[] = [
+  'initializing',
+  'idle',
+  'attached',
+  'running',
+  'retired',
+  'stopped',
+];
 
 /** Phases with a session that can take control inputs. */
-export const REGISTERED_PHASES: readonly Phase[] = ['idle', 'attached', 'running', 'retired', 'stopped'];
+export const REGISTERED_PHASES: readonly Phase[] = [
+  'idle',
+  'attached',
+  'running',
+  'retired',
+  'stopped',
+];
 
 /** The turn after its run is unbound: a recorded outcome is kept for classification, otherwise ready. */
 export function settledTurn(turn: TurnState): TurnState {

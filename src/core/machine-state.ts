@@ -65,7 +65,14 @@ export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
  * `cancelling`: hard cancel requested; `cancelled` without an outcome: stop at the boundary was
  * signalled and the executor has not returned yet. Once an outcome is recorded, `status` equals it.
  */
-export const TURN_STATUSES = ['ready', 'applying', 'cancelling', 'completed', 'failed', 'cancelled'] as const;
+export const TURN_STATUSES = [
+  'ready',
+  'applying',
+  'cancelling',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 /** One of {@link TURN_STATUSES}. */
 export type TurnStatus = (typeof TURN_STATUSES)[number];
 
@@ -92,7 +99,12 @@ export const COMMS_DRAIN_MODES = ['timed', 'attached_session', 'persistent_host'
 export type CommsDrainMode = (typeof COMMS_DRAIN_MODES)[number];
 
 /** Status of the comms drain task. */
-export const COMMS_DRAIN_STATUSES = ['inactive', 'running', 'stopped', 'exited_respawnable'] as const;
+export const COMMS_DRAIN_STATUSES = [
+  'inactive',
+  'running',
+  'stopped',
+  'exited_respawnable',
+] as const;
 /** One of {@link COMMS_DRAIN_STATUSES}. */
 export type CommsDrainStatus = (typeof COMMS_DRAIN_STATUSES)[number];
 
@@ -121,7 +133,12 @@ export interface MachineState {
 }
 
 /** A binding with every fact absent. */
-export const EMPTY_BINDING: Binding = { runtimeId: null, fenceToken: null, generation: null, epochId: null };
+export const EMPTY_BINDING: Binding = {
+  runtimeId: null,
+  fenceToken: null,
+  generation: null,
+  epochId: null,
+};
 
 /** A turn that has not started. */
 export const READY_TURN: TurnState = {

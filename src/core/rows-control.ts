@@ -7,7 +7,9 @@ import type { MachineState } from './machine-state.js';
 import { EMPTY_BINDING, NO_OBLIGATIONS } from './machine-state.js';
 
 function retiredEffects(post: MachineState): MachineEffect[] {
-  return post.binding.runtimeId === null ? [] : [{ type: 'RuntimeRetired', runtimeId: post.binding.runtimeId }];
+  return post.binding.runtimeId === null
+    ? []
+    : [{ type: 'RuntimeRetired', runtimeId: post.binding.runtimeId }];
 }
 
 /** Rows for the control operations of 03. */
@@ -18,7 +20,9 @@ export const CONTROL_ROWS: readonly TransitionRow[] = [
     guards: [],
     to: 'self',
     summary: 'asks the loop to stop the current turn at its next boundary',
-    effects: (_p, i) => [{ type: 'RuntimeEffect', effect: 'CancelAfterBoundary', reason: i.reason }],
+    effects: (_p, i) => [
+      { type: 'RuntimeEffect', effect: 'CancelAfterBoundary', reason: i.reason },
+    ],
     emits: ['RuntimeEffect'],
   }),
   row({
@@ -26,7 +30,8 @@ export const CONTROL_ROWS: readonly TransitionRow[] = [
     from: ['attached', 'running'],
     guards: [],
     to: 'self',
-    summary: 'hard-cancels the current run through the live interrupt handle (no run: nothing to cancel)',
+    summary:
+      'hard-cancels the current run through the live interrupt handle (no run: nothing to cancel)',
     effects: (_p, i) => [{ type: 'HardCancel', reason: i.reason }],
     emits: ['HardCancel'],
   }),
@@ -95,7 +100,13 @@ export const CONTROL_ROWS: readonly TransitionRow[] = [
     summary: 'clears the whole binding and any run pair (a new runtime instance next time)',
     apply: (s) => {
       const phase = restingPhase(s);
-      return { ...s, phase, binding: EMPTY_BINDING, run: null, stopDeferred: s.stopDeferred && phase === 'attached' };
+      return {
+        ...s,
+        phase,
+        binding: EMPTY_BINDING,
+        run: null,
+        stopDeferred: s.stopDeferred && phase === 'attached',
+      };
     },
     effects: () => [{ type: 'InitiateRecycle' }],
     emits: ['InitiateRecycle'],
@@ -105,7 +116,8 @@ export const CONTROL_ROWS: readonly TransitionRow[] = [
     from: LIVE_PHASES,
     guards: ['same_session', 'runtime_bound_if_initializing'],
     to: ['destroyed'],
-    summary: 'terminal: clears the run, obligations, drain window and silent intents; overrides an unregister',
+    summary:
+      'terminal: clears the run, obligations, drain window and silent intents; overrides an unregister',
     apply: (s) => ({
       ...s,
       phase: 'destroyed',
@@ -115,7 +127,8 @@ export const CONTROL_ROWS: readonly TransitionRow[] = [
       registration: 'queuing',
       unregister: NO_OBLIGATIONS,
       silentIntents: [],
-      commsDrain: s.commsDrain.status === 'running' ? { ...s.commsDrain, status: 'stopped' } : s.commsDrain,
+      commsDrain:
+        s.commsDrain.status === 'running' ? { ...s.commsDrain, status: 'stopped' } : s.commsDrain,
     }),
     effects: (_post, i, pre) => [
       ...(pre.commsDrain.status === 'running' ? [{ type: 'StopDrainTask' } as const] : []),

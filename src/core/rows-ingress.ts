@@ -12,7 +12,10 @@ import { normaliseNames } from './tool-visibility.js';
  * a running session only for an immediate interrupt or one that may interrupt a yielding turn
  * (steer inputs reach a running turn at its boundary; queued work drains after the turn anyway).
  */
-export function admissionSignal(state: MachineState, input: InputOf<'AcceptInput'>): PostAdmissionSignalKind | null {
+export function admissionSignal(
+  state: MachineState,
+  input: InputOf<'AcceptInput'>,
+): PostAdmissionSignalKind | null {
   if (input.withoutWake) return null;
   if (state.phase === 'running') {
     if (input.requestImmediate) return 'immediate';
@@ -58,7 +61,8 @@ export const INGRESS_ROWS: readonly TransitionRow[] = [
     from: ['idle', 'attached', 'running'],
     guards: ['registered'],
     to: 'self',
-    summary: 'denied_busy when a turn runs or inputs are active, else admissible (callers deny on refusal)',
+    summary:
+      'denied_busy when a turn runs or inputs are active, else admissible (callers deny on refusal)',
     effects: (_p, i) => [
       {
         type: 'TranscriptEditAdmissionResolved',
@@ -99,12 +103,16 @@ export const INGRESS_ROWS: readonly TransitionRow[] = [
     from: LIVE_PHASES,
     guards: ['drain_running'],
     to: 'self',
-    summary: 'the drain task exited: stopped, or exited_respawnable when a persistent-host drain failed',
+    summary:
+      'the drain task exited: stopped, or exited_respawnable when a persistent-host drain failed',
     apply: (s, i) => ({
       ...s,
       commsDrain: {
         ...s.commsDrain,
-        status: s.commsDrain.mode === 'persistent_host' && i.reason === 'failed' ? 'exited_respawnable' : 'stopped',
+        status:
+          s.commsDrain.mode === 'persistent_host' && i.reason === 'failed'
+            ? 'exited_respawnable'
+            : 'stopped',
       },
     }),
   }),

@@ -32,7 +32,7 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
     input: 'RecoverRuntimeAuthority',
     from: ['initializing'],
     guards: [
-      'session_free_or_same',
+      'unregistered',
       'observed_phase_recoverable',
       'recovered_run_shape',
       'recovered_binding_shape',
@@ -57,17 +57,27 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
     from: LIVE_PHASES,
     guards: ['same_session', 'binding_fill_only', 'binding_shape_after_fill'],
     to: LIVE_PHASES,
-    summary: 'fills the binding (never replaces a fact); idle moves to attached; a no-op when nothing changes',
+    summary:
+      'fills the binding (never replaces a fact); idle moves to attached; a no-op when nothing changes',
     apply: (s, i) => {
       const binding = filledBinding(s, i);
       if (JSON.stringify(binding) === JSON.stringify(s.binding)) return s;
-      const run = s.run && s.run.returnPhase === 'idle' ? { ...s.run, returnPhase: 'attached' as const } : s.run;
+      const run =
+        s.run && s.run.returnPhase === 'idle'
+          ? { ...s.run, returnPhase: 'attached' as const }
+          : s.run;
       return { ...s, binding, run, phase: s.phase === 'idle' ? 'attached' : s.phase };
     },
     effects: (post, _i, pre) =>
       post.binding === pre.binding || post.binding.runtimeId === null
         ? []
-        : [{ type: 'RuntimeBound', runtimeId: post.binding.runtimeId, fenceToken: post.binding.fenceToken }],
+        : [
+            {
+              type: 'RuntimeBound',
+              runtimeId: post.binding.runtimeId,
+              fenceToken: post.binding.fenceToken,
+            },
+          ],
     emits: ['RuntimeBound'],
   }),
   row({
@@ -76,7 +86,8 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
     guards: ['same_session'],
     to: 'self',
     refuse: 'not_claimable',
-    summary: 'refused: a retired or stopped session cannot claim an executor (the seed accepts it silently)',
+    summary:
+      'refused: a retired or stopped session cannot claim an executor (the seed accepts it silently)',
   }),
   row({
     input: 'EnsureSessionWithExecutor',
@@ -130,7 +141,8 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
     from: ['idle', 'attached', 'running'],
     guards: [],
     to: ['stopped'],
-    summary: 'the executor is gone: clears the run, the deferred stop and the claim (unless draining)',
+    summary:
+      'the executor is gone: clears the run, the deferred stop and the claim (unless draining)',
     apply: (s) => ({
       ...clearRun(s),
       phase: 'stopped',

@@ -6,12 +6,22 @@ import type { MachineState, TurnOutcome } from './machine-state.js';
 
 const RETURN_TARGETS = ['idle', 'attached', 'retired', 'stopped'] as const;
 
-function bindRun(state: MachineState, runId: string, returnPhase: 'idle' | 'attached' | 'retired'): MachineState {
+function bindRun(
+  state: MachineState,
+  runId: string,
+  returnPhase: 'idle' | 'attached' | 'retired',
+): MachineState {
   return {
     ...state,
     phase: 'running',
     run: { runId, returnPhase },
-    turn: { status: 'applying', boundaryCount: 0, cancelAfterBoundary: false, outcome: null, cause: null },
+    turn: {
+      status: 'applying',
+      boundaryCount: 0,
+      cancelAfterBoundary: false,
+      outcome: null,
+      cause: null,
+    },
     completionRunId: null,
   };
 }
@@ -110,7 +120,8 @@ export const RUN_ROWS: readonly TransitionRow[] = [
     from: ['running'],
     guards: ['run_matches', 'outcome_completed'],
     to: RETURN_TARGETS,
-    summary: 'the completed run commits: unbinds it and returns (a deferred stop with no executor ends in stopped)',
+    summary:
+      'the completed run commits: unbinds it and returns (a deferred stop with no executor ends in stopped)',
     apply: endRun,
   }),
   row({

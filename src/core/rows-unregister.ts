@@ -10,7 +10,12 @@ function openDrain(state: MachineState, retainSnapshot: boolean): MachineState {
   return {
     ...state,
     registration: 'draining',
-    unregister: { loopStopPending: true, commsExitPending: true, waitersPending: true, retainSnapshot },
+    unregister: {
+      loopStopPending: true,
+      commsExitPending: true,
+      waitersPending: true,
+      retainSnapshot,
+    },
   };
 }
 
@@ -87,7 +92,8 @@ export const UNREGISTER_ROWS: readonly TransitionRow[] = [
     apply: (s) => ({
       ...s,
       unregister: { ...s.unregister, commsExitPending: false },
-      commsDrain: s.commsDrain.status === 'running' ? { ...s.commsDrain, status: 'stopped' } : s.commsDrain,
+      commsDrain:
+        s.commsDrain.status === 'running' ? { ...s.commsDrain, status: 'stopped' } : s.commsDrain,
     }),
   }),
   lateNoOp('CompletionWaitersResolvedForUnregister'),
@@ -106,7 +112,10 @@ export const UNREGISTER_ROWS: readonly TransitionRow[] = [
     to: 'self',
     summary: 'reports whether the background-operations record is retained or deleted',
     effects: (post) => [
-      { type: 'RuntimeOpsLifecycleDurabilityResolved', action: retains(post) ? 'retain_snapshot' : 'delete_snapshot' },
+      {
+        type: 'RuntimeOpsLifecycleDurabilityResolved',
+        action: retains(post) ? 'retain_snapshot' : 'delete_snapshot',
+      },
     ],
     emits: ['RuntimeOpsLifecycleDurabilityResolved'],
   }),
@@ -115,10 +124,15 @@ export const UNREGISTER_ROWS: readonly TransitionRow[] = [
     from: LIVE_PHASES,
     guards: ['same_session', 'binding_matches', 'draining', 'obligations_closed'],
     to: ['idle'],
-    summary: 'clears the session, binding, run, registration, silent intents, comms drain and visibility',
+    summary:
+      'clears the session, binding, run, registration, silent intents, comms drain and visibility',
     apply: () => ({ ...initialState(), phase: 'idle' }),
     effects: (_post, i, pre) => [
-      { type: 'SessionUnregistered', sessionId: i.sessionId, retainSnapshot: pre.unregister.retainSnapshot },
+      {
+        type: 'SessionUnregistered',
+        sessionId: i.sessionId,
+        retainSnapshot: pre.unregister.retainSnapshot,
+      },
     ],
     emits: ['SessionUnregistered'],
   }),

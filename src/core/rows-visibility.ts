@@ -7,10 +7,17 @@ import type { VisibilitySide } from './tool-visibility.js';
 import { normaliseFilter, normaliseNames } from './tool-visibility.js';
 
 function normaliseSide(side: VisibilitySide): VisibilitySide {
-  return { revision: side.revision, filter: normaliseFilter(side.filter), deferred: normaliseNames(side.deferred) };
+  return {
+    revision: side.revision,
+    filter: normaliseFilter(side.filter),
+    deferred: normaliseNames(side.deferred),
+  };
 }
 
-function stage(state: MachineState, change: (staged: VisibilitySide) => Omit<VisibilitySide, 'revision'>): MachineState {
+function stage(
+  state: MachineState,
+  change: (staged: VisibilitySide) => Omit<VisibilitySide, 'revision'>,
+): MachineState {
   const revision = state.visibility.nextRevision + 1;
   return {
     ...state,
@@ -32,7 +39,10 @@ export const VISIBILITY_ROWS: readonly TransitionRow[] = [
     summary: 'replaces the known tools; may not orphan a name a filter or deferred request uses',
     apply: (s, i) => ({
       ...s,
-      visibility: { ...s.visibility, catalog: [...i.tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) },
+      visibility: {
+        ...s.visibility,
+        catalog: [...i.tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      },
     }),
   }),
   row({
@@ -41,16 +51,21 @@ export const VISIBILITY_ROWS: readonly TransitionRow[] = [
     guards: ['registered', 'filter_names_known'],
     to: 'self',
     summary: 'mints a revision and stages the filter',
-    apply: (s, i) => stage(s, (staged) => ({ filter: normaliseFilter(i.filter), deferred: staged.deferred })),
+    apply: (s, i) =>
+      stage(s, (staged) => ({ filter: normaliseFilter(i.filter), deferred: staged.deferred })),
   }),
   row({
     input: 'RequestDeferredTools',
     from: REGISTERED_PHASES,
     guards: ['registered', 'deferred_names_known'],
     to: 'self',
-    summary: 'mints a revision and adds the names to the staged deferred set (staged names are kept)',
+    summary:
+      'mints a revision and adds the names to the staged deferred set (staged names are kept)',
     apply: (s, i) =>
-      stage(s, (staged) => ({ filter: staged.filter, deferred: normaliseNames([...staged.deferred, ...i.names]) })),
+      stage(s, (staged) => ({
+        filter: staged.filter,
+        deferred: normaliseNames([...staged.deferred, ...i.names]),
+      })),
   }),
   row({
     input: 'ApplyStagedVisibility',
@@ -63,13 +78,20 @@ export const VISIBILITY_ROWS: readonly TransitionRow[] = [
         ? s
         : { ...s, visibility: { ...s.visibility, active: s.visibility.staged } },
     effects: (post, _i, pre) =>
-      post.visibility === pre.visibility ? [] : [{ type: 'VisibilityApplied', revision: post.visibility.active.revision }],
+      post.visibility === pre.visibility
+        ? []
+        : [{ type: 'VisibilityApplied', revision: post.visibility.active.revision }],
     emits: ['VisibilityApplied'],
   }),
   row({
     input: 'PublishCommittedVisibleSet',
     from: REGISTERED_PHASES,
-    guards: ['registered', 'published_revisions_ordered', 'published_content_consistent', 'published_names_known'],
+    guards: [
+      'registered',
+      'published_revisions_ordered',
+      'published_content_consistent',
+      'published_names_known',
+    ],
     to: 'self',
     summary: 'replaces both sides after validation',
     apply: (s, i) => ({
@@ -81,7 +103,9 @@ export const VISIBILITY_ROWS: readonly TransitionRow[] = [
         nextRevision: Math.max(s.visibility.nextRevision, i.staged.revision),
       },
     }),
-    effects: (post) => [{ type: 'CommittedVisibleSetPublished', revision: post.visibility.active.revision }],
+    effects: (post) => [
+      { type: 'CommittedVisibleSetPublished', revision: post.visibility.active.revision },
+    ],
     emits: ['CommittedVisibleSetPublished'],
   }),
 ];

@@ -13,25 +13,54 @@ export interface RuntimeEventData {
   'session.executor_attached': Record<string, never>;
   'session.executor_detached': { readonly reason: string };
   'runtime.notice': { readonly kind: string; readonly message: string };
-  'input.accepted': { readonly inputId: string; readonly kind: string; readonly decision: AdmissionDecision };
+  'input.accepted': {
+    readonly inputId: string;
+    readonly kind: string;
+    readonly decision: AdmissionDecision;
+  };
   'input.deduplicated': { readonly inputId: string; readonly existingId: string };
-  'input.rejected': { readonly code: string; readonly message: string; readonly inputId: string | null };
+  'input.rejected': {
+    readonly code: string;
+    readonly message: string;
+    readonly inputId: string | null;
+  };
   'input.queued': { readonly inputId: string; readonly attempt: number };
   'input.staged': { readonly inputId: string; readonly runId: string };
   'input.applied': { readonly inputId: string; readonly runId: string };
   'input.consumed': { readonly inputId: string; readonly runId: string | null };
   'input.superseded': { readonly inputId: string; readonly by: string };
   'input.coalesced': { readonly inputId: string; readonly into: string };
-  'input.abandoned': { readonly inputId: string; readonly reason: AbandonReason; readonly outcome: InputOutcome };
-  'run.started': { readonly runId: string; readonly inputIds: readonly string[]; readonly attempt: number };
-  'run.boundary': { readonly runId: string; readonly n: number; readonly injected: readonly string[] };
+  'input.abandoned': {
+    readonly inputId: string;
+    readonly reason: AbandonReason;
+    readonly outcome: InputOutcome;
+  };
+  'run.started': {
+    readonly runId: string;
+    readonly inputIds: readonly string[];
+    readonly attempt: number;
+  };
+  'run.boundary': {
+    readonly runId: string;
+    readonly n: number;
+    readonly injected: readonly string[];
+  };
   'run.progress': { readonly runId: string; readonly progress: JsonValue };
   'run.completed': { readonly runId: string; readonly resultClass: string };
-  'run.failed': { readonly runId: string; readonly cause: FailureCause; readonly retryable: boolean; readonly message: string };
+  'run.failed': {
+    readonly runId: string;
+    readonly cause: FailureCause;
+    readonly retryable: boolean;
+    readonly message: string;
+  };
   'run.cancelled': { readonly runId: string; readonly reason: string };
   'op.started': { readonly operationId: string; readonly kind: string };
   'op.updated': { readonly operationId: string; readonly status: string };
-  'op.finished': { readonly operationId: string; readonly status: string; readonly completionSeq: number | null };
+  'op.finished': {
+    readonly operationId: string;
+    readonly status: string;
+    readonly completionSeq: number | null;
+  };
   'visibility.changed': { readonly revision: number };
 }
 

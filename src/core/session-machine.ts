@@ -57,7 +57,11 @@ export function rowsFor(input: MachineInputType): readonly TransitionRow[] {
 }
 
 /** The first failing guard of `entry` with its depth (0 = phase), or null when the row holds. */
-function firstFailure(entry: TransitionRow, state: MachineState, input: MachineInput): { guard: string; depth: number } | null {
+function firstFailure(
+  entry: TransitionRow,
+  state: MachineState,
+  input: MachineInput,
+): { guard: string; depth: number } | null {
   if (!entry.from.includes(state.phase)) return { guard: 'phase', depth: 0 };
   for (const [index, name] of entry.guards.entries()) {
     if (!GUARDS[name].check(state, input)) return { guard: name, depth: index + 1 };
@@ -66,12 +70,14 @@ function firstFailure(entry: TransitionRow, state: MachineState, input: MachineI
 }
 
 function fire(entry: TransitionRow, state: MachineState, input: MachineInput): StepResult {
-  const post = entry.apply ? entry.apply(state, input as never) : state;
+  const post = entry.apply ? entry.apply(state, input) : state;
   const allowed = entry.to === 'self' ? [state.phase] : entry.to;
   if (!allowed.includes(post.phase)) {
-    throw new Error(`row ${entry.input} moved ${state.phase} -> ${post.phase}, outside its targets ${allowed.join(',')}`);
+    throw new Error(
+      `row ${entry.input} moved ${state.phase} -> ${post.phase}, outside its targets ${allowed.join(',')}`,
+    );
   }
-  const effects = entry.effects ? entry.effects(post, input as never, state) : [];
+  const effects = entry.effects ? entry.effects(post, input, state) : [];
   return { ok: true, state: post, effects };
 }
 
@@ -98,7 +104,10 @@ export function step(state: MachineState, input: MachineInput): StepResult {
 }
 
 function reject(state: MachineState, input: MachineInput, guard: string): StepResult {
-  return { ok: false, rejection: { code: 'guard_rejected', phase: state.phase, input: input.type, guard } };
+  return {
+    ok: false,
+    rejection: { code: 'guard_rejected', phase: state.phase, input: input.type, guard },
+  };
 }
 
 /**

@@ -58,8 +58,10 @@ export function sideNames(side: VisibilitySide): string[] {
 
 /** True when both sides carry the same filter and deferred set (revisions aside). */
 export function sameContent(a: VisibilitySide, b: VisibilitySide): boolean {
-  return JSON.stringify([normaliseFilter(a.filter), normaliseNames(a.deferred)]) ===
-    JSON.stringify([normaliseFilter(b.filter), normaliseNames(b.deferred)]);
+  return (
+    JSON.stringify([normaliseFilter(a.filter), normaliseNames(a.deferred)]) ===
+    JSON.stringify([normaliseFilter(b.filter), normaliseNames(b.deferred)])
+  );
 }
 
 /** True when every name is in the catalog. */
@@ -77,8 +79,10 @@ export function namesInUse(visibility: VisibilityState): string[] {
 export function visibilityViolations(visibility: VisibilityState): string[] {
   const { nextRevision, staged, active, catalog } = visibility;
   const broken: string[] = [];
-  if (!(nextRevision >= staged.revision && staged.revision >= active.revision)) broken.push('revision_order');
-  if (staged.revision === active.revision && !sameContent(staged, active)) broken.push('equal_revision_equal_content');
+  if (!(nextRevision >= staged.revision && staged.revision >= active.revision))
+    broken.push('revision_order');
+  if (staged.revision === active.revision && !sameContent(staged, active))
+    broken.push('equal_revision_equal_content');
   if (!allKnown(catalog, namesInUse(visibility))) broken.push('names_in_catalog');
   return broken;
 }

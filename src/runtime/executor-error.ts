@@ -14,7 +14,11 @@ export class ExecutorError extends Error {
   readonly causeCode: FailureCause;
   readonly retryable: boolean;
 
-  constructor(cause: FailureCause, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    cause: FailureCause,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.causeCode = cause;
     this.retryable = options.retryable ?? true;

@@ -46,8 +46,18 @@ export interface BoundaryDirective {
 /** Ephemeral progress for live viewers (not persisted). */
 export type RunProgress =
   | { readonly type: 'text_delta'; readonly text: string }
-  | { readonly type: 'tool_call'; readonly toolCallId: string; readonly toolName: string; readonly args: JsonValue }
-  | { readonly type: 'tool_result'; readonly toolCallId: string; readonly toolName: string; readonly result: JsonValue }
+  | {
+      readonly type: 'tool_call';
+      readonly toolCallId: string;
+      readonly toolName: string;
+      readonly args: JsonValue;
+    }
+  | {
+      readonly type: 'tool_result';
+      readonly toolCallId: string;
+      readonly toolName: string;
+      readonly result: JsonValue;
+    }
   | { readonly type: 'step'; readonly index: number }
   | { readonly type: 'custom'; readonly data: JsonValue };
 
@@ -72,8 +82,17 @@ export interface RunUsage {
 
 /** The result of a turn. `append`: messages to add to the transcript, committed with the run. */
 export type RunResult =
-  | { readonly status: 'completed'; readonly output?: JsonValue; readonly append?: readonly JsonValue[]; readonly usage?: RunUsage }
-  | { readonly status: 'completed_without_result'; readonly append?: readonly JsonValue[]; readonly usage?: RunUsage }
+  | {
+      readonly status: 'completed';
+      readonly output?: JsonValue;
+      readonly append?: readonly JsonValue[];
+      readonly usage?: RunUsage;
+    }
+  | {
+      readonly status: 'completed_without_result';
+      readonly append?: readonly JsonValue[];
+      readonly usage?: RunUsage;
+    }
   | {
       readonly status: 'callback_pending';
       readonly toolName: string;
@@ -81,7 +100,11 @@ export type RunResult =
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
     }
-  | { readonly status: 'cancelled'; readonly append?: readonly JsonValue[]; readonly usage?: RunUsage };
+  | {
+      readonly status: 'cancelled';
+      readonly append?: readonly JsonValue[];
+      readonly usage?: RunUsage;
+    };
 
 /**
  * The agent. The runtime owns everything around the turn; the executor owns the conversation.
