@@ -1,0 +1,129 @@
+// The read side of the SQLite store: load (one snapshot), paged reads, and the recoverable list.
+
+import type Database from 'better-sqlite3';
+import type { InputRecord } from '../../core/input-record.js';
+import type { RuntimeEvent } from '../../core/runtime-event.js';
+import { eventCodec } from '../codecs/event-codec.js';
+import {
+  inputCodec,
+  lifecycleCodec,
+  operationCodec,
+  opsCursorCodec,
+  receiptCodec,
+  transcriptCodec,
+} from '../codecs/record-codecs.js';
+import type { RunReceipt, TranscriptEntry } from '../records.js';
+import type { RuntimeId, StoredSession } from '../runtime-store.js';
+
+interface SessionRow {
+  readonly committed: number;
+  readonly lifecycle: string | null;
+  readonly event_high_water: number;
+  readonly receipt_high_water: number;
+}
+
+interface KeyedBody {
+  readonly key: string | number;
+  readonly body: string;
+}
+
+/** The read operations, each synchronous (better-sqlite3) and each on statements prepared once. */
+export interface SqliteReads {
+  load(runtimeId: RuntimeId): StoredSession | null;
+  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): RuntimeEvent[];
+  readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): RunReceipt[];
+  readTranscript(runtimeId: RuntimeId, offset: number, limit: number): TranscriptEntry[];
+  readInput(runtimeId: RuntimeId, inputId: string): InputRecord | null;
+  listRecoverable(): RuntimeId[];
+}
+
+/** Prepares the read statements of `db`. */
+export function createReads(db: Database.Database): SqliteReads {
+  const session = db.prepare<[string], SessionRow>(
+    `SELECT committed, lifecycle, event_high_water, receipt_high_water FROM sessions WHERE runtime_id = ?`,
+  );
+  const inputs = db.prepare<[string], KeyedBody>(
+    'SELECT input_id AS key, body FROM inputs WHERE runtime_id = ? ORDER BY seq',
+  );
+  const transcriptLength = db
+    .prepare<[string], number>(
+      'SELECT COALESCE(MAX(idx) + 1, 0) FROM transcript WHERE runtime_id = ?',
+    )
+    .pluck();
+  const operations = db.prepare<[string], KeyedBody>(
+    'SELECT operation_id AS key, body FROM operations WHERE runtime_id = ? ORDER BY operation_id',
+  );
+  const cursor = db
+    .prepare<[string], string>('SELECT body FROM ops_cursors WHERE runtime_id = ?')
+    .pluck();
+  const events = db.prepare<[string, number, number], KeyedBody>(
+    'SELECT seq AS key, body FROM events WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const receipts = db.prepare<[string, number, number], KeyedBody>(
+    'SELECT run_id AS key, body FROM receipts WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const transcript = db.prepare<[string, number, number], KeyedBody>(
+    'SELECT idx AS key, body FROM transcript WHERE runtime_id = ? AND idx >= ? ORDER BY idx LIMIT ?',
+  );
+  const input = db
+    .prepare<[string, string], string>(
+      'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ?',
+    )
+    .pluck();
+  // The SQL form of isTrivialLifecycle (commit-checks.ts); the conformance suite holds the two equal.
+  const recoverable = db
+    .prepare<[], string>(
+      `SELECT runtime_id FROM sessions AS s
+       WHERE committed = 1 AND (phase IS NULL OR phase <> 'destroyed')
+         AND ((phase IS NOT NULL AND NOT (phase = 'idle' AND bound = 0))
+           OR EXISTS (SELECT 1 FROM inputs AS i WHERE i.runtime_id = s.runtime_id AND i.terminal = 0))
+       ORDER BY runtime_id`,
+    )
+    .pluck();
+
+  const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
+  const count = (limit: number): number => Math.max(0, Math.floor(limit));
+
+  // One deferred read transaction: every part of the session comes from the same snapshot even
+  // while another process commits to this file.
+  const load = db.transaction((runtimeId: RuntimeId): StoredSession | null => {
+    const row = session.get(runtimeId);
+    if (row === undefined || row.committed === 0) return null;
+    const cursorBody = cursor.get(runtimeId);
+    return {
+      runtimeId,
+      lifecycle: row.lifecycle === null ? null : lifecycleCodec.decode(row.lifecycle, runtimeId),
+      inputs: inputs
+        .all(runtimeId)
+        .map(({ key, body }) => inputCodec.decode(body, where(runtimeId, key))),
+      transcriptLength: transcriptLength.get(runtimeId) ?? 0,
+      eventHighWater: row.event_high_water,
+      receiptHighWater: row.receipt_high_water,
+      operations: operations
+        .all(runtimeId)
+        .map(({ key, body }) => operationCodec.decode(body, where(runtimeId, key))),
+      opsCursor: cursorBody === undefined ? null : opsCursorCodec.decode(cursorBody, runtimeId),
+    };
+  });
+
+  return {
+    load: (runtimeId) => load.deferred(runtimeId),
+    readEvents: (runtimeId, sinceSeq, limit) =>
+      events
+        .all(runtimeId, sinceSeq, count(limit))
+        .map(({ key, body }) => eventCodec.decode(body, where(runtimeId, key))),
+    readReceipts: (runtimeId, sinceSeq, limit) =>
+      receipts
+        .all(runtimeId, sinceSeq, count(limit))
+        .map(({ key, body }) => receiptCodec.decode(body, where(runtimeId, key))),
+    readTranscript: (runtimeId, offset, limit) =>
+      transcript
+        .all(runtimeId, Math.max(0, offset), count(limit))
+        .map(({ key, body }) => transcriptCodec.decode(body, where(runtimeId, key))),
+    readInput: (runtimeId, inputId) => {
+      const body = input.get(runtimeId, inputId);
+      return body === undefined ? null : inputCodec.decode(body, where(runtimeId, inputId));
+    },
+    listRecoverable: () => recoverable.all(),
+  };
+}
