@@ -2,8 +2,8 @@
 //
 // Rows are data (see rows-*.ts). For an input, rows are tried in table order; the first row whose
 // phase is in `from` and whose guards all hold fires (or refuses, for a `refuse` row). When no row
-// fires, the refusal names the failed guard of the row that got furthest: `phase` when no row
-// accepts the phase at all. Throwing is reserved for bugs: a row that lands outside its declared
+// fires, the refusal names the failed guard of the row that got furthest (on a tie, the later row:
+// special-case rows such as late no-ops come first), and `phase` when no row accepts the phase. Throwing is reserved for bugs: a row that lands outside its declared
 // targets.
 
 import { GUARDS } from './machine-guards.js';
@@ -98,7 +98,7 @@ export function step(state: MachineState, input: MachineInput): StepResult {
       if (entry.refuse !== undefined) return reject(state, input, entry.refuse);
       return fire(entry, state, input);
     }
-    if (best === null || failure.depth > best.depth) best = failure;
+    if (best === null || failure.depth >= best.depth) best = failure;
   }
   return reject(state, input, best?.guard ?? 'phase');
 }
