@@ -49,9 +49,9 @@ export function pruneCases(ctx: HarnessContext): void {
         events: events('s1', 1, 6, () => OLD),
         operations: [
           operation('op-a', { completionSeq: 1, finishedAt: OLD }),
-          operation('op-b', { completionSeq: 2, finishedAt: OLD }),
+          operation('op-b', { completionSeq: 3, finishedAt: OLD }),
           operation('op-c'),
-          operation('op-d', { completionSeq: 3, finishedAt: YOUNG }),
+          operation('op-d', { completionSeq: 2, finishedAt: YOUNG }),
         ],
       });
       for (let seq = 1; seq <= 4; seq += 1)
@@ -61,10 +61,10 @@ export function pruneCases(ctx: HarnessContext): void {
       }
 
       const report = await ctx.store.prune(
-        policy({ inputs: 2, receipts: 1, events: 2, operations: 0 }),
+        policy({ inputs: 2, receipts: 1, events: 2, operations: 1 }),
       );
 
-      expect(report).toEqual({ inputs: 3, receipts: 4, events: 4, operations: 2 });
+      expect(report).toEqual({ inputs: 3, receipts: 4, events: 4, operations: 1 });
       const stored = await ctx.store.load(RT);
       expect(stored?.inputs.map((record) => record.header.inputId)).toEqual([
         't3',
@@ -72,7 +72,8 @@ export function pruneCases(ctx: HarnessContext): void {
         'q6',
         't7',
       ]);
-      expect(stored?.operations.map((op) => op.operationId)).toEqual(['op-c', 'op-d']);
+      // Operations are ranked by completion seq: op-b (3) is the newest kept; op-d is young; op-a goes.
+      expect(stored?.operations.map((op) => op.operationId)).toEqual(['op-b', 'op-c', 'op-d']);
       expect((await ctx.store.readReceipts(RT, 0, 10)).map((stored) => stored.runId)).toEqual([
         'r4',
       ]);
@@ -81,7 +82,7 @@ export function pruneCases(ctx: HarnessContext): void {
       ).toEqual(['r2']);
       expect((await ctx.store.readEvents(RT, 0, 10)).map((event) => event.seq)).toEqual([5, 6]);
       expect(
-        await ctx.store.prune(policy({ inputs: 2, receipts: 1, events: 2, operations: 0 })),
+        await ctx.store.prune(policy({ inputs: 2, receipts: 1, events: 2, operations: 1 })),
       ).toEqual({
         inputs: 0,
         receipts: 0,

@@ -18,6 +18,7 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readEvents(RT, 8, 100)).toEqual(all.slice(8));
       expect(await ctx.store.readEvents(RT, 10, 100)).toEqual([]);
       expect(await ctx.store.readEvents(RT, 0, 0)).toEqual([]);
+      expect(await ctx.store.readEvents(RT, 0, Number.POSITIVE_INFINITY)).toEqual(all);
       expect(await ctx.store.readEvents('rt:session:none', 0, 10)).toEqual([]);
     });
 
@@ -29,6 +30,7 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readTranscript(RT, 2, 3)).toEqual(all.slice(2, 5));
       expect(await ctx.store.readTranscript(RT, 7, 3)).toEqual([]);
       expect(await ctx.store.readTranscript(RT, 0, 0)).toEqual([]);
+      expect(await ctx.store.readTranscript(RT, 5, Number.POSITIVE_INFINITY)).toEqual(all.slice(5));
     });
 
     it('pages receipts after a seq', async () => {

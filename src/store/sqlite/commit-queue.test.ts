@@ -90,6 +90,24 @@ describe('createCommitQueue', () => {
     });
   });
 
+  it('rolls back the partial writes of a batch that fails midway, keeping the group', async () => {
+    const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
+    const queue = createCommitQueue(
+      db,
+      (id) => {
+        insert.run(`${id}-first`);
+        insert.run(id === 'b' ? 'a' : id); // b collides with a after writing b-first
+      },
+      true,
+    );
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c'].map((id) => queue.submit(id, EMPTY, undefined)),
+    );
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(rows()).toEqual(['a', 'a-first', 'c', 'c-first']);
+    expect(queue.statistics()).toMatchObject({ transactions: 1, groupRetries: 0 });
+  });
+
   it('runs queued batches at once on flush', () => {
     const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
     const queue = createCommitQueue(db, (id) => void insert.run(id), true);

@@ -82,7 +82,13 @@ export function createReads(db: Database.Database): SqliteReads {
     .pluck();
 
   const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
-  const count = (limit: number): number => Math.max(0, Math.floor(limit));
+  // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.
+  const count = (limit: number): number =>
+    limit === Number.POSITIVE_INFINITY
+      ? -1
+      : Number.isNaN(limit)
+        ? 0
+        : Math.max(0, Math.floor(limit));
 
   // One deferred read transaction: every part of the session comes from the same snapshot even
   // while another process commits to this file.
