@@ -156,110 +156,80 @@ export async function startFakeOpenAiServer(
   };
 }
 
+type ContentReply = Exclude<FakeReply, { type: 'error' }>;
+
 async function streamReply(
   res: ServerResponse,
-  reply: Exclude<FakeReply, { type: 'error' }>,
+  reply: ContentReply,
   body: ChatRequestBody,
   signal: AbortSignal,
 ): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  const model = body.model ?? 'fake-model';
-  const send = (delta: object, finish: string | null = null): void => {
-    res.write(
-      `data: ${JSON.stringify({ ...envelope(model, 'chat.completion.chunk'), choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
-    );
-  };
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const head = envelope(body.model, 'chat.completion.chunk');
+  const sse = (payload: object): boolean =>
+    res.write(`data: ${JSON.stringify({ ...head, ...payload })}\n\n`);
+  const send = (delta: object, finish: string | null = null): boolean =>
+    sse({ choices: [{ index: 0, delta, finish_reason: finish }] });
   const pause = async (): Promise<boolean> => {
-    if (reply.delayMs !== undefined)
+    if (reply.delayMs !== undefined) {
       await sleep(reply.delayMs, undefined, { signal }).catch(() => undefined);
+    }
     return !signal.aborted;
   };
   send({ role: 'assistant', content: '' });
-  const chunks =
-    reply.type === 'text'
-      ? typeof reply.text === 'string'
-        ? [reply.text]
-        : reply.text
-      : reply.text === undefined
-        ? []
-        : [reply.text];
-  for (const [index, chunk] of chunks.entries()) {
+  for (const [index, chunk] of textChunks(reply).entries()) {
     if (reply.type === 'text' && reply.stallAfterChunks === index) {
-      if (!signal.aborted) {
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      }
+      // Hold the stream open until the client leaves or the server closes.
+      if (!signal.aborted)
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
       return;
     }
     if (!(await pause())) return;
     send({ content: chunk });
   }
-  if (reply.type === 'tool_calls') {
-    for (const [index, call] of reply.calls.entries()) {
-      const args =
-        typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
-      const half = Math.floor(args.length / 2);
-      if (!(await pause())) return;
-      send({
-        tool_calls: [
-          {
-            index,
-            id: call.id ?? `call_${index}`,
-            type: 'function',
-            function: { name: call.name, arguments: args.slice(0, half) },
-          },
-        ],
-      });
-      send({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] });
-    }
+  for (const [index, call] of (reply.type === 'tool_calls' ? reply.calls : []).entries()) {
+    const args = argumentsText(call.arguments);
+    const half = Math.floor(args.length / 2);
+    if (!(await pause())) return;
+    const id = call.id ?? `call_${index}`;
+    const opening = { name: call.name, arguments: args.slice(0, half) };
+    send({ tool_calls: [{ index, id, type: 'function', function: opening }] });
+    send({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] });
   }
   if (!(await pause())) return;
   send({}, reply.type === 'tool_calls' ? 'tool_calls' : 'stop');
-  if (reply.usage !== undefined) {
-    res.write(
-      `data: ${JSON.stringify({ ...envelope(model, 'chat.completion.chunk'), choices: [], usage: usage(reply.usage) })}\n\n`,
-    );
-  }
+  if (reply.usage !== undefined) sse({ choices: [], usage: usage(reply.usage) });
   res.end('data: [DONE]\n\n');
 }
 
-function completion(reply: Exclude<FakeReply, { type: 'error' }>, body: ChatRequestBody): object {
-  const text =
-    reply.type === 'text'
-      ? typeof reply.text === 'string'
-        ? reply.text
-        : reply.text.join('')
-      : (reply.text ?? null);
-  const toolCalls =
-    reply.type === 'tool_calls'
-      ? reply.calls.map((call, index) => ({
-          id: call.id ?? `call_${index}`,
-          type: 'function',
-          function: {
-            name: call.name,
-            arguments:
-              typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
-          },
-        }))
-      : undefined;
+function completion(reply: ContentReply, body: ChatRequestBody): object {
+  const calls = reply.type === 'tool_calls' ? reply.calls : [];
+  const toolCalls = calls.map((call, index) => ({
+    id: call.id ?? `call_${index}`,
+    type: 'function',
+    function: { name: call.name, arguments: argumentsText(call.arguments) },
+  }));
+  const content = textChunks(reply).join('');
+  const message = {
+    role: 'assistant',
+    content: content === '' && toolCalls.length > 0 ? null : content,
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+  };
+  const finish = toolCalls.length > 0 ? 'tool_calls' : 'stop';
   return {
-    ...envelope(body.model ?? 'fake-model', 'chat.completion'),
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text,
-          ...(toolCalls ? { tool_calls: toolCalls } : {}),
-        },
-        finish_reason: toolCalls ? 'tool_calls' : 'stop',
-      },
-    ],
+    ...envelope(body.model, 'chat.completion'),
+    choices: [{ index: 0, message, finish_reason: finish }],
     ...(reply.usage === undefined ? {} : { usage: usage(reply.usage) }),
   };
+}
+
+function textChunks(reply: ContentReply): readonly string[] {
+  if (reply.text === undefined) return [];
+  return typeof reply.text === 'string' ? [reply.text] : reply.text;
+}
+
+function argumentsText(args: unknown): string {
+  return typeof args === 'string' ? args : JSON.stringify(args);
 }
 
 function sendError(res: ServerResponse, reply: Extract<FakeReply, { type: 'error' }>): void {
@@ -273,8 +243,8 @@ function sendJson(res: ServerResponse, status: number, value: object): void {
   res.end(JSON.stringify(value));
 }
 
-function envelope(model: string, object: string): object {
-  return { id: 'chatcmpl-fake', object, created: 1_700_000_000, model };
+function envelope(model: string | undefined, object: string): object {
+  return { id: 'chatcmpl-fake', object, created: 1_700_000_000, model: model ?? 'fake-model' };
 }
 
 function usage(value: FakeUsage): object {
