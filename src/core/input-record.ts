@@ -85,5 +85,7 @@ export interface InputRecord {
   readonly attempts: number;
   /** Set once terminal. */
   readonly outcome: InputOutcome | null;
+  /** ISO time after which a queued input is abandoned `expired` (from `ttlMs`), or null. */
+  readonly expiresAt: string | null;
   readonly updatedAt: string;
 }

@@ -1,0 +1,192 @@
+// The input ledger: per-input states, the two lanes, admission sequence numbers, attempts and the
+// idempotency index of one session.
+//
+// Planners (ledger-*.ts) read a ledger and return a patch; they never touch it. The shell persists
+// what a patch changes and only then calls `applyLedgerPatch`, the single mutator, so a failed store
+// write leaves the ledger as it was (stage / commit / rollback, as for the machine). Live inputs and
+// retained terminal inputs live in separate maps so a turn costs O(batch), not O(history).
+
+import type { InputRecord, InputStatus } from './input-record.js';
+import { isTerminal } from './input-record.js';
+import type { Lane } from './admission.js';
+
+/** The lanes that hold queued inputs. */
+export type QueueLane = Exclude<Lane, 'none'>;
+
+/**
+ * Where a queued input is placed in its lane. Priority inputs always stay ahead of ordinary ones:
+ * a priority input goes to the very front (`front`) or to the end of the priority block (`back`);
+ * an ordinary input goes right after the priority block (`front`) or to the end (`back`).
+ */
+export type LanePlacement = 'back' | 'front';
+
+/** The ledger of one session. Mutated only by {@link applyLedgerPatch}. */
+export interface Ledger {
+  readonly sessionId: string;
+  nextSeq: number;
+  /** Non-terminal inputs by id. */
+  readonly live: Map<string, InputRecord>;
+  /** Input ids queued in each lane, in the order they will be taken. */
+  readonly lanes: Record<QueueLane, string[]>;
+  /** Retained terminal inputs by id, oldest terminal first. */
+  readonly terminal: Map<string, InputRecord>;
+  /** Idempotency key -> input id. */
+  readonly idempotency: Map<string, string>;
+}
+
+/** One change a patch makes. Applied in order. */
+export type LedgerOp =
+  | { readonly op: 'put'; readonly record: InputRecord; readonly placement?: LanePlacement }
+  | { readonly op: 'index'; readonly key: string; readonly inputId: string }
+  | { readonly op: 'drop'; readonly inputId: string; readonly key: string | null };
+
+/** A set of changes computed by a planner; `records` are the records it writes (what the store persists). */
+export interface LedgerPatch {
+  readonly ops: readonly LedgerOp[];
+  readonly nextSeq?: number;
+}
+
+/** An empty ledger. */
+export function createLedger(sessionId: string, nextSeq = 1): Ledger {
+  return {
+    sessionId,
+    nextSeq,
+    live: new Map(),
+    lanes: { queue: [], steer: [] },
+    terminal: new Map(),
+    idempotency: new Map(),
+  };
+}
+
+/** The records a patch writes, in order (the last write of an input wins). */
+export function patchRecords(patch: LedgerPatch): InputRecord[] {
+  const byId = new Map<string, InputRecord>();
+  for (const op of patch.ops) if (op.op === 'put') byId.set(op.record.header.inputId, op.record);
+  return [...byId.values()];
+}
+
+function removeFromLanes(ledger: Ledger, inputId: string): void {
+  for (const lane of [ledger.lanes.queue, ledger.lanes.steer]) {
+    const index = lane.indexOf(inputId);
+    if (index >= 0) lane.splice(index, 1);
+  }
+}
+
+function place(ledger: Ledger, record: InputRecord, placement: LanePlacement): void {
+  const laneName = record.decision.lane;
+  if (laneName === 'none') return;
+  const lane = ledger.lanes[laneName];
+  const id = record.header.inputId;
+  const firstOrdinary = lane.findIndex(
+    (other) => ledger.live.get(other)?.decision.queueMode !== 'priority',
+  );
+  const blockEnd = firstOrdinary < 0 ? lane.length : firstOrdinary;
+  if (record.decision.queueMode === 'priority')
+    lane.splice(placement === 'front' ? 0 : blockEnd, 0, id);
+  else lane.splice(placement === 'front' ? blockEnd : lane.length, 0, id);
+}
+
+/** The single mutator: applies a patch computed by a planner (after the store accepted it). */
+export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
+  for (const op of patch.ops) {
+    switch (op.op) {
+      case 'put': {
+        const id = op.record.header.inputId;
+        removeFromLanes(ledger, id);
+        if (isTerminal(op.record.state)) {
+          ledger.live.delete(id);
+          ledger.terminal.set(id, op.record);
+        } else {
+          ledger.terminal.delete(id);
+          ledger.live.set(id, op.record);
+          if (op.record.state.status === 'queued') place(ledger, op.record, op.placement ?? 'back');
+        }
+        break;
+      }
+      case 'index':
+        ledger.idempotency.set(op.key, op.inputId);
+        break;
+      case 'drop':
+        ledger.terminal.delete(op.inputId);
+        if (op.key !== null && ledger.idempotency.get(op.key) === op.inputId)
+          ledger.idempotency.delete(op.key);
+        break;
+    }
+  }
+  if (patch.nextSeq !== undefined) ledger.nextSeq = patch.nextSeq;
+}
+
+/** An input by id, live or retained. */
+export function findInput(ledger: Ledger, inputId: string): InputRecord | undefined {
+  return ledger.live.get(inputId) ?? ledger.terminal.get(inputId);
+}
+
+/** The queued records of a lane, in order. */
+export function laneRecords(ledger: Ledger, lane: QueueLane): InputRecord[] {
+  return ledger.lanes[lane]
+    .map((id) => ledger.live.get(id))
+    .filter((r): r is InputRecord => r !== undefined);
+}
+
+/** The live (non-terminal) input ids: queued, staged or applied. */
+export function activeInputIds(ledger: Ledger): string[] {
+  return [...ledger.live.keys()];
+}
+
+/** True when some input is queued in either lane. */
+export function hasQueuedWork(ledger: Ledger): boolean {
+  return ledger.lanes.queue.length > 0 || ledger.lanes.steer.length > 0;
+}
+
+/** Live records bound to `runId` (staged or applied), in admission order. */
+export function runMembers(ledger: Ledger, runId: string): InputRecord[] {
+  return [...ledger.live.values()]
+    .filter(
+      (r) =>
+        (r.state.status === 'staged' || r.state.status === 'applied') && r.state.runId === runId,
+    )
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** Counts of inputs by status (live and retained). */
+export function countByStatus(ledger: Ledger): Record<InputStatus, number> {
+  const counts: Record<InputStatus, number> = {
+    queued: 0,
+    staged: 0,
+    applied: 0,
+    consumed: 0,
+    superseded: 0,
+    coalesced: 0,
+    abandoned: 0,
+  };
+  for (const r of ledger.live.values()) counts[r.state.status] += 1;
+  for (const r of ledger.terminal.values()) counts[r.state.status] += 1;
+  return counts;
+}
+
+/**
+ * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued with
+ * their attempts kept; lanes are rebuilt from admission sequences, priority inputs first; the
+ * idempotency index is rebuilt from every retained record.
+ */
+export function restoreLedger(
+  sessionId: string,
+  records: readonly InputRecord[],
+  updatedAt: string,
+): Ledger {
+  const ledger = createLedger(sessionId);
+  const sorted = [...records].sort((a, b) => a.seq - b.seq);
+  const ops: LedgerOp[] = [];
+  for (const record of sorted) {
+    const requeue = record.state.status === 'staged' || record.state.status === 'applied';
+    const restored: InputRecord = requeue
+      ? { ...record, state: { status: 'queued' }, updatedAt }
+      : record;
+    ops.push({ op: 'put', record: restored, placement: 'back' });
+    if (record.header.idempotencyKey !== null)
+      ops.push({ op: 'index', key: record.header.idempotencyKey, inputId: record.header.inputId });
+  }
+  const maxSeq = sorted.length === 0 ? 0 : (sorted[sorted.length - 1] as InputRecord).seq;
+  applyLedgerPatch(ledger, { ops, nextSeq: maxSeq + 1 });
+  return ledger;
+}
