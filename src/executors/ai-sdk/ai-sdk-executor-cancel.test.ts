@@ -250,4 +250,45 @@ describe('aiSdkExecutor: a crash before the commit', () => {
       'user',
     ]);
   });
+  it('re-runs a turn that crashed after its first model call from the committed transcript', async () => {
+    const weather = tool({ inputSchema: z.object({ city: z.string() }), execute: () => 'rain' });
+    const committed = [{ role: 'user', content: 'Hi' }];
+    const run = runPrimitive([promptInput('Weather in Oslo?')]);
+    const script = () => [
+      { toolCalls: [{ toolCallId: 'w1', toolName: 'weather', input: { city: 'Oslo' } }] },
+      { text: 'Rain in Oslo.' },
+    ];
+
+    // Attempt 1 dies after the first model call and its tool round: nothing is committed.
+    const crashed = scriptedModel(script());
+    const harness = createRunHarness(structuredClone(committed));
+    const dying = {
+      ...harness.ctx,
+      boundary: () => Promise.reject(new Error('process crashed')),
+    };
+    const error: unknown = await aiSdkExecutor({ model: crashed, tools: { weather } })
+      .apply(run, dying)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ causeCode: 'executor_error', message: 'process crashed' });
+    expect(crashed.doStreamCalls).toHaveLength(1);
+
+    // Attempt 2 starts from the same committed transcript and sees no trace of attempt 1.
+    const retried = scriptedModel(script());
+    const result = await aiSdkExecutor({ model: retried, tools: { weather } }).apply(
+      { ...run, attempt: 2 },
+      createRunHarness(structuredClone(committed)).ctx,
+    );
+    expect(promptText(retried, 0)).toBe(promptText(crashed, 0));
+    const transcript = parseHistory([...committed, ...(result.append ?? [])]);
+    expect(transcript.map((m) => m.role)).toEqual([
+      'user',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
+    expect(transcript.filter((m) => JSON.stringify(m).includes('Weather in Oslo?'))).toHaveLength(
+      1,
+    );
+  });
 });
