@@ -76,6 +76,7 @@ export const inputCodec: Codec<InputRecord> = createCodec(
     state: inputStateSchema,
     attempts: count,
     outcome: inputOutcomeSchema.nullable(),
+    expiresAt: timestampSchema.nullable(),
     updatedAt: timestampSchema,
   }),
   INPUT_RECORD_VERSION,

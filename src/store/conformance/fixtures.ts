@@ -57,6 +57,7 @@ export function input(
   state: InputState = { status: 'queued' },
   options: {
     readonly updatedAt?: string;
+    readonly expiresAt?: string;
     readonly content?: JsonValue;
     readonly idempotencyKey?: string;
   } = {},
@@ -83,6 +84,7 @@ export function input(
     state,
     attempts: 0,
     outcome: isTerminal(state) ? { status: 'completed_without_result', runId: null } : null,
+    expiresAt: options.expiresAt ?? null,
     updatedAt: options.updatedAt ?? at(seq),
   };
 }

@@ -41,7 +41,7 @@ export function roundTripCases(ctx: HarnessContext): void {
       };
       const inputs = [
         input('s1', 'a', 1, { status: 'consumed', runId: 'r1' }, { idempotencyKey: 'k-a' }),
-        input('s1', 'b', 2, { status: 'staged', runId: 'r2' }),
+        input('s1', 'b', 2, { status: 'staged', runId: 'r2' }, { expiresAt: at(90_000) }),
         input('s1', 'c', 3, { status: 'abandoned', reason: 'max_attempts_exhausted' }),
         input('s1', 'd', 4, { status: 'superseded', by: 'e' }),
       ];

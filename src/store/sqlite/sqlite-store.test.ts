@@ -8,9 +8,9 @@ import { input, lifecycle, messages } from '../conformance/fixtures.js';
 import { expectBurrowError } from '../conformance/harness.js';
 import type { SqliteStore } from './sqlite-store.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { rewriteSqliteRecords } from './sqlite-rewrite.js';
-import type { TempDatabase } from './sqlite-test-files.js';
-import { createTempDatabase } from './sqlite-test-files.js';
+import { rewriteSqliteRecords } from './sqlite-rewrite.test-support.js';
+import type { TempDatabase } from './temp-database.test-support.js';
+import { createTempDatabase } from './temp-database.test-support.js';
 
 const RT = 'rt:session:s1';
 
