@@ -63,6 +63,22 @@ function recoverInputs(): MachineInput[] {
       });
     }
   }
+  const broken = {
+    catalog: [],
+    nextRevision: 0,
+    staged: { revision: 1, filter: { type: 'all' }, deferred: [] },
+    active: { revision: 0, filter: { type: 'all' }, deferred: [] },
+  } as const;
+  const empty = { runId: null, returnPhase: null };
+  inputs.push({
+    type: 'RecoverRuntimeAuthority',
+    sessionId: 's1',
+    observedPhase: 'idle',
+    binding: EMPTY_BINDING,
+    run: empty,
+    silentIntents: [],
+    visibility: broken,
+  });
   const run = { runId: 'r1', returnPhase: 'retired' } as const;
   for (const observedPhase of ['retired', 'idle'] as const) {
     inputs.push({

@@ -3,8 +3,15 @@
 import type { MachineInput } from './machine-inputs.js';
 import type { Binding, MachineState } from './machine-state.js';
 import { FAILURE_CAUSES } from './machine-state.js';
-import type { VisibilitySide } from './tool-visibility.js';
-import { allKnown, namesInUse, normaliseNames, sameContent, sideNames } from './tool-visibility.js';
+import type { VisibilitySide, VisibilityState } from './tool-visibility.js';
+import {
+  allKnown,
+  namesInUse,
+  normaliseNames,
+  sameContent,
+  sideNames,
+  visibilityViolations,
+} from './tool-visibility.js';
 
 type Predicate = (state: MachineState, input: MachineInput) => boolean;
 
@@ -187,6 +194,14 @@ const guards = {
   recovered_binding_shape: {
     description: 'the recovered binding has a legal shape',
     check: (_s, i) => bindingShapeHolds(field(i, 'binding') as Binding),
+  },
+  recovered_visibility_valid: {
+    description:
+      'the recovered visibility state keeps its revision order, content and catalog rules',
+    check: (_s, i) => {
+      const visibility = field(i, 'visibility') as VisibilityState | undefined;
+      return visibility === undefined || visibilityViolations(visibility).length === 0;
+    },
   },
   attached_needs_binding: {
     description:

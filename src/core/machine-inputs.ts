@@ -1,7 +1,7 @@
 // Every input the session machine accepts, named as in the seed, as one discriminated union.
 
 import type { Binding, CommsDrainMode, FailureCause, Phase, ReturnPhase } from './machine-state.js';
-import type { ToolEntry, ToolFilter, VisibilitySide } from './tool-visibility.js';
+import type { ToolEntry, ToolFilter, VisibilitySide, VisibilityState } from './tool-visibility.js';
 
 /** The four binding facts an unregister must match exactly. */
 export type BindingFacts = Binding;
@@ -21,6 +21,8 @@ export type MachineInput =
       readonly binding: Binding;
       readonly run: { readonly runId: string | null; readonly returnPhase: ReturnPhase | null };
       readonly silentIntents: readonly string[];
+      /** The stored visibility state, when the record has one (validated before it is installed). */
+      readonly visibility?: VisibilityState;
     }
   | {
       readonly type: 'PrepareBindings';

@@ -36,6 +36,7 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
       'observed_phase_recoverable',
       'recovered_run_shape',
       'recovered_binding_shape',
+      'recovered_visibility_valid',
       'attached_needs_binding',
     ],
     to: ['initializing', 'idle', 'attached', 'retired', 'stopped', 'destroyed'],
@@ -50,6 +51,7 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
       stopDeferred: false,
       registration: 'queuing',
       silentIntents: normaliseNames(i.silentIntents),
+      visibility: i.visibility ?? s.visibility,
     }),
   }),
   row({

@@ -1,0 +1,54 @@
+// The completion registry: one promise per input id, settled exactly once, shared by every waiter.
+
+import type { InputOutcome } from '../core/input-record.js';
+
+interface Waiter {
+  readonly promise: Promise<InputOutcome>;
+  readonly resolve: (outcome: InputOutcome) => void;
+}
+
+/**
+ * Completions of one session. `wait` returns the same promise to every caller for an input; `settle`
+ * resolves it once (later calls are no-ops); `settleAll` resolves every pending one, so that a path
+ * that ends a run, a loop or a session never leaves a waiter hanging.
+ */
+export class CompletionRegistry {
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #settled = new Map<string, InputOutcome>();
+
+  /** The completion of `inputId` (already settled if the outcome is known). */
+  wait(inputId: string): Promise<InputOutcome> {
+    const settled = this.#settled.get(inputId);
+    if (settled !== undefined) return Promise.resolve(settled);
+    const existing = this.#waiters.get(inputId);
+    if (existing !== undefined) return existing.promise;
+    let resolve!: (outcome: InputOutcome) => void;
+    const promise = new Promise<InputOutcome>((r) => (resolve = r));
+    this.#waiters.set(inputId, { promise, resolve });
+    return promise;
+  }
+
+  /** Settles `inputId` with `outcome` if it is pending; returns true if this call settled it. */
+  settle(inputId: string, outcome: InputOutcome): boolean {
+    const waiter = this.#waiters.get(inputId);
+    if (waiter === undefined) return false;
+    this.#waiters.delete(inputId);
+    this.#settled.set(inputId, outcome);
+    if (this.#settled.size > 1024)
+      this.#settled.delete(this.#settled.keys().next().value as string);
+    waiter.resolve(outcome);
+    return true;
+  }
+
+  /** Settles every pending completion with `outcome`; returns how many it settled. */
+  settleAll(outcome: InputOutcome): number {
+    const ids = [...this.#waiters.keys()];
+    for (const id of ids) this.settle(id, outcome);
+    return ids.length;
+  }
+
+  /** Input ids with a pending completion. */
+  pending(): string[] {
+    return [...this.#waiters.keys()];
+  }
+}

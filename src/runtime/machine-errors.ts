@@ -1,0 +1,70 @@
+// Turns machine refusals into BurrowErrors, and finds the session entry an operation needs.
+
+import { BurrowError } from '../core/errors.js';
+import type { MachineInput } from '../core/machine-inputs.js';
+import type { MachineState } from '../core/machine-state.js';
+import type { StepResult } from '../core/session-machine.js';
+import { step } from '../core/session-machine.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { SessionEntry } from './session-entry.js';
+
+/** The error for a refused step: `destroyed` on a destroyed session, otherwise `not_ready` with phase and guard. */
+export function refusalError(
+  sessionId: string,
+  result: Extract<StepResult, { ok: false }>,
+): BurrowError {
+  const { phase, guard, input } = result.rejection;
+  if (phase === 'destroyed')
+    return new BurrowError('destroyed', `session ${sessionId} is destroyed`, {
+      sessionId,
+      phase,
+      guard,
+    });
+  return new BurrowError(
+    'not_ready',
+    `session ${sessionId} (${phase}) refuses ${input}: guard ${guard}`,
+    { sessionId, phase, guard },
+  );
+}
+
+/** Steps the machine or throws the refusal as a BurrowError. */
+export function stepOrThrow(
+  sessionId: string,
+  state: MachineState,
+  input: MachineInput,
+): Extract<StepResult, { ok: true }> {
+  const result = step(state, input);
+  if (!result.ok) throw refusalError(sessionId, result);
+  return result;
+}
+
+/** The registered entry of `sessionId`, or `session_not_found`. */
+export function requireEntry(ctx: RuntimeContext, sessionId: string): SessionEntry {
+  const entry = ctx.sessions.get(sessionId);
+  if (entry === undefined)
+    throw new BurrowError('session_not_found', `no session ${sessionId}`, { sessionId });
+  return entry;
+}
+
+/**
+ * Runs `work` under the session's mutation gate with its current entry. The entry is looked up after
+ * the gate is taken, so work never runs against an entry that was replaced while it waited.
+ */
+export async function withSession<T>(
+  ctx: RuntimeContext,
+  sessionId: string,
+  work: (entry: SessionEntry) => Promise<T> | T,
+  signal?: AbortSignal,
+): Promise<T> {
+  const release = await ctx.gate.lock(sessionId, signal);
+  try {
+    return await work(requireEntry(ctx, sessionId));
+  } finally {
+    release();
+  }
+}
+
+/** True when `entry` is still the registered entry of its session. */
+export function isCurrent(ctx: RuntimeContext, entry: SessionEntry): boolean {
+  return !entry.removed && ctx.sessions.get(entry.sessionId) === entry;
+}

@@ -1,0 +1,283 @@
+// Control operations (03): interrupt, cancel after boundary, retire, abandon retired inputs, recycle,
+// reset, stop and destroy. Each steps the machine under the gate, persists, installs, then performs.
+
+import { BurrowError } from '../core/errors.js';
+import type { AbandonReason } from '../core/input-record.js';
+import { planAbandonPending } from '../core/ledger-run-end.js';
+import type { MachineInput } from '../core/machine-inputs.js';
+import { step, stepAll } from '../core/session-machine.js';
+import { noticeEvents, performEffects } from './effects.js';
+import { refusalError, stepOrThrow, withSession } from './machine-errors.js';
+import { repairDeadAttachment } from './ops-register.js';
+import type { OperationOptions } from './runtime-api.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { commitChange } from './session-commit.js';
+import type { SessionEntry } from './session-entry.js';
+
+async function control(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  inputs: readonly MachineInput[],
+  abandon: { reason: AbandonReason; scope: 'queued' | 'all'; message: string } | null,
+): Promise<void> {
+  const result = stepAll(entry.machine, inputs);
+  if (!result.ok) throw refusalError(entry.sessionId, result);
+  const patches =
+    abandon === null
+      ? []
+      : [
+          planAbandonPending(
+            entry.ledger,
+            abandon.reason,
+            abandon.scope,
+            abandon.message,
+            ctx.nowIso(),
+          ).patch,
+        ];
+  await commitChange(ctx, entry, {
+    machine: result,
+    patches,
+    events: noticeEvents(result.effects),
+    persist: 'now',
+  });
+  performEffects(ctx, entry, result.effects);
+}
+
+/** Hard-cancels the current run (attached or running); with no run, a successful no-op. */
+export function interrupt(
+  ctx: RuntimeContext,
+  sessionId: string,
+  reason: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      const interrupted = stepOrThrow(sessionId, entry.machine, {
+        type: 'InterruptCurrentRun',
+        reason,
+      });
+      const run = entry.machine.run;
+      const cancel =
+        run === null ? null : step(interrupted.state, { type: 'CancelNow', runId: run.runId });
+      const machine = cancel?.ok === true ? cancel.state : interrupted.state;
+      await commitChange(ctx, entry, {
+        machine: { state: machine, effects: interrupted.effects },
+        persist: 'defer',
+      });
+      performEffects(ctx, entry, interrupted.effects);
+    },
+    options.signal,
+  );
+}
+
+/** The current turn stops at its next boundary. Needs a live loop (`not_ready` without one). */
+export function cancelAfterBoundary(
+  ctx: RuntimeContext,
+  sessionId: string,
+  reason: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      const requested = stepOrThrow(sessionId, entry.machine, {
+        type: 'CancelAfterBoundary',
+        reason,
+      });
+      if (entry.loop === null) {
+        throw new BurrowError('not_ready', `session ${sessionId} has no runtime loop`, {
+          sessionId,
+          phase: entry.machine.phase,
+          guard: 'loop_attached',
+        });
+      }
+      const run = entry.machine.run;
+      const marked =
+        run === null
+          ? null
+          : step(requested.state, { type: 'RequestCancelAfterBoundary', runId: run.runId });
+      const machine = marked?.ok === true ? marked.state : requested.state;
+      await commitChange(ctx, entry, {
+        machine: { state: machine, effects: requested.effects },
+        persist: 'defer',
+      });
+    },
+    options.signal,
+  );
+}
+
+/** No new input; the queue drains, then the session rests in `retired`. Without a loop, pending inputs are abandoned `retired`. */
+export function retire(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      await repairDeadAttachment(ctx, entry);
+      const abandon =
+        entry.loop === null
+          ? { reason: 'retired' as const, scope: 'queued' as const, message: 'retired' }
+          : null;
+      await control(ctx, entry, [{ type: 'Retire', sessionId }], abandon);
+      entry.loop?.wake();
+    },
+    options.signal,
+  );
+}
+
+/** Abandons what is left of a retired session's queue; returns how many inputs it abandoned. */
+export function abandonRetiredPendingInputs(
+  ctx: RuntimeContext,
+  sessionId: string,
+  reason: string,
+  options: OperationOptions,
+): Promise<number> {
+  return withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      if (entry.machine.phase !== 'retired') {
+        throw new BurrowError(
+          'not_ready',
+          `session ${sessionId} is ${entry.machine.phase}, not retired`,
+          {
+            sessionId,
+            phase: entry.machine.phase,
+            guard: 'retired',
+          },
+        );
+      }
+      const plan = planAbandonPending(entry.ledger, 'retired', 'queued', reason, ctx.nowIso());
+      await commitChange(ctx, entry, { patches: [plan.patch], persist: 'now' });
+      return plan.records.length;
+    },
+    options.signal,
+  );
+}
+
+/** Clears the runtime binding; pending inputs are abandoned `recycled`. */
+export function recycle(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    (entry) =>
+      control(ctx, entry, [{ type: 'Recycle' }], {
+        reason: 'recycled',
+        scope: 'queued',
+        message: 'recycled',
+      }),
+    options.signal,
+  );
+}
+
+/** Back to idle (or attached); pending inputs are abandoned `reset`. */
+export function reset(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    (entry) =>
+      control(ctx, entry, [{ type: 'Reset' }], {
+        reason: 'reset',
+        scope: 'queued',
+        message: 'reset',
+      }),
+    options.signal,
+  );
+}
+
+/**
+ * Stops the executor. With a live loop the stop is deferred until the current turn ends; the loop then
+ * exits and the session becomes `stopped` with its pending inputs abandoned `stopped`. Resolves when
+ * that has happened (or at once when there is no loop).
+ */
+export async function stop(
+  ctx: RuntimeContext,
+  sessionId: string,
+  reason: string,
+  options: OperationOptions,
+): Promise<void> {
+  const loopDone = await withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      await repairDeadAttachment(ctx, entry);
+      const loop = entry.loop;
+      if (loop !== null) {
+        const requested = stepOrThrow(sessionId, entry.machine, {
+          type: 'StopRuntimeExecutor',
+          reason,
+        });
+        await commitChange(ctx, entry, {
+          machine: requested,
+          events: noticeEvents(requested.effects),
+          persist: 'defer',
+        });
+        performEffects(ctx, entry, requested.effects);
+        return { done: loop.done };
+      }
+      const inputs: MachineInput[] = [{ type: 'StopRuntimeExecutor', reason }];
+      if (entry.machine.run === null) inputs.push({ type: 'RuntimeExecutorExited' });
+      await control(
+        ctx,
+        entry,
+        inputs,
+        entry.machine.run === null ? { reason: 'stopped', scope: 'queued', message: reason } : null,
+      );
+      return null;
+    },
+    options.signal,
+  );
+  if (loopDone === null) return;
+  const { signal } = options;
+  if (signal === undefined) return loopDone.done;
+  signal.throwIfAborted();
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void loopDone.done.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+/** Terminal: pending inputs (and a live run's) are abandoned `destroyed`; the durable record says destroyed. */
+export function destroy(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions,
+): Promise<void> {
+  return withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      await repairDeadAttachment(ctx, entry);
+      await control(ctx, entry, [{ type: 'Destroy', sessionId }], {
+        reason: 'destroyed',
+        scope: 'all',
+        message: 'session destroyed',
+      });
+      const loop = entry.loop;
+      entry.loop = null;
+      loop?.requestExit('detach', 'session destroyed');
+      loop?.hardCancel('session destroyed');
+      entry.comms?.abort('session destroyed');
+      entry.completions.settleAll({ status: 'runtime_terminated', reason: 'session destroyed' });
+    },
+    options.signal,
+  );
+}

@@ -1,0 +1,170 @@
+// Registration and executor attachment: registerSession, ensureSessionWithExecutor (upgrade in place),
+// dead-attachment repair, the loop's exit, and the provisional interrupt handle.
+
+import { toError } from '../core/errors.js';
+import { hasQueuedWork } from '../core/input-ledger.js';
+import { planAbandonPending } from '../core/ledger-run-end.js';
+import { step } from '../core/session-machine.js';
+import type { Executor } from './executor.js';
+import { isCurrent, stepOrThrow, withSession } from './machine-errors.js';
+import type { InterruptHandle, OperationOptions } from './runtime-api.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { RuntimeLoop } from './runtime-loop.js';
+import { commitChange } from './session-commit.js';
+import type { SessionEntry } from './session-entry.js';
+import { buildEntry } from './session-load.js';
+import { noticeEvents } from './effects.js';
+
+/**
+ * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
+ * register, attach, stop or unregister notices it and steps `RuntimeExecutorExited` (the seed's
+ * repair path always errors; this one works). Called under the gate.
+ */
+export async function repairDeadAttachment(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+): Promise<void> {
+  if (entry.loop === null || entry.loop.state !== 'stopped') return;
+  entry.loop = null;
+  if (entry.machine.registration !== 'active') return;
+  const exited = step(entry.machine, { type: 'RuntimeExecutorExited' });
+  if (!exited.ok) return;
+  const abandon = planAbandonPending(
+    entry.ledger,
+    'stopped',
+    'all',
+    'the runtime loop died',
+    ctx.nowIso(),
+  );
+  await commitChange(ctx, entry, {
+    machine: exited,
+    patches: [abandon.patch],
+    events: [
+      ...noticeEvents(exited.effects),
+      { type: 'session.executor_detached', data: { reason: 'dead attachment repaired' } },
+    ],
+    persist: 'now',
+  });
+}
+
+/** What happens when a loop exits: a stop ends the executor's claim; a detach leaves state to its caller. */
+async function onLoopExit(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  loop: RuntimeLoop,
+  exit: { kind: 'stop' | 'detach' | 'crash'; reason: string },
+): Promise<void> {
+  if (exit.kind === 'crash') return;
+  if (exit.kind === 'stop') {
+    await ctx.gate.with(entry.sessionId, async () => {
+      if (!isCurrent(ctx, entry) || entry.loop !== loop) return;
+      entry.loop = null;
+      const exited = step(entry.machine, { type: 'RuntimeExecutorExited' });
+      if (!exited.ok) return;
+      const abandon = planAbandonPending(entry.ledger, 'stopped', 'all', exit.reason, ctx.nowIso());
+      await commitChange(ctx, entry, {
+        machine: exited,
+        patches: [abandon.patch],
+        events: [
+          ...noticeEvents(exited.effects),
+          { type: 'session.executor_detached', data: { reason: exit.reason } },
+        ],
+        persist: 'now',
+      });
+    });
+  }
+  try {
+    await loop.executor.stop?.(exit.reason);
+    if (exit.kind === 'stop') await loop.executor.cleanupAfterStop?.();
+  } catch (error: unknown) {
+    ctx.log.warn('executor stop failed', {
+      sessionId: entry.sessionId,
+      error: toError(error).message,
+    });
+  }
+}
+
+/**
+ * Registers `sessionId` if it is not registered: fresh, or recovered from the store. Returns true when
+ * this call created the entry. Idempotent; a destroyed stored session refuses with `destroyed`.
+ */
+export async function registerSession(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions = {},
+): Promise<boolean> {
+  const release = await ctx.gate.lock(sessionId, options.signal);
+  try {
+    const existing = ctx.sessions.get(sessionId);
+    if (existing !== undefined) {
+      await repairDeadAttachment(ctx, existing);
+      return false;
+    }
+    const stored = ctx.store === null ? null : await ctx.store.load(`rt:session:${sessionId}`);
+    const entry = buildEntry(ctx, sessionId, stored);
+    await commitChange(ctx, entry, {
+      events: [
+        {
+          type: 'session.registered',
+          data: { epochId: entry.epochId, recovered: stored !== null },
+        },
+      ],
+      persist: 'now',
+    });
+    ctx.sessions.set(sessionId, entry);
+    return true;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Claims `executor` for the session (registering it first if needed), spawns its loop and publishes the
+ * attachment. A session registered without an executor is upgraded in place: its queued inputs stay
+ * and start draining. An existing live claim makes this a no-op.
+ */
+export async function ensureSessionWithExecutor(
+  ctx: RuntimeContext,
+  sessionId: string,
+  executor: Executor,
+  options: OperationOptions = {},
+): Promise<void> {
+  await registerSession(ctx, sessionId, options);
+  await withSession(
+    ctx,
+    sessionId,
+    async (entry) => {
+      await repairDeadAttachment(ctx, entry);
+      if (entry.machine.registration === 'active' && entry.loop !== null) return;
+      const claimed = stepOrThrow(sessionId, entry.machine, {
+        type: 'EnsureSessionWithExecutor',
+        sessionId,
+      });
+      const loop = new RuntimeLoop(ctx, entry, executor, (l, exit) =>
+        onLoopExit(ctx, entry, l, exit),
+      );
+      await commitChange(ctx, entry, {
+        machine: claimed,
+        events: [{ type: 'session.executor_attached', data: {} }],
+        persist: 'defer',
+      });
+      entry.loop = loop;
+      entry.provisionalInterrupt = null;
+      loop.start();
+      if (hasQueuedWork(entry.ledger)) loop.wake();
+    },
+    options.signal,
+  );
+}
+
+/** Installs a provisional hard-cancel handle for a turn that runs before the executor is attached. */
+export async function installPreparedSessionInterruptHandle(
+  ctx: RuntimeContext,
+  sessionId: string,
+  handle: InterruptHandle,
+): Promise<void> {
+  await withSession(ctx, sessionId, async (entry) => {
+    await repairDeadAttachment(ctx, entry);
+    entry.provisionalInterrupt = handle;
+  });
+}

@@ -1,0 +1,141 @@
+// Executing one turn (03, runtime loop step 2): the executor runs outside the gate, with a RunContext whose
+// signal is the hard cancel; every throw, rejection, timeout and hang is contained here.
+
+import { toError } from '../core/errors.js';
+import type { JsonValue } from '../core/json.js';
+import type { Executor, RunContext, RunProgress, RunResult } from './executor.js';
+import { applyBoundary } from './run-boundary.js';
+import type { StartedRun } from './run-start.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { SessionEntry } from './session-entry.js';
+
+/** Why a run's signal aborted. */
+export class RunAbort extends Error {
+  override readonly name = 'RunAbort';
+  constructor(
+    readonly kind: 'cancel' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a turn ended, before the runtime decides its inputs' fates. */
+export type RunOutcome =
+  | { readonly kind: 'result'; readonly result: RunResult }
+  | { readonly kind: 'threw'; readonly error: Error }
+  | { readonly kind: 'aborted'; readonly abort: RunAbort; readonly result: RunResult | null };
+
+const STATUSES: readonly string[] = [
+  'completed',
+  'completed_without_result',
+  'callback_pending',
+  'cancelled',
+];
+
+/** True when `value` is a well-formed RunResult. */
+export function isRunResult(value: unknown): value is RunResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const { status, append } = value as { status?: unknown; append?: unknown };
+  return (
+    typeof status === 'string' &&
+    STATUSES.includes(status) &&
+    (append === undefined || Array.isArray(append))
+  );
+}
+
+/** The session's committed transcript, oldest first. */
+export async function readHistory(ctx: RuntimeContext, entry: SessionEntry): Promise<JsonValue[]> {
+  if (entry.transcriptCache !== null) return entry.transcriptCache.map((e) => e.message);
+  if (ctx.store === null) return [];
+  const entries = await ctx.store.readTranscript(entry.runtimeId, 0, entry.transcriptLength);
+  return entries.map((e) => e.message);
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown } | { ok: 'abandoned' };
+
+/** Waits for the executor, but no longer than the grace after an abort (an executor may ignore its signal). */
+async function awaitWithGrace(
+  ctx: RuntimeContext,
+  applying: Promise<unknown>,
+  signal: AbortSignal,
+): Promise<Settled> {
+  const grace = new AbortController();
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<Settled>((resolve) => {
+    onAbort = () => {
+      ctx.clock.sleep(ctx.options.drainGraceMs, grace.signal).then(
+        () => resolve({ ok: 'abandoned' }),
+        () => undefined,
+      );
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([
+      applying.then(
+        (value): Settled => ({ ok: true, value }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      ),
+      abandoned,
+    ]);
+  } finally {
+    grace.abort();
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Runs the turn. Never throws: every way the executor can end is an outcome. */
+export async function executeRun(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  executor: Executor,
+  started: StartedRun,
+  controller: AbortController,
+): Promise<RunOutcome> {
+  const { runId } = started;
+  const timeout = new AbortController();
+  if (ctx.options.runTimeoutMs !== null) {
+    ctx.clock.sleep(ctx.options.runTimeoutMs, timeout.signal).then(
+      () =>
+        controller.abort(
+          new RunAbort('timeout', `run timed out after ${ctx.options.runTimeoutMs} ms`),
+        ),
+      () => undefined,
+    );
+  }
+  const runContext: RunContext = {
+    signal: controller.signal,
+    boundary: () => ctx.gate.with(entry.sessionId, () => applyBoundary(ctx, entry, runId)),
+    emit: (progress: RunProgress) => {
+      try {
+        entry.events.emitNow([{ type: 'run.progress', data: { runId, progress: progress } }]);
+      } catch (error: unknown) {
+        ctx.log.warn('run.progress could not be emitted', {
+          sessionId: entry.sessionId,
+          error: toError(error).message,
+        });
+      }
+    },
+    history: () => readHistory(ctx, entry),
+  };
+  const applying = Promise.resolve().then(() => executor.apply(started.primitive, runContext));
+  try {
+    const settled = await awaitWithGrace(ctx, applying, controller.signal);
+    const abort = controller.signal.aborted ? (controller.signal.reason as RunAbort) : null;
+    if (settled.ok === 'abandoned')
+      return { kind: 'aborted', abort: abort ?? new RunAbort('cancel', 'abandoned'), result: null };
+    if (settled.ok) {
+      if (!isRunResult(settled.value))
+        return { kind: 'threw', error: new Error('the executor returned a malformed RunResult') };
+      if (abort !== null && settled.value.status === 'cancelled')
+        return { kind: 'aborted', abort, result: settled.value };
+      return { kind: 'result', result: settled.value };
+    }
+    if (abort !== null) return { kind: 'aborted', abort, result: null };
+    return { kind: 'threw', error: toError(settled.error) };
+  } finally {
+    timeout.abort();
+  }
+}

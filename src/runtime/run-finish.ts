@@ -1,0 +1,301 @@
+// Finishing a turn (03, runtime loop steps 3–5): under the gate, decide the run's outcome through the
+// machine, end its inputs in the ledger, and persist the whole step as one commit.
+
+import { isBurrowError, toError } from '../core/errors.js';
+import type { ErrorInfo, InputOutcome } from '../core/input-record.js';
+import type { JsonValue } from '../core/json.js';
+import type { RunEnd } from '../core/ledger-run-end.js';
+import { planRunEnd } from '../core/ledger-run-end.js';
+import { classifyCompletion } from '../core/machine-classifiers.js';
+import type { MachineInput } from '../core/machine-inputs.js';
+import type { FailureCause } from '../core/machine-state.js';
+import { stepAll } from '../core/session-machine.js';
+import { RECEIPT_RECORD_VERSION } from '../store/records.js';
+import { isExecutorError } from './executor-error.js';
+import type { RunResult } from './executor.js';
+import { isCurrent } from './machine-errors.js';
+import type { RunOutcome } from './run-execute.js';
+import type { StartedRun } from './run-start.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { LoopHandle, SessionEntry } from './session-entry.js';
+import type { EventDraft } from './session-events.js';
+import { commitChange } from './session-commit.js';
+
+/** What the loop should do after a finished turn. */
+export interface FinishResult {
+  /** Wait this long before the next batch (back-off after a failure; 0: go on). */
+  readonly backoffMs: number;
+  /** The loop is stale or the session is gone: exit without touching state. */
+  readonly exit: boolean;
+}
+
+type Verdict =
+  | { readonly type: 'completed'; readonly result: RunResult }
+  | {
+      readonly type: 'failed';
+      readonly cause: FailureCause;
+      readonly retryable: boolean;
+      readonly message: string;
+    }
+  | { readonly type: 'cancelled'; readonly reason: string; readonly append: readonly JsonValue[] };
+
+function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun): Verdict {
+  if (started.conflict !== null) {
+    return {
+      type: 'failed',
+      cause: 'primitive_rejected',
+      retryable: false,
+      message: `conflicting turn metadata: ${started.conflict}`,
+    };
+  }
+  switch (outcome.kind) {
+    case 'result':
+      if (outcome.result.status !== 'cancelled')
+        return { type: 'completed', result: outcome.result };
+      return {
+        type: 'cancelled',
+        reason:
+          entry.machine.turn.status === 'cancelled'
+            ? 'cancelled after boundary'
+            : 'cancelled by the executor',
+        append: outcome.result.append ?? [],
+      };
+    case 'aborted':
+      if (outcome.abort.kind === 'timeout')
+        return {
+          type: 'failed',
+          cause: 'timeout',
+          retryable: true,
+          message: outcome.abort.message,
+        };
+      return {
+        type: 'cancelled',
+        reason: outcome.abort.message,
+        append: outcome.result?.append ?? [],
+      };
+    case 'threw':
+      if (isExecutorError(outcome.error)) {
+        return {
+          type: 'failed',
+          cause: outcome.error.causeCode,
+          retryable: outcome.error.retryable,
+          message: outcome.error.message,
+        };
+      }
+      return {
+        type: 'failed',
+        cause: 'executor_error',
+        retryable: true,
+        message: outcome.error.message,
+      };
+  }
+}
+
+function completedOutcome(
+  entry: SessionEntry,
+  runId: string,
+  result: RunResult,
+  machine: typeof entry.machine,
+): InputOutcome {
+  const output: JsonValue | undefined =
+    result.status === 'completed'
+      ? result.output
+      : result.status === 'callback_pending'
+        ? { status: 'callback_pending', toolName: result.toolName, args: result.args }
+        : undefined;
+  const hasResult = output !== undefined;
+  const cls = classifyCompletion(machine, {
+    kind: 'run',
+    runId,
+    hasResult,
+    hasError: false,
+    finalization: 'ok',
+  });
+  if (cls.ok && cls.class === 'completed' && output !== undefined)
+    return { status: 'completed', runId, result: output };
+  return { status: 'completed_without_result', runId };
+}
+
+function backoff(ctx: RuntimeContext, attempts: number): number {
+  const { base, max } = ctx.options.retryBackoffMs;
+  return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Ends the turn `started` of `loop` with `outcome`. */
+export async function finishBatch(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  loop: LoopHandle,
+  started: StartedRun,
+  outcome: RunOutcome,
+): Promise<FinishResult> {
+  const { runId } = started;
+  if (!isCurrent(ctx, entry)) {
+    entry.completions.settleAll({
+      status: 'runtime_terminated',
+      reason: 'runtime session unregistered',
+    });
+    return { backoffMs: 0, exit: true };
+  }
+  if (entry.machine.run?.runId !== runId) return { backoffMs: 0, exit: entry.loop !== loop };
+  if (entry.loop !== loop) {
+    // A stale attachment: another loop owns the session now. Roll the run back; nothing was consumed.
+    const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
+    if (rollback.ok) {
+      const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
+      await commitChange(ctx, entry, {
+        machine: rollback,
+        patches: [plan.patch],
+        persist: 'defer',
+      });
+    }
+    return { backoffMs: 0, exit: true };
+  }
+  const verdict = verdictOf(outcome, entry, started);
+  const now = ctx.nowIso();
+  let inputs: MachineInput[];
+  let end: RunEnd;
+  let events: EventDraft[];
+  let append: readonly JsonValue[] = [];
+  let result: JsonValue = null;
+  switch (verdict.type) {
+    case 'completed': {
+      inputs = [
+        { type: 'RunCompleted', runId },
+        { type: 'Commit', runId },
+      ];
+      const probe = stepAll(entry.machine, inputs);
+      const inputOutcome = completedOutcome(
+        entry,
+        runId,
+        verdict.result,
+        probe.ok ? probe.state : entry.machine,
+      );
+      end = { type: 'consumed', outcome: inputOutcome };
+      events = [{ type: 'run.completed', data: { runId, resultClass: inputOutcome.status } }];
+      append = verdict.result.append ?? [];
+      result = inputOutcome.status === 'completed' ? inputOutcome.result : null;
+      break;
+    }
+    case 'failed': {
+      inputs = [
+        { type: 'RunFailed', runId, cause: verdict.cause, message: verdict.message },
+        { type: 'Fail', runId },
+      ];
+      const error: ErrorInfo = {
+        code: verdict.cause,
+        message: verdict.message,
+        retryable: verdict.retryable,
+      };
+      end = {
+        type: 'failed',
+        retryable: verdict.retryable,
+        maxAttempts: ctx.options.maxAttempts,
+        error,
+      };
+      events = [
+        {
+          type: 'run.failed',
+          data: {
+            runId,
+            cause: verdict.cause,
+            retryable: verdict.retryable,
+            message: verdict.message,
+          },
+        },
+      ];
+      result = { error: verdict.message };
+      break;
+    }
+    case 'cancelled':
+      inputs = [
+        { type: 'RunCancelled', runId },
+        { type: 'CancelRun', runId },
+      ];
+      end = { type: 'cancelled', reason: verdict.reason };
+      events = [{ type: 'run.cancelled', data: { runId, reason: verdict.reason } }];
+      append = verdict.append;
+      break;
+  }
+  const stepped = stepAll(entry.machine, inputs);
+  if (!stepped.ok) {
+    ctx.log.error('the machine refused the end of a run', {
+      sessionId: entry.sessionId,
+      runId,
+      rejection: stepped.rejection,
+    });
+    return { backoffMs: 0, exit: false };
+  }
+  const plan = planRunEnd(entry.ledger, runId, end, now);
+  const receipt = {
+    recordVersion: RECEIPT_RECORD_VERSION,
+    runId,
+    seq: entry.receiptSeq + 1,
+    outcome: stepped.state.turn.outcome ?? 'failed',
+    resultClass:
+      verdict.type === 'completed'
+        ? end.type === 'consumed'
+          ? end.outcome.status
+          : 'completed'
+        : verdict.type,
+    inputIds: started.records.map((r) => r.header.inputId),
+    attempt: started.primitive.attempt,
+    at: now,
+    result,
+  } as const;
+  try {
+    await commitChange(ctx, entry, {
+      machine: stepped,
+      patches: [plan.patch],
+      events,
+      receipt,
+      ...(append.length > 0 ? { transcript: { runId, messages: append } } : {}),
+      persist: 'now',
+    });
+  } catch (error: unknown) {
+    return finalizationFailed(ctx, entry, started, error, verdict.type === 'completed');
+  }
+  const requeued = plan.records.filter((r) => r.state.status === 'queued');
+  const attempts = Math.max(0, ...requeued.map((r) => r.attempts));
+  return { backoffMs: requeued.length > 0 ? backoff(ctx, attempts) : 0, exit: false };
+}
+
+/**
+ * The store refused the run's commit. Callers of a completed run are told
+ * `completed_with_finalization_failure` (the result is withheld); the run is rolled back in memory to
+ * match the store (its inputs are queued there), and the loop pauses with back-off until the store
+ * takes writes again. Nothing was half-written.
+ */
+async function finalizationFailed(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  started: StartedRun,
+  error: unknown,
+  completed: boolean,
+): Promise<FinishResult> {
+  const { runId } = started;
+  const info: ErrorInfo = {
+    code: isBurrowError(error) ? error.code : 'store_unavailable',
+    message: toError(error).message,
+  };
+  ctx.log.error('the commit of a run failed', {
+    sessionId: entry.sessionId,
+    runId,
+    error: info.message,
+  });
+  if (completed) {
+    for (const record of started.records) {
+      entry.completions.settle(record.header.inputId, {
+        status: 'completed_with_finalization_failure',
+        runId,
+        error: info,
+      });
+    }
+  }
+  const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
+  if (rollback.ok) {
+    const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
+    await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch], persist: 'defer' });
+  }
+  return { backoffMs: ctx.options.retryBackoffMs.max, exit: isBurrowError(error, 'fenced') };
+}

@@ -1,0 +1,104 @@
+// Starting a batch (03, runtime loop step 1): under the gate, ask the machine, pick and stage the batch.
+
+import type { InputRecord } from '../core/input-record.js';
+import { planExpire, planStageBatch } from '../core/ledger-batch.js';
+import { queueAdmission } from '../core/machine-classifiers.js';
+import type { MachineInput } from '../core/machine-inputs.js';
+import { step } from '../core/session-machine.js';
+import type { RunPrimitive } from './executor.js';
+import { uuidv7 } from './ids.js';
+import { isCurrent } from './machine-errors.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { LoopHandle, SessionEntry } from './session-entry.js';
+import { commitChange } from './session-commit.js';
+import { mergeTurnMetadata, stagedInput } from './turn-metadata.js';
+
+/** A staged batch, ready for the executor. `conflict` is set when the inputs' metadata cannot be merged. */
+export interface StartedRun {
+  readonly runId: string;
+  readonly records: readonly InputRecord[];
+  readonly primitive: RunPrimitive;
+  readonly conflict: string | null;
+}
+
+/** The debounce wait before the next batch: how long until the session has been quiet long enough. */
+export function debounceWait(ctx: RuntimeContext, entry: SessionEntry): number {
+  const head = [...entry.ledger.lanes.steer, ...entry.ledger.lanes.queue]
+    .map((id) => entry.ledger.live.get(id))
+    .find((r) => r !== undefined);
+  const debounce = head?.header.debounceMs ?? ctx.options.debounceMs;
+  if (debounce <= 0) return 0;
+  return Math.max(0, entry.lastInputAt + debounce - ctx.clock.now());
+}
+
+/** Expires queued inputs past their time to live (a durable, terminal change). */
+async function expire(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
+  const plan = planExpire(entry.ledger, ctx.nowIso());
+  if (plan !== null) await commitChange(ctx, entry, { patches: [plan.patch], persist: 'now' });
+}
+
+/**
+ * Stages the next batch for `loop`, or returns null when the machine admits none, nothing is queued,
+ * or the loop is no longer the session's. Staging is not persisted: a crash requeues.
+ */
+export async function startBatch(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  loop: LoopHandle,
+): Promise<StartedRun | null> {
+  if (!isCurrent(ctx, entry) || entry.loop !== loop) return null;
+  await expire(ctx, entry);
+  const admission = queueAdmission(entry.machine);
+  if (!admission.admit) return null;
+  const runId = uuidv7(ctx.clock.now());
+  const plan = planStageBatch(entry.ledger, runId, ctx.nowIso());
+  if (plan === null) return null;
+  const input: MachineInput =
+    admission.via === 'Prepare'
+      ? { type: 'Prepare', sessionId: entry.sessionId, runId }
+      : { type: 'DrainQueuedRun', runId };
+  let result = step(entry.machine, input);
+  if (!result.ok) return null;
+  const { staged, active } = result.state.visibility;
+  if (staged.revision !== active.revision) {
+    const applied = step(result.state, {
+      type: 'ApplyStagedVisibility',
+      revision: staged.revision,
+    });
+    if (applied.ok) result = applied;
+  }
+  const records = plan.records;
+  const merged = mergeTurnMetadata(records);
+  const head = records[0] as InputRecord;
+  const primitive: RunPrimitive = {
+    runId,
+    sessionId: entry.sessionId,
+    attempt: Math.max(...records.map((r) => r.attempts)) + 1,
+    executionKind: head.decision.executionKind,
+    boundary: head.decision.boundary,
+    inputs: records.map(stagedInput),
+    metadata: merged.ok ? merged.metadata : { values: {} },
+  };
+  const visibilityEvents =
+    result.state.visibility.active.revision !== entry.machine.visibility.active.revision
+      ? [
+          {
+            type: 'visibility.changed' as const,
+            data: { revision: result.state.visibility.active.revision },
+          },
+        ]
+      : [];
+  await commitChange(ctx, entry, {
+    machine: result,
+    patches: [plan.patch],
+    events: [
+      ...visibilityEvents,
+      {
+        type: 'run.started',
+        data: { runId, inputIds: records.map((r) => r.header.inputId), attempt: primitive.attempt },
+      },
+    ],
+    persist: 'defer',
+  });
+  return { runId, records, primitive, conflict: merged.ok ? null : merged.conflict };
+}

@@ -1,0 +1,121 @@
+// The shared state of one runtime: options, store, clock, sessions map, gates, listeners and logger.
+
+import type { WhenBusy } from '../core/input-kinds.js';
+import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import type { Clock } from './clock.js';
+import { isoAt } from './clock.js';
+import type { ExecutorFactory } from './executor.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import type { LlmReconfigureHost } from './runtime-api.js';
+import type { SessionEntry } from './session-entry.js';
+
+/** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
+export interface RuntimeLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The options of `createRuntime`, with their defaults. */
+export interface RuntimeOptions {
+  /** The durable store; without one the runtime is storeless (memory only, nothing survives the process). */
+  readonly store?: RuntimeStore;
+  /** Builds executors for recovery and auto-attach. */
+  readonly executorFactory?: ExecutorFactory;
+  readonly clock?: Clock;
+  readonly logger?: RuntimeLogger;
+  /** Session default for `whenBusy` (default `queue`). */
+  readonly defaultWhenBusy?: WhenBusy;
+  /** Non-terminal inputs per session (default 1000). */
+  readonly maxQueuedInputs?: number;
+  /** Accepts in flight per process (default 10,000). */
+  readonly maxInflightAccepts?: number;
+  /** Serialised size limit per input in bytes (default 1 MiB). */
+  readonly maxInputBytes?: number;
+  /** Failed runs before an input is abandoned (default 3). */
+  readonly maxAttempts?: number;
+  /** Back-off after a failed run: base and cap in ms (default 50 and 5,000). */
+  readonly retryBackoffMs?: { readonly base: number; readonly max: number };
+  /** Optional per-run timeout; hard-cancels with cause `timeout`. */
+  readonly runTimeoutMs?: number;
+  /** Grace before a loop or comms drain that ignores its cancel is abandoned (default 2,000 ms). */
+  readonly drainGraceMs?: number;
+  /** Session-level debounce (default 0: none). */
+  readonly debounceMs?: number;
+  /** Retention of terminal inputs in memory and store (default 24 h or 10,000 per session). */
+  readonly inputRetention?: { readonly maxAgeMs: number; readonly keepPerSession: number };
+  /** This process's host id for ownership leases (stores that arbitrate ownership). */
+  readonly hostId?: string;
+  /** Lease time to live (default 30 s). */
+  readonly leaseTtlMs?: number;
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<
+  Omit<RuntimeOptions, 'store' | 'executorFactory' | 'runTimeoutMs' | 'hostId'>
+> & {
+  readonly runTimeoutMs: number | null;
+  readonly hostId: string | null;
+};
+
+/** The state every operation module shares. */
+export interface RuntimeContext {
+  readonly options: ResolvedOptions;
+  readonly store: RuntimeStore | null;
+  readonly executorFactory: ExecutorFactory | null;
+  readonly clock: Clock;
+  readonly log: RuntimeLogger;
+  readonly sessions: Map<string, SessionEntry>;
+  /** The per-session mutation gate (by session id). */
+  readonly gate: KeyedMutex;
+  readonly globalListeners: Set<(event: RuntimeEvent) => void>;
+  llmHost: LlmReconfigureHost | null;
+  inflightAccepts: number;
+  closing: boolean;
+  /** ISO time now. */
+  nowIso(): string;
+}
+
+const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
+
+/** Fills in the defaults of `options`. */
+export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
+  return {
+    clock: options.clock as Clock,
+    logger: options.logger ?? silentLogger,
+    defaultWhenBusy: options.defaultWhenBusy ?? 'queue',
+    maxQueuedInputs: options.maxQueuedInputs ?? 1000,
+    maxInflightAccepts: options.maxInflightAccepts ?? 10_000,
+    maxInputBytes: options.maxInputBytes ?? 1024 * 1024,
+    maxAttempts: options.maxAttempts ?? 3,
+    retryBackoffMs: options.retryBackoffMs ?? { base: 50, max: 5_000 },
+    runTimeoutMs: options.runTimeoutMs ?? null,
+    drainGraceMs: options.drainGraceMs ?? 2_000,
+    debounceMs: options.debounceMs ?? 0,
+    inputRetention: options.inputRetention ?? {
+      maxAgeMs: 24 * 60 * 60 * 1000,
+      keepPerSession: 10_000,
+    },
+    hostId: options.hostId ?? null,
+    leaseTtlMs: options.leaseTtlMs ?? 30_000,
+  };
+}
+
+/** Builds the shared context. */
+export function createContext(options: RuntimeOptions, clock: Clock): RuntimeContext {
+  const resolved = resolveOptions({ ...options, clock });
+  return {
+    options: resolved,
+    store: options.store ?? null,
+    executorFactory: options.executorFactory ?? null,
+    clock,
+    log: resolved.logger,
+    sessions: new Map(),
+    gate: new KeyedMutex(),
+    globalListeners: new Set(),
+    llmHost: null,
+    inflightAccepts: 0,
+    closing: false,
+    nowIso: () => isoAt(clock.now()),
+  };
+}

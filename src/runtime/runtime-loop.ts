@@ -1,0 +1,159 @@
+// The runtime loop of one attached session (03): created -> running -> stopping -> stopped.
+//
+// It waits on, in priority order: an exit request (stop, detach, abort) — always first, so a stop
+// beats queued work — then wakes (level-triggered: any number of wakes before it looks coalesce into
+// one). For each batch it stages under the gate, runs the executor outside it, and finishes under it.
+// After a failure it backs off instead of spinning. Its exit settles what it owns.
+
+import { toError } from '../core/errors.js';
+import type { Executor } from './executor.js';
+import { executeRun, RunAbort } from './run-execute.js';
+import { finishBatch } from './run-finish.js';
+import { debounceWait, startBatch } from './run-start.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { LoopHandle, SessionEntry } from './session-entry.js';
+
+/** What the loop does when it exits, given how it was asked to. */
+export type LoopExitHook = (
+  loop: RuntimeLoop,
+  exit: { kind: 'stop' | 'detach' | 'crash'; reason: string },
+) => Promise<void>;
+
+/** The runtime loop. Start it with `start()`; it never rejects. */
+export class RuntimeLoop implements LoopHandle {
+  state: LoopHandle['state'] = 'created';
+  done: Promise<void> = Promise.resolve();
+  #woken = false;
+  #waiter: (() => void) | null = null;
+  #exit: { kind: 'stop' | 'detach'; reason: string } | null = null;
+  #aborted = false;
+  #run: AbortController | null = null;
+  readonly #exitSignal = new AbortController();
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    private readonly entry: SessionEntry,
+    readonly executor: Executor,
+    private readonly onExit: LoopExitHook,
+  ) {}
+
+  get busy(): boolean {
+    return this.#run !== null;
+  }
+
+  /** True once the loop was abandoned after the drain grace. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  start(): void {
+    if (this.state !== 'created') return;
+    this.state = 'running';
+    this.done = this.#main();
+  }
+
+  wake(): void {
+    this.#woken = true;
+    this.#notify();
+  }
+
+  requestExit(kind: 'stop' | 'detach', reason: string): void {
+    if (this.#exit === null || kind === 'detach') this.#exit = { kind, reason };
+    if (this.state === 'running') this.state = 'stopping';
+    this.#exitSignal.abort(new RunAbort('cancel', reason));
+    this.#notify();
+  }
+
+  hardCancel(reason: string): void {
+    if (this.#run !== null && !this.#run.signal.aborted)
+      this.#run.abort(new RunAbort('cancel', reason));
+  }
+
+  abort(reason: string): void {
+    this.#aborted = true;
+    this.hardCancel(reason);
+    this.requestExit('detach', reason);
+  }
+
+  #notify(): void {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.();
+  }
+
+  #wait(): Promise<void> {
+    return new Promise((resolve) => (this.#waiter = resolve));
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await this.ctx.clock.sleep(ms, this.#exitSignal.signal).catch(() => undefined);
+  }
+
+  async #main(): Promise<void> {
+    let crash: string | null = null;
+    try {
+      while (this.#exit === null) {
+        if (!this.#woken) await this.#wait();
+        if (this.#exit !== null) break;
+        this.#woken = false;
+        await this.#drain();
+      }
+    } catch (error: unknown) {
+      crash = toError(error).message;
+      this.ctx.log.error('runtime loop crashed', { sessionId: this.entry.sessionId, error: crash });
+    } finally {
+      const exit =
+        crash !== null
+          ? { kind: 'crash' as const, reason: crash }
+          : (this.#exit ?? { kind: 'detach' as const, reason: 'exit' });
+      this.state = 'stopped';
+      if (!this.#aborted) {
+        await this.onExit(this, exit).catch((error: unknown) =>
+          this.ctx.log.error('runtime loop exit failed', {
+            sessionId: this.entry.sessionId,
+            error: toError(error).message,
+          }),
+        );
+      }
+    }
+  }
+
+  async #drain(): Promise<void> {
+    const { ctx, entry } = this;
+    while (this.#exit === null) {
+      await this.#sleep(await ctx.gate.with(entry.sessionId, () => debounceWait(ctx, entry)));
+      if (this.#exit !== null) return;
+      let started;
+      try {
+        started = await ctx.gate.with(entry.sessionId, () => startBatch(ctx, entry, this));
+      } catch (error: unknown) {
+        // Expiring inputs needs a store write; a store outage must not kill the loop. Back off and retry.
+        ctx.log.warn('could not start a batch', {
+          sessionId: entry.sessionId,
+          error: toError(error).message,
+        });
+        await this.#sleep(ctx.options.retryBackoffMs.max);
+        continue;
+      }
+      if (started === null) return;
+      const controller = new AbortController();
+      this.#run = controller;
+      let outcome;
+      try {
+        outcome = await executeRun(ctx, entry, this.executor, started, controller);
+      } finally {
+        this.#run = null;
+      }
+      if (this.#aborted) return;
+      const finished = await ctx.gate.with(entry.sessionId, () =>
+        finishBatch(ctx, entry, this, started, outcome),
+      );
+      if (finished.exit) {
+        this.requestExit('detach', 'stale loop');
+        return;
+      }
+      await this.#sleep(finished.backoffMs);
+    }
+  }
+}

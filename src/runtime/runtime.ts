@@ -1,0 +1,210 @@
+// createRuntime: wires the operation modules into the public Runtime, and owns recovery and shutdown.
+
+import { BurrowError, toError } from '../core/errors.js';
+import type { InputSubmission } from '../core/input-kinds.js';
+import type { JsonValue } from '../core/json.js';
+import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { enableComms, sendPeer } from './comms.js';
+import { sessionEvents } from './event-stream.js';
+import type { Executor } from './executor.js';
+import { acceptInput } from './ops-accept.js';
+import * as control from './ops-control.js';
+import * as query from './ops-query.js';
+import {
+  ensureSessionWithExecutor,
+  installPreparedSessionInterruptHandle,
+  registerSession,
+} from './ops-register.js';
+import * as settings from './ops-settings.js';
+import {
+  discardTerminalStorelessSession,
+  removeEntry,
+  unregisterSession,
+} from './ops-unregister.js';
+import type {
+  AcceptOptions,
+  InterruptHandle,
+  LlmReconfigureHost,
+  OperationOptions,
+  RecoverOptions,
+  RecoverReport,
+  Runtime,
+} from './runtime-api.js';
+import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
+import { createContext } from './runtime-context.js';
+import { commitChange } from './session-commit.js';
+
+/**
+ * Creates a runtime. Without a store it is storeless (memory only). The runtime owns the store from
+ * then on: `close()` closes it.
+ *
+ * @example
+ * const runtime = await createRuntime({ store: memoryStore() });
+ * await runtime.registerSessionWithExecutor('s1', echoExecutor());
+ * const { completion } = await runtime.acceptInput('s1', { kind: 'prompt', content: 'hello' });
+ * console.log(await completion); // { status: 'completed', runId, result }
+ * await runtime.close();
+ */
+export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock: Clock = options.clock ?? systemClock;
+  return Promise.resolve(buildRuntime(createContext(options, clock)));
+}
+
+async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<RecoverReport> {
+  if (ctx.store === null) return { recovered: 0, failed: [] };
+  const ids = (await ctx.store.listRecoverable()).map((id) => id.replace(/^rt:session:/, ''));
+  const failed: { sessionId: string; error: string }[] = [];
+  let done = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) {
+      options.signal?.throwIfAborted();
+      const sessionId = ids[next++] as string;
+      try {
+        await registerSession(ctx, sessionId, options);
+        const entry = ctx.sessions.get(sessionId);
+        if (
+          ctx.executorFactory !== null &&
+          entry !== undefined &&
+          (entry.machine.phase === 'idle' || entry.machine.phase === 'attached')
+        ) {
+          await ensureSessionWithExecutor(
+            ctx,
+            sessionId,
+            await ctx.executorFactory(sessionId),
+            options,
+          );
+        }
+      } catch (error: unknown) {
+        failed.push({ sessionId, error: toError(error).message });
+      }
+      done += 1;
+      options.onProgress?.(done, ids.length);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 16, ids.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return { recovered: done - failed.length, failed };
+}
+
+async function shutdown(ctx: RuntimeContext, options: OperationOptions): Promise<void> {
+  ctx.closing = true;
+  const entries = [...ctx.sessions.values()];
+  const loops = entries.flatMap((entry) => (entry.loop === null ? [] : [entry.loop]));
+  for (const loop of loops) loop.requestExit('detach', 'runtime shutting down');
+  for (const entry of entries) entry.comms?.abort('runtime shutting down');
+  const escalate = (): void => {
+    for (const loop of loops) loop.hardCancel('runtime shutting down (forced)');
+  };
+  if (options.signal?.aborted === true) escalate();
+  options.signal?.addEventListener('abort', escalate, { once: true });
+  try {
+    await Promise.all([
+      ...loops.map((loop) => loop.done),
+      ...entries.flatMap((e) => (e.comms === null ? [] : [e.comms.done])),
+    ]);
+  } finally {
+    options.signal?.removeEventListener('abort', escalate);
+  }
+  for (const entry of entries) {
+    await ctx.gate.with(entry.sessionId, async () => {
+      if (ctx.store !== null && entry.deferredEvents.length > 0) {
+        await commitChange(ctx, entry, { persist: 'now' }).catch((error: unknown) =>
+          ctx.log.warn('could not flush events at shutdown', {
+            sessionId: entry.sessionId,
+            error: toError(error).message,
+          }),
+        );
+      }
+      removeEntry(ctx, entry, 'process shutdown');
+    });
+  }
+  await ctx.store?.close();
+}
+
+function buildRuntime(ctx: RuntimeContext): Runtime {
+  let closing: Promise<void> | null = null;
+  const opts = (o?: OperationOptions): OperationOptions => o ?? {};
+  return {
+    registerSession: (id, o) => registerSession(ctx, id, opts(o)),
+    registerSessionWithExecutor: (id, executor: Executor, o) =>
+      ensureSessionWithExecutor(ctx, id, executor, opts(o)),
+    ensureSessionWithExecutor: (id, executor: Executor, o) =>
+      ensureSessionWithExecutor(ctx, id, executor, opts(o)),
+    installPreparedSessionInterruptHandle: (id, handle: InterruptHandle) =>
+      installPreparedSessionInterruptHandle(ctx, id, handle),
+    beginServiceTurn: (id, o) => settings.beginServiceTurn(ctx, id, opts(o)),
+    acceptInput: (id, input: InputSubmission, o?: AcceptOptions) =>
+      acceptInput(ctx, id, input, o ?? {}, false),
+    acceptInputWithoutWake: (id, input: InputSubmission, o?: AcceptOptions) =>
+      acceptInput(ctx, id, input, o ?? {}, true),
+    interrupt: (id, reason = 'interrupted', o) => control.interrupt(ctx, id, reason, opts(o)),
+    cancelAfterBoundary: (id, reason = 'cancel after boundary', o) =>
+      control.cancelAfterBoundary(ctx, id, reason, opts(o)),
+    retire: (id, o) => control.retire(ctx, id, opts(o)),
+    abandonRetiredPendingInputs: (id, reason = 'retired', o) =>
+      control.abandonRetiredPendingInputs(ctx, id, reason, opts(o)),
+    recycle: (id, o) => control.recycle(ctx, id, opts(o)),
+    reset: (id, o) => control.reset(ctx, id, opts(o)),
+    stop: (id, reason = 'stopped', o) => control.stop(ctx, id, reason, opts(o)),
+    destroy: (id, o) => control.destroy(ctx, id, opts(o)),
+    unregisterSession: async (id, o) => {
+      await unregisterSession(ctx, id, opts(o));
+    },
+    unregisterSessionIfEpoch: (id, epochId, o) =>
+      unregisterSession(ctx, id, { ...opts(o), epochId }),
+    containsSession: (id) => Promise.resolve(ctx.sessions.has(id)),
+    sessionHasExecutor: (id) => Promise.resolve().then(() => query.sessionHasExecutor(ctx, id)),
+    sessionHasComms: (id) => Promise.resolve().then(() => query.sessionHasComms(ctx, id)),
+    wakeRuntimeIfActiveInputs: (id) =>
+      Promise.resolve().then(() => query.wakeRuntimeIfActiveInputs(ctx, id)),
+    resolveTranscriptEditAdmission: (id, running, active) =>
+      settings.resolveTranscriptEditAdmission(ctx, id, running, active),
+    setSessionSilentIntents: (id, intents, o) =>
+      settings.setSessionSilentIntents(ctx, id, intents, opts(o)),
+    replaceToolCatalog: (id, tools: readonly ToolEntry[], o) =>
+      settings.replaceToolCatalog(ctx, id, tools, opts(o)),
+    stagePersistentFilter: (id, filter: ToolFilter, o) =>
+      settings.stagePersistentFilter(ctx, id, filter, opts(o)),
+    requestDeferredTools: (id, names, o) => settings.requestDeferredTools(ctx, id, names, opts(o)),
+    publishCommittedVisibleSet: (
+      id,
+      sides: { active: VisibilitySide; staged: VisibilitySide },
+      o,
+    ) => settings.publishCommittedVisibleSet(ctx, id, sides, opts(o)),
+    commitServiceTurnTerminalReceipt: (id, o) =>
+      settings.commitServiceTurnTerminalReceipt(ctx, id, opts(o)),
+    setSessionLlmReconfigureHost: (host: LlmReconfigureHost) => {
+      ctx.llmHost = host;
+    },
+    reconfigureSessionLlm: (id, change: JsonValue, o) =>
+      settings.reconfigureSessionLlm(ctx, id, change, opts(o)),
+    discardTerminalStorelessSession: (id) => discardTerminalStorelessSession(ctx, id),
+    enableComms: (id, mode = 'attached_session') => enableComms(ctx, id, mode),
+    sendPeer: (to, input) => sendPeer(ctx, to, input),
+    snapshot: (id) => Promise.resolve().then(() => query.snapshot(ctx, id)),
+    getInput: (id, inputId) => query.getInput(ctx, id, inputId),
+    getTranscript: (id, range) => query.getTranscript(ctx, id, range),
+    listSessions: (range) => Promise.resolve(query.listSessions(ctx, range)),
+    events: (id, o) => sessionEvents(ctx, id, o),
+    onEvent: (listener: (event: RuntimeEvent) => void) => {
+      ctx.globalListeners.add(listener);
+      return () => ctx.globalListeners.delete(listener);
+    },
+    recover: (o) => recover(ctx, o ?? {}),
+    close: (o) => {
+      closing ??= shutdown(ctx, opts(o)).catch((error: unknown) => {
+        throw new BurrowError(
+          'internal',
+          `shutdown failed: ${toError(error).message}`,
+          {},
+          { cause: error },
+        );
+      });
+      return closing;
+    },
+  };
+}

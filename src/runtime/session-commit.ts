@@ -1,0 +1,158 @@
+// Persist, then install: the one path every session mutation takes (called under the mutation gate).
+//
+// A change is computed first (machine step, ledger patches, events, receipt, transcript). It is written
+// to the store as one batch; only when the write succeeded are the machine state and ledger installed,
+// the events published and the completions settled. A failed write changes nothing in memory.
+
+import { canonicalJson } from '../core/canonical-json.js';
+import { BurrowError, isBurrowError } from '../core/errors.js';
+import type { InputRecord } from '../core/input-record.js';
+import { isTerminal } from '../core/input-record.js';
+import type { LedgerPatch } from '../core/input-ledger.js';
+import { applyLedgerPatch, patchRecords } from '../core/input-ledger.js';
+import type { JsonValue } from '../core/json.js';
+import { durablePhase, visiblePhase } from '../core/machine-classifiers.js';
+import type { MachineEffect } from '../core/machine-effects.js';
+import type { MachineState } from '../core/machine-state.js';
+import { EPHEMERAL_EVENT_TYPES } from '../core/runtime-event.js';
+import type { CommitBatch } from '../store/runtime-store.js';
+import type { LifecycleRecord, RunReceipt } from '../store/records.js';
+import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
+import { inputEvents } from './input-events.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { SessionEntry } from './session-entry.js';
+import type { EventDraft } from './session-events.js';
+
+/** Everything one step changes. */
+export interface SessionChange {
+  readonly machine?: { readonly state: MachineState; readonly effects: readonly MachineEffect[] };
+  readonly patches?: readonly LedgerPatch[];
+  readonly events?: readonly EventDraft[];
+  readonly receipt?: RunReceipt;
+  readonly transcript?: { readonly runId: string; readonly messages: readonly JsonValue[] };
+  /** `now`: write before installing; `defer`: memory only now, events go with the next write. */
+  readonly persist: 'now' | 'defer';
+  readonly deleteOperations?: boolean;
+  /** Overrides the lifecycle written: a given record, or `keep` to write none (unregister decides this). */
+  readonly lifecycle?: LifecycleRecord | 'keep';
+}
+
+/** The lifecycle record the store keeps for `machine`. */
+export function lifecycleRecord(entry: SessionEntry, machine: MachineState): LifecycleRecord {
+  return {
+    recordVersion: LIFECYCLE_RECORD_VERSION,
+    sessionId: entry.sessionId,
+    phase: durablePhase(machine),
+    binding: machine.binding,
+    epochId: entry.epochId,
+    silentIntents: machine.silentIntents,
+    visibility: machine.visibility,
+  };
+}
+
+function buildBatch(
+  entry: SessionEntry,
+  change: SessionChange,
+  machine: MachineState,
+  events: CommitBatch['events'],
+): {
+  batch: CommitBatch;
+  lifecycleKey: string;
+} {
+  const lifecycle =
+    change.lifecycle === undefined || change.lifecycle === 'keep'
+      ? lifecycleRecord(entry, machine)
+      : change.lifecycle;
+  const lifecycleKey =
+    change.lifecycle === 'keep' ? (entry.persistedLifecycle ?? '') : canonicalJson(lifecycle);
+  const records: InputRecord[] = [];
+  for (const patch of change.patches ?? []) records.push(...patchRecords(patch));
+  const durable = [
+    ...new Map(
+      records.filter((r) => r.header.durability === 'durable').map((r) => [r.header.inputId, r]),
+    ).values(),
+  ];
+  const transcript = change.transcript?.messages.map((message, i) => ({
+    index: entry.transcriptLength + i,
+    runId: change.transcript?.runId ?? '',
+    message,
+  }));
+  const batch: CommitBatch = {
+    ...(lifecycleKey !== entry.persistedLifecycle ? { lifecycle } : {}),
+    ...(durable.length > 0 ? { inputs: durable } : {}),
+    ...(change.receipt !== undefined ? { receipt: change.receipt } : {}),
+    ...(transcript !== undefined && transcript.length > 0 ? { transcript } : {}),
+    ...(events !== undefined && events.length > 0 ? { events } : {}),
+    ...(change.deleteOperations === true ? { deleteOperations: true } : {}),
+  };
+  return { batch, lifecycleKey };
+}
+
+/**
+ * Persists and installs a change. Throws `store_unavailable` (or `fenced`) when the write fails, in
+ * which case nothing changed. Returns the records that became terminal (their completions are settled).
+ */
+export async function commitChange(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  change: SessionChange,
+): Promise<void> {
+  const machine = change.machine?.state ?? entry.machine;
+  const drafts: EventDraft[] = [];
+  const from = visiblePhase(entry.machine);
+  const to = visiblePhase(machine);
+  if (from !== to) drafts.push({ type: 'session.phase_changed', data: { from, to } });
+  const seen = new Map<string, InputRecord>();
+  for (const patch of change.patches ?? []) drafts.push(...inputEvents(entry.ledger, patch, seen));
+  drafts.push(...(change.events ?? []));
+  const block = entry.events.reserve(drafts);
+  const durableEvents = block.events.filter((e) => !EPHEMERAL_EVENT_TYPES.includes(e.type));
+  let lifecycleKey: string | null = entry.persistedLifecycle;
+  if (ctx.store !== null && change.persist === 'now') {
+    const built = buildBatch(entry, change, machine, [...entry.deferredEvents, ...durableEvents]);
+    try {
+      await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
+    } catch (error: unknown) {
+      entry.events.discard(block);
+      if (isBurrowError(error, 'fenced') || isBurrowError(error, 'store_unavailable')) throw error;
+      throw new BurrowError(
+        'store_unavailable',
+        'the store failed; nothing was acknowledged',
+        { sessionId: entry.sessionId },
+        { cause: error },
+      );
+    }
+    lifecycleKey = built.lifecycleKey;
+    entry.deferredEvents = [];
+  } else if (ctx.store !== null) {
+    entry.deferredEvents.push(...durableEvents);
+  }
+  install(entry, change, machine, lifecycleKey);
+  entry.events.publish(block);
+  settleTerminal(entry, change.patches ?? []);
+}
+
+function install(
+  entry: SessionEntry,
+  change: SessionChange,
+  machine: MachineState,
+  lifecycleKey: string | null,
+): void {
+  entry.machine = machine;
+  for (const patch of change.patches ?? []) applyLedgerPatch(entry.ledger, patch);
+  const appended = change.transcript?.messages ?? [];
+  const runId = change.transcript?.runId ?? '';
+  entry.transcriptCache?.push(...appended.map((message) => ({ runId, message })));
+  entry.transcriptLength += appended.length;
+  if (change.receipt !== undefined) entry.receiptSeq = change.receipt.seq;
+  entry.persistedLifecycle = lifecycleKey;
+}
+
+function settleTerminal(entry: SessionEntry, patches: readonly LedgerPatch[]): void {
+  for (const patch of patches) {
+    for (const record of patchRecords(patch)) {
+      if (isTerminal(record.state) && record.outcome !== null)
+        entry.completions.settle(record.header.inputId, record.outcome);
+    }
+  }
+}
