@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ExecutorError } from '../../runtime/executor-error.js';
 import { aiSdkExecutor } from './ai-sdk-executor.js';
-import { promptText, scriptedModel, type ScriptedCall } from './scripted-model.js';
-import { createRunHarness, promptInput, runPrimitive } from './test-harness.js';
+import { promptText, scriptedModel, type ScriptedCall } from './scripted-model.test-support.js';
+import { createRunHarness, promptInput, runPrimitive } from './test-harness.test-support.js';
 import { FatalToolError } from './tool-errors.js';
 
 function apiError(statusCode: number): APICallError {

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { RunResult } from '../../runtime/executor.js';
 import { aiSdkExecutor } from './ai-sdk-executor.js';
 import { parseHistory } from './parse-history.js';
-import { promptText, scriptedModel } from './scripted-model.js';
-import { createRunHarness, promptInput, runPrimitive } from './test-harness.js';
+import { promptText, scriptedModel } from './scripted-model.test-support.js';
+import { createRunHarness, promptInput, runPrimitive } from './test-harness.test-support.js';
 import { unansweredToolCalls } from './turn-transcript.js';
 
 const weather = tool({

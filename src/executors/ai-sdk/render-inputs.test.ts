@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderInputs } from './render-inputs.js';
-import { stagedInput } from './test-harness.js';
+import { stagedInput } from './test-harness.test-support.js';
 
 describe('renderInputs', () => {
   it('sends a prompt as the user wrote it, text or blocks', () => {

@@ -1,0 +1,65 @@
+// The public API of `burrow` (memory mode needs nothing else). Optional pieces live on subpaths:
+// `burrow/sqlite`, `burrow/ai-sdk`, `burrow/ai-sdk/openai-compatible`, `burrow/server`, `burrow/testing`.
+
+export { BurrowError, ERROR_CODES, isBurrowError, toError } from './core/errors.js';
+export type { ErrorCode, ErrorDetails } from './core/errors.js';
+export type { JsonObject, JsonValue } from './core/json.js';
+export { INPUT_KINDS, WHEN_BUSY, inputSubmissionSchema } from './core/input-kinds.js';
+export type { Content, ContentBlock, InputKind, InputSubmission, WhenBusy } from './core/input-kinds.js';
+export type { AbandonReason, ErrorInfo, InputOutcome, InputRecord, InputState, InputStatus } from './core/input-record.js';
+export { KIND_DEFAULTS, WHEN_BUSY_POLICY, resolveAdmission } from './core/admission.js';
+export type { AdmissionDecision } from './core/admission.js';
+export { RUNTIME_EVENT_TYPES } from './core/runtime-event.js';
+export type { RuntimeEvent, RuntimeEventData, RuntimeEventType } from './core/runtime-event.js';
+export { initialState, PHASES } from './core/machine-state.js';
+export type { MachineState, Phase } from './core/machine-state.js';
+export type { MachineInput } from './core/machine-inputs.js';
+export type { MachineEffect } from './core/machine-effects.js';
+export { step, stepAll, TRANSITIONS } from './core/session-machine.js';
+export type { Rejection, StepResult } from './core/session-machine.js';
+export { checkInvariants, recoverFromState } from './core/machine-invariants.js';
+export { classifyCompletion, durablePhase, queueAdmission, visiblePhase } from './core/machine-classifiers.js';
+export { admissionContract, machineContract } from './core/contract.js';
+export { checkModel } from './core/model-checker.js';
+export type { ModelCheckReport } from './core/model-checker.js';
+export type { ToolEntry, ToolFilter, VisibilitySide } from './core/tool-visibility.js';
+
+export { createRuntime } from './runtime/runtime.js';
+export type {
+  AcceptOptions,
+  AcceptResult,
+  InterruptHandle,
+  LlmReconfigureHost,
+  OperationOptions,
+  RecoverOptions,
+  RecoverReport,
+  Runtime,
+  SessionSnapshot,
+  SessionSummary,
+  TranscriptMessage,
+} from './runtime/runtime-api.js';
+export type { RuntimeLogger, RuntimeOptions } from './runtime/runtime-context.js';
+export { ExecutorError, isExecutorError } from './runtime/executor-error.js';
+export type {
+  BoundaryDirective,
+  Executor,
+  ExecutorFactory,
+  RunContext,
+  RunPrimitive,
+  RunProgress,
+  RunResult,
+  RunUsage,
+  StagedInput,
+  TurnMetadata,
+} from './runtime/executor.js';
+export { systemClock } from './runtime/clock.js';
+export type { Clock } from './runtime/clock.js';
+
+export { memoryStore } from './store/memory/memory-store.js';
+export { runtimeIdOf } from './store/runtime-store.js';
+export type { CommitBatch, PrunePolicy, PruneReport, RuntimeStore, StoredSession } from './store/runtime-store.js';
+export type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt, TranscriptEntry } from './store/records.js';
+
+export { echoExecutor } from './executors/echo-executor.js';
+export { scriptedExecutor } from './executors/scripted-executor.js';
+export type { ScriptedExecutor, ScriptedRunRecord, ScriptedTurn } from './executors/scripted-executor.js';
