@@ -5,8 +5,21 @@ export { BurrowError, ERROR_CODES, isBurrowError, toError } from './core/errors.
 export type { ErrorCode, ErrorDetails } from './core/errors.js';
 export type { JsonObject, JsonValue } from './core/json.js';
 export { INPUT_KINDS, WHEN_BUSY, inputSubmissionSchema } from './core/input-kinds.js';
-export type { Content, ContentBlock, InputKind, InputSubmission, WhenBusy } from './core/input-kinds.js';
-export type { AbandonReason, ErrorInfo, InputOutcome, InputRecord, InputState, InputStatus } from './core/input-record.js';
+export type {
+  Content,
+  ContentBlock,
+  InputKind,
+  InputSubmission,
+  WhenBusy,
+} from './core/input-kinds.js';
+export type {
+  AbandonReason,
+  ErrorInfo,
+  InputOutcome,
+  InputRecord,
+  InputState,
+  InputStatus,
+} from './core/input-record.js';
 export { KIND_DEFAULTS, WHEN_BUSY_POLICY, resolveAdmission } from './core/admission.js';
 export type { AdmissionDecision } from './core/admission.js';
 export { RUNTIME_EVENT_TYPES } from './core/runtime-event.js';
@@ -18,7 +31,12 @@ export type { MachineEffect } from './core/machine-effects.js';
 export { step, stepAll, TRANSITIONS } from './core/session-machine.js';
 export type { Rejection, StepResult } from './core/session-machine.js';
 export { checkInvariants, recoverFromState } from './core/machine-invariants.js';
-export { classifyCompletion, durablePhase, queueAdmission, visiblePhase } from './core/machine-classifiers.js';
+export {
+  classifyCompletion,
+  durablePhase,
+  queueAdmission,
+  visiblePhase,
+} from './core/machine-classifiers.js';
 export { admissionContract, machineContract } from './core/contract.js';
 export { checkModel } from './core/model-checker.js';
 export type { ModelCheckReport } from './core/model-checker.js';
@@ -39,6 +57,7 @@ export type {
   TranscriptMessage,
 } from './runtime/runtime-api.js';
 export type { RuntimeLogger, RuntimeOptions } from './runtime/runtime-context.js';
+export type { RuntimeDiagnostics, SessionDiagnostics } from './runtime/diagnostics.js';
 export { ExecutorError, isExecutorError } from './runtime/executor-error.js';
 export type {
   BoundaryDirective,
@@ -57,9 +76,25 @@ export type { Clock } from './runtime/clock.js';
 
 export { memoryStore } from './store/memory/memory-store.js';
 export { runtimeIdOf } from './store/runtime-store.js';
-export type { CommitBatch, PrunePolicy, PruneReport, RuntimeStore, StoredSession } from './store/runtime-store.js';
-export type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt, TranscriptEntry } from './store/records.js';
+export type {
+  CommitBatch,
+  PrunePolicy,
+  PruneReport,
+  RuntimeStore,
+  StoredSession,
+} from './store/runtime-store.js';
+export type {
+  LifecycleRecord,
+  OperationRecord,
+  OpsCursorRecord,
+  RunReceipt,
+  TranscriptEntry,
+} from './store/records.js';
 
 export { echoExecutor } from './executors/echo-executor.js';
 export { scriptedExecutor } from './executors/scripted-executor.js';
-export type { ScriptedExecutor, ScriptedRunRecord, ScriptedTurn } from './executors/scripted-executor.js';
+export type {
+  ScriptedExecutor,
+  ScriptedRunRecord,
+  ScriptedTurn,
+} from './executors/scripted-executor.js';

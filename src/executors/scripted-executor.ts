@@ -51,6 +51,12 @@ function textOf(payload: JsonValue): string {
   return JSON.stringify(payload);
 }
 
+/** Awaits `work`, or rejects with the signal's reason as soon as it aborts (a gate honours cancellation). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | null): Promise<T> {
+  if (signal === null) return work;
+  return Promise.race([work, waitForever(signal)]);
+}
+
 function waitForever(signal: AbortSignal | null): Promise<never> {
   return new Promise((_resolve, reject) => {
     signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -89,7 +95,7 @@ export function scriptedExecutor(
       signal?.throwIfAborted();
       if (turn.delayMs !== undefined)
         await delay(turn.delayMs, undefined, signal === null ? {} : { signal });
-      if (turn.gate !== undefined) await turn.gate(step, run);
+      if (turn.gate !== undefined) await untilAborted(turn.gate(step, run), signal);
       signal?.throwIfAborted();
       if (step < steps - 1) {
         const directive = await ctx.boundary();

@@ -135,11 +135,11 @@ export async function ensureSessionWithExecutor(
     sessionId,
     async (entry) => {
       await repairDeadAttachment(ctx, entry);
-      if (entry.machine.registration === 'active' && entry.loop !== null) return;
       const claimed = stepOrThrow(sessionId, entry.machine, {
         type: 'EnsureSessionWithExecutor',
         sessionId,
       });
+      if (entry.machine.registration === 'active' && entry.loop !== null) return;
       const loop = new RuntimeLoop(ctx, entry, executor, (l, exit) =>
         onLoopExit(ctx, entry, l, exit),
       );

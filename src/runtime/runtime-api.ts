@@ -8,6 +8,7 @@ import type { TranscriptEditVerdict } from '../core/machine-effects.js';
 import type { Binding, Phase, Registration, TurnStatus } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
+import type { RuntimeDiagnostics } from './diagnostics.js';
 import type { Executor } from './executor.js';
 
 /** Every async operation accepts a signal; aborting rejects with `signal.reason` and leaves no half-done work. */
@@ -196,6 +197,8 @@ export interface Runtime {
   recover(options?: RecoverOptions): Promise<RecoverReport>;
   /** Graceful shutdown; aborting `signal` escalates to hard cancel. Idempotent, safe under concurrent calls. */
   close(options?: OperationOptions): Promise<void>;
+  /** Internal health: invariant checks per session, live loops, held gates (leak checks, readiness). */
+  diagnostics(): RuntimeDiagnostics;
 }
 
 /** Options of `recover`. */

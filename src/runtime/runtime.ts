@@ -8,6 +8,7 @@ import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibil
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { enableComms, sendPeer } from './comms.js';
+import { diagnostics } from './diagnostics.js';
 import { sessionEvents } from './event-stream.js';
 import type { Executor } from './executor.js';
 import { acceptInput } from './ops-accept.js';
@@ -195,6 +196,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       return () => ctx.globalListeners.delete(listener);
     },
     recover: (o) => recover(ctx, o ?? {}),
+    diagnostics: () => diagnostics(ctx),
     close: (o) => {
       closing ??= shutdown(ctx, opts(o)).catch((error: unknown) => {
         throw new BurrowError(

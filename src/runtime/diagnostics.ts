@@ -1,0 +1,43 @@
+// Diagnostics: a read-only view of the runtime's internals for leak checks, health and tests.
+
+import { checkLedgerInvariants } from '../core/ledger-invariants.js';
+import { checkInvariants } from '../core/machine-invariants.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+/** One session's internal health. */
+export interface SessionDiagnostics {
+  readonly sessionId: string;
+  readonly machineViolations: readonly string[];
+  readonly ledgerViolations: readonly string[];
+  readonly liveInputs: number;
+  readonly pendingCompletions: number;
+  readonly loop: 'none' | 'created' | 'running' | 'stopping' | 'stopped';
+}
+
+/** The runtime's internal health: every session, live loops, held gates, accepts in flight. */
+export interface RuntimeDiagnostics {
+  readonly sessions: readonly SessionDiagnostics[];
+  readonly liveLoops: number;
+  readonly gatesHeld: number;
+  readonly inflightAccepts: number;
+  readonly closing: boolean;
+}
+
+/** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
+export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
+  const sessions = [...ctx.sessions.values()].map((entry) => ({
+    sessionId: entry.sessionId,
+    machineViolations: checkInvariants(entry.machine),
+    ledgerViolations: checkLedgerInvariants(entry.ledger, entry.machine.run?.runId ?? null),
+    liveInputs: entry.ledger.live.size,
+    pendingCompletions: entry.completions.pending().length,
+    loop: entry.loop === null ? ('none' as const) : entry.loop.state,
+  }));
+  return {
+    sessions,
+    liveLoops: sessions.filter((s) => s.loop !== 'none' && s.loop !== 'stopped').length,
+    gatesHeld: ctx.gate.size,
+    inflightAccepts: ctx.inflightAccepts,
+    closing: ctx.closing,
+  };
+}
