@@ -359,7 +359,7 @@ describe('settings and service turns', () => {
     });
     const seen: unknown[] = [];
     runtime.setSessionLlmReconfigureHost({
-      reconfigure: async (id, change) => void seen.push([id, change]),
+      reconfigure: (id, change) => Promise.resolve(void seen.push([id, change])),
     });
     await runtime.reconfigureSessionLlm('s1', { model: 'm2' });
     expect(seen).toEqual([['s1', { model: 'm2' }]]);
