@@ -87,7 +87,7 @@ export class SessionEvents {
   /** Recent published events with `seq > since`, oldest first, and whether the buffer covers `since`. */
   recent(since: number): { events: RuntimeEvent[]; complete: boolean } {
     const first = this.#recent[0];
-    const complete = first === undefined ? true : first.seq <= since + 1;
+    const complete = first === undefined ? since >= this.#nextSeq - 1 : first.seq <= since + 1;
     return { events: this.#recent.filter((event) => event.seq > since), complete };
   }
 
