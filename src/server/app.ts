@@ -1,0 +1,144 @@
+// createApp: the Hono app of the HTTP API and dashboard, built from one route table, with auth, the
+// problem mapping, 404/405, metrics and the shutdown that ends open event streams.
+
+import { Hono } from 'hono';
+import { BurrowError } from '../core/errors.js';
+import type { ExecutorFactory } from '../runtime/executor.js';
+import type { Runtime } from '../runtime/runtime-api.js';
+import { checkSameSite, createAuthCheck } from './auth.js';
+import { errorResponse } from './error-response.js';
+import type { ServerMetrics } from './metrics.js';
+import { createServerMetrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
+import { problemResponse } from './problem.js';
+import type { RouteSpec, ServerDeps } from './route-spec.js';
+import { controlRoutes } from './routes-control.js';
+import { dashboardRoutes } from './routes-dashboard.js';
+import { eventRoutes } from './routes-events.js';
+import { inputRoutes } from './routes-inputs.js';
+import { metaRoutes } from './routes-meta.js';
+import { sessionRoutes } from './routes-sessions.js';
+import type { ServerLogger } from './server-logger.js';
+import { defaultServerLogger } from './server-logger.js';
+import { createStreamRegistry } from './sse-stream.js';
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  readonly runtime: Runtime;
+  /** Builds the executor of a session registered over HTTP (`POST /v1/sessions`). */
+  readonly executorFactory: ExecutorFactory;
+  /** Bearer token; when set, every route but `/healthz`, `/readyz` and the dashboard files needs it. */
+  readonly token?: string;
+  /** Request body limit in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Upper bound of `?wait=` in ms (default 60,000). */
+  readonly maxWaitMs?: number;
+  /** Interval of SSE heartbeat comments in ms (default 15,000). */
+  readonly heartbeatMs?: number;
+  /** Readiness: store reachable, recovery done (default: always ready). */
+  readonly readiness?: () => boolean | Promise<boolean>;
+  /** The metrics registry (default: a new one; pass your own to time store commits). */
+  readonly metrics?: ServerMetrics;
+  /** Where unexpected errors are logged (default: pino at level error, to stderr). */
+  readonly logger?: ServerLogger;
+}
+
+/** The app and its lifecycle. */
+export interface BurrowApp {
+  readonly app: Hono;
+  /** The route table the app serves and documents. */
+  readonly routes: readonly RouteSpec[];
+  /** Ends open SSE streams (with an `end` event), answers pending waits and unsubscribes. Idempotent. */
+  shutdown(): void;
+  /** Open SSE streams (for leak checks and metrics). */
+  openStreams(): number;
+}
+
+function patternOf(path: string): RegExp {
+  return new RegExp(
+    `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`,
+  );
+}
+
+/**
+ * Builds the HTTP API and dashboard over a runtime. The runtime stays the caller's: `shutdown()` does
+ * not close it.
+ *
+ * @example
+ * const runtime = await createRuntime({ store: memoryStore() });
+ * const { app, shutdown } = createApp({ runtime, executorFactory: () => echoExecutor() });
+ * const res = await app.request('/v1/sessions', { method: 'POST', body: '{"id":"s1"}' });
+ */
+export function createApp(options: AppOptions): BurrowApp {
+  if (options.token?.trim() === '') {
+    throw new BurrowError('validation_failed', 'the token must not be empty', {
+      issues: ['token: empty'],
+    });
+  }
+  const log = options.logger ?? defaultServerLogger();
+  const metrics = options.metrics ?? createServerMetrics();
+  const closing = new AbortController();
+  const deps: ServerDeps = {
+    runtime: options.runtime,
+    executorFactory: options.executorFactory,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxWaitMs: options.maxWaitMs ?? 60_000,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    readiness: options.readiness ?? (() => true),
+    metrics,
+    streams: createStreamRegistry(log),
+    log,
+    closing: closing.signal,
+  };
+  const tokenConfigured = options.token !== undefined;
+  const routes: RouteSpec[] = [];
+  routes.push(
+    ...sessionRoutes(deps),
+    ...inputRoutes(deps),
+    ...controlRoutes(deps),
+    ...eventRoutes(deps),
+    ...metaRoutes(deps, () => openApiDocument(routes, tokenConfigured)),
+    ...dashboardRoutes(),
+  );
+  const authorize = createAuthCheck(options.token);
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    metrics.recordResponse(c.res.status);
+  });
+  for (const route of routes) {
+    app.on(route.method, route.path, (c) => {
+      checkSameSite(c.req.raw, tokenConfigured);
+      authorize(c.req.raw, route.auth);
+      return route.handle(c);
+    });
+  }
+  const patterns = routes.map((route) => ({ route, pattern: patternOf(route.path) }));
+  app.notFound((c) => {
+    const allowed = patterns.filter((p) => p.pattern.test(c.req.path)).map((p) => p.route.method);
+    if (allowed.length === 0)
+      return problemResponse('route_not_found', `no route for ${c.req.path}`);
+    const allow = [...new Set(allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(
+      ', ',
+    );
+    return problemResponse(
+      'method_not_allowed',
+      `${c.req.method} is not allowed on ${c.req.path}`,
+      {},
+      { allow },
+    );
+  });
+  app.onError((error, c) => errorResponse(error, log, c.req.raw));
+  const detach = metrics.attach(options.runtime);
+  return {
+    app,
+    routes,
+    shutdown() {
+      if (closing.signal.aborted) return;
+      closing.abort();
+      deps.streams.shutdown();
+      detach();
+    },
+    openStreams: () => deps.streams.size(),
+  };
+}

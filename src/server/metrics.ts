@@ -1,0 +1,186 @@
+// The Prometheus metrics of a server: sessions by phase and queue lengths (read from the session list
+// at scrape time), input states and turns (counted from the runtime's events as they happen), turn
+// latency, store commit latency (from an instrumented store) and HTTP responses by status.
+
+import { PHASES } from '../core/machine-state.js';
+import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { Runtime } from '../runtime/runtime-api.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import { createCounter, createHistogram, renderFamily } from './prometheus.js';
+
+/** The metrics of one runtime, served at `GET /metrics`. */
+export interface ServerMetrics {
+  /** Records the latency of one store commit, in seconds. */
+  observeStoreCommit(seconds: number): void;
+  /** Wraps a store so that every commit is timed; pass the wrapped store to `createRuntime`. */
+  instrumentStore<S extends RuntimeStore>(store: S): S;
+  /** Counts a runtime's events from now on; returns the unsubscribe function. */
+  attach(runtime: Runtime): () => void;
+  /** Counts one HTTP response. */
+  recordResponse(status: number): void;
+  /** The Prometheus text exposition. */
+  render(runtime: Runtime, gauges?: { readonly openStreams?: number }): Promise<string>;
+}
+
+const LIVE_STATES = ['queued', 'staged', 'applied'] as const;
+type LiveState = (typeof LIVE_STATES)[number];
+const TURN_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
+
+/**
+ * Creates the metrics registry. Use one per runtime: every `attach` counts the events again.
+ *
+ * @example
+ * const metrics = createServerMetrics();
+ * const runtime = await createRuntime({ store: metrics.instrumentStore(memoryStore()) });
+ * const { app } = createApp({ runtime, executorFactory, metrics });
+ */
+export function createServerMetrics(): ServerMetrics {
+  const turns = createCounter(
+    'burrow_turns_total',
+    'Turns that ended, by outcome.',
+    'outcome',
+    TURN_OUTCOMES,
+  );
+  const inputEvents = createCounter(
+    'burrow_input_events_total',
+    'Input lifecycle events, by type.',
+    'type',
+  );
+  const responses = createCounter(
+    'burrow_http_responses_total',
+    'HTTP responses, by status.',
+    'status',
+  );
+  const turnLatency = createHistogram(
+    'burrow_turn_duration_seconds',
+    'Time from run.started to the run ending.',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  );
+  const commitLatency = createHistogram(
+    'burrow_store_commit_duration_seconds',
+    'Latency of store commits (one transaction each).',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  // Non-terminal inputs by session, so an unregistered session's inputs leave the gauge with it.
+  const live = new Map<string, Map<string, LiveState>>();
+  const runs = new Map<string, Map<string, number>>();
+
+  const setLive = (sessionId: string, inputId: string, state: LiveState | null): void => {
+    let inputs = live.get(sessionId);
+    if (state === null) {
+      inputs?.delete(inputId);
+      if (inputs?.size === 0) live.delete(sessionId);
+      return;
+    }
+    if (inputs === undefined) live.set(sessionId, (inputs = new Map<string, LiveState>()));
+    inputs.set(inputId, state);
+  };
+
+  const onEvent = (event: RuntimeEvent): void => {
+    if (event.type.startsWith('input.')) inputEvents.inc(event.type.slice('input.'.length));
+    switch (event.type) {
+      case 'input.accepted':
+      case 'input.queued':
+        return setLive(event.sessionId, event.data.inputId, 'queued');
+      case 'input.staged':
+        return setLive(event.sessionId, event.data.inputId, 'staged');
+      case 'input.applied':
+        return setLive(event.sessionId, event.data.inputId, 'applied');
+      case 'input.consumed':
+      case 'input.superseded':
+      case 'input.coalesced':
+      case 'input.abandoned':
+        return setLive(event.sessionId, event.data.inputId, null);
+      case 'run.started': {
+        let sessionRuns = runs.get(event.sessionId);
+        if (sessionRuns === undefined)
+          runs.set(event.sessionId, (sessionRuns = new Map<string, number>()));
+        sessionRuns.set(event.data.runId, Date.parse(event.at));
+        return;
+      }
+      case 'run.completed':
+      case 'run.failed':
+      case 'run.cancelled': {
+        turns.inc(event.type.slice('run.'.length));
+        const started = runs.get(event.sessionId)?.get(event.data.runId);
+        runs.get(event.sessionId)?.delete(event.data.runId);
+        if (started !== undefined) turnLatency.observe((Date.parse(event.at) - started) / 1000);
+        return;
+      }
+      case 'session.unregistered':
+        live.delete(event.sessionId);
+        runs.delete(event.sessionId);
+        return;
+      default:
+        return;
+    }
+  };
+
+  return {
+    observeStoreCommit: (seconds) => commitLatency.observe(seconds),
+    instrumentStore<S extends RuntimeStore>(store: S): S {
+      return new Proxy(store, {
+        get(target, property, receiver) {
+          const value: unknown = Reflect.get(target, property, receiver);
+          if (property !== 'commit' || typeof value !== 'function') return value;
+          return async (...args: Parameters<RuntimeStore['commit']>) => {
+            const started = performance.now();
+            try {
+              return await target.commit(...args);
+            } finally {
+              commitLatency.observe((performance.now() - started) / 1000);
+            }
+          };
+        },
+      });
+    },
+    attach: (runtime) => runtime.onEvent(onEvent),
+    recordResponse: (status) => responses.inc(String(status)),
+    async render(runtime, gauges = {}) {
+      const phases = new Map<string, number>(PHASES.map((p) => [p, 0]));
+      const lanes = { queue: 0, steer: 0 };
+      let running = 0;
+      for (let offset = 0; ; offset += 1000) {
+        const page = await runtime.listSessions({ offset, limit: 1000 });
+        for (const s of page) {
+          phases.set(s.phase, (phases.get(s.phase) ?? 0) + 1);
+          lanes.queue += s.queue;
+          lanes.steer += s.steer;
+          if (s.running) running += 1;
+        }
+        if (page.length < 1000) break;
+      }
+      const liveCounts = new Map<LiveState, number>(LIVE_STATES.map((s) => [s, 0]));
+      for (const inputs of live.values()) {
+        for (const state of inputs.values())
+          liveCounts.set(state, (liveCounts.get(state) ?? 0) + 1);
+      }
+      return [
+        renderFamily('burrow_sessions', 'gauge', 'Registered sessions, by visible phase.', [
+          ...[...phases].map(([phase, value]) => ({ labels: { phase }, value })),
+        ]),
+        renderFamily('burrow_sessions_running', 'gauge', 'Sessions with a turn in flight.', [
+          { labels: {}, value: running },
+        ]),
+        renderFamily('burrow_queue_length', 'gauge', 'Inputs waiting in session lanes, by lane.', [
+          { labels: { lane: 'queue' }, value: lanes.queue },
+          { labels: { lane: 'steer' }, value: lanes.steer },
+        ]),
+        renderFamily(
+          'burrow_inputs',
+          'gauge',
+          'Non-terminal inputs seen by this server, by state.',
+          [...[...liveCounts].map(([state, value]) => ({ labels: { state }, value }))],
+        ),
+        inputEvents.render(),
+        turns.render(),
+        turnLatency.render(),
+        commitLatency.render(),
+        responses.render(),
+        renderFamily('burrow_sse_streams', 'gauge', 'Open Server-Sent Event streams.', [
+          { labels: {}, value: gauges.openStreams ?? 0 },
+        ]),
+      ].join('');
+    },
+  };
+}

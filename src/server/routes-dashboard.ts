@@ -1,0 +1,82 @@
+// The dashboard: `/` and `/static/<file>`, plain files from src/server/static (no build step), served
+// with a strict Content-Security-Policy. The page is public; the data it shows needs the token.
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { problemResponse } from './problem.js';
+import type { RouteSpec } from './route-spec.js';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-cache',
+};
+
+/**
+ * Where the dashboard files are: next to this module (source tree, or a build that copied them), else
+ * the source tree seen from `dist/server/` (a build that did not copy them).
+ */
+export function dashboardDir(): string {
+  const candidates = [
+    new URL('./static/', import.meta.url),
+    new URL('../../src/server/static/', import.meta.url),
+  ];
+  const found = candidates.find((url) => existsSync(new URL('index.html', url)));
+  return fileURLToPath(found ?? (candidates[0] as URL));
+}
+
+/** The dashboard routes. */
+export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
+  const cache = new Map<string, Uint8Array>();
+  const serve = async (file: string): Promise<Response> => {
+    const match = /^[a-z0-9][a-z0-9-]*\.(html|js|css|svg)$/.exec(file);
+    if (match === null) return problemResponse('route_not_found', `no dashboard file ${file}`);
+    let body = cache.get(file);
+    if (body === undefined) {
+      try {
+        body = new Uint8Array(await readFile(`${dir}/${file}`));
+      } catch {
+        return problemResponse('route_not_found', `no dashboard file ${file}`);
+      }
+      cache.set(file, body);
+    }
+    return new Response(body, {
+      headers: { 'content-type': CONTENT_TYPES[match[1] as string] as string, ...SECURITY_HEADERS },
+    });
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/',
+      operationId: 'dashboard',
+      summary: 'The dashboard page.',
+      tag: 'dashboard',
+      auth: 'none',
+      success: [{ status: 200, description: 'HTML.', contentType: 'text/html' }],
+      errors: [],
+      handle: () => serve('index.html'),
+    },
+    {
+      method: 'GET',
+      path: '/static/:file',
+      operationId: 'dashboardFile',
+      summary: 'A dashboard script, stylesheet or image.',
+      tag: 'dashboard',
+      auth: 'none',
+      success: [{ status: 200, description: 'The file.', contentType: 'text/plain' }],
+      errors: ['route_not_found'],
+      handle: (c) => serve(c.req.param('file') ?? ''),
+    },
+  ];
+}

@@ -1,0 +1,154 @@
+// Input routes: submit (with `?wait=`), one input's state and outcome, and the committed history.
+
+import { BurrowError } from '../core/errors.js';
+import { inputSubmissionSchema } from '../core/input-kinds.js';
+import type { AcceptOptions } from '../runtime/runtime-api.js';
+import { pageParams, pathId, waitParam } from './params.js';
+import { problemResponse } from './problem.js';
+import { readJsonBody } from './read-body.js';
+import type { RouteSpec, ServerDeps } from './route-spec.js';
+import { json } from './route-spec.js';
+import { waitFor } from './wait-for.js';
+
+function idempotencyHeader(value: string | undefined, bodyKey: string | undefined): AcceptOptions {
+  if (value === undefined) return {};
+  if (value.length < 1 || value.length > 500) {
+    throw new BurrowError('validation_failed', 'Idempotency-Key must be 1 to 500 characters', {
+      issues: ['idempotency-key: 1 to 500 characters'],
+    });
+  }
+  if (bodyKey !== undefined && bodyKey !== value) {
+    throw new BurrowError(
+      'validation_failed',
+      'Idempotency-Key differs from the body idempotencyKey',
+      {
+        issues: ['idempotency-key: differs from idempotencyKey in the body'],
+      },
+    );
+  }
+  return { idempotencyKey: value };
+}
+
+/** The input routes. */
+export function inputRoutes(deps: ServerDeps): RouteSpec[] {
+  const { runtime } = deps;
+  return [
+    {
+      method: 'POST',
+      path: '/v1/sessions/:id/inputs',
+      operationId: 'submitInput',
+      summary:
+        'Accept an input. Answers 202 at once; with ?wait= it waits for the outcome (200) up to the limit, then answers 202. A client that disconnects never cancels the input.',
+      tag: 'inputs',
+      auth: 'bearer',
+      body: { schema: inputSubmissionSchema, optional: false },
+      params: [
+        {
+          name: 'wait',
+          in: 'query',
+          type: 'string',
+          description:
+            'Wait for the outcome: 30s, 1500ms, 2m or bare milliseconds (clamped to the server maximum).',
+        },
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          type: 'string',
+          description:
+            'Same as the body field idempotencyKey (they must agree when both are given).',
+        },
+      ],
+      success: [
+        {
+          status: 202,
+          description: 'Accepted (or deduplicated); outcome pending.',
+          schema: 'AcceptedInput',
+        },
+        {
+          status: 200,
+          description: 'Accepted and finished within ?wait=.',
+          schema: 'AcceptedInput',
+        },
+      ],
+      errors: [
+        'not_ready',
+        'destroyed',
+        'session_busy',
+        'idempotency_conflict',
+        'queue_full',
+        'fenced',
+        'store_unavailable',
+      ],
+      handle: async (c) => {
+        const id = pathId(c.req.param('id'), 'session id');
+        const wait = waitParam(c.req.query('wait'), deps.maxWaitMs);
+        const input = await readJsonBody(c.req.raw, deps.maxBodyBytes, inputSubmissionSchema);
+        const options = idempotencyHeader(c.req.header('idempotency-key'), input.idempotencyKey);
+        // No request signal here: once acknowledged, an input's fate is the runtime's, not the client's.
+        const accepted = await runtime.acceptInput(id, input, options);
+        const location = `/v1/sessions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(accepted.inputId)}`;
+        const base = {
+          inputId: accepted.inputId,
+          status: accepted.status,
+          decision: accepted.decision,
+        };
+        if (wait === null) return json({ ...base, outcome: null }, 202, { location });
+        const outcome = await waitFor(accepted.completion, wait, [c.req.raw.signal, deps.closing]);
+        return json({ ...base, outcome }, outcome === null ? 202 : 200, { location });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sessions/:id/inputs/:inputId',
+      operationId: 'getInput',
+      summary: "One input's state, decision, attempts and (once terminal) outcome.",
+      tag: 'inputs',
+      auth: 'bearer',
+      success: [{ status: 200, description: 'The input record.', schema: 'InputRecord' }],
+      errors: ['input_not_found', 'store_unavailable'],
+      handle: async (c) => {
+        const id = pathId(c.req.param('id'), 'session id');
+        const inputId = pathId(c.req.param('inputId'), 'input id');
+        const record = await runtime.getInput(id, inputId);
+        if (record === null) {
+          return problemResponse('input_not_found', `session ${id} has no input ${inputId}`, {
+            sessionId: id,
+            inputId,
+          });
+        }
+        return json(record);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sessions/:id/history',
+      operationId: 'getHistory',
+      summary: 'The committed transcript, oldest first.',
+      tag: 'inputs',
+      auth: 'bearer',
+      params: [
+        {
+          name: 'offset',
+          in: 'query',
+          type: 'integer',
+          description: 'Messages to skip (default 0).',
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          type: 'integer',
+          description: 'Messages to return (default 100, max 1000).',
+        },
+      ],
+      success: [{ status: 200, description: 'One page of messages.', schema: 'HistoryPage' }],
+      errors: ['store_unavailable'],
+      handle: async (c) => {
+        const id = pathId(c.req.param('id'), 'session id');
+        const { offset, limit } = pageParams((name) => c.req.query(name));
+        const messages = await runtime.getTranscript(id, { offset, limit });
+        const nextOffset = messages.length === limit && limit > 0 ? offset + limit : null;
+        return json({ messages, offset, limit, nextOffset });
+      },
+    },
+  ];
+}

@@ -1,0 +1,46 @@
+// Request body schemas of the HTTP API (strict: unknown fields are refused). Input submissions reuse
+// the runtime's own `inputSubmissionSchema`.
+
+import { z } from 'zod';
+import { idSchema } from './params.js';
+
+const name = z.string().min(1).max(500);
+const names = z.array(name).max(10_000);
+
+/** `POST /v1/sessions`: an optional id (minted when absent). */
+export const registerBodySchema = z.strictObject({ id: idSchema.optional() });
+
+/** `interrupt`, `cancel-after-boundary`, `stop`: an optional reason. */
+export const reasonBodySchema = z.strictObject({ reason: z.string().min(1).max(1000).optional() });
+
+/** Control operations without parameters (`retire`, `recycle`, `reset`, `destroy`): `{}` or no body. */
+export const emptyBodySchema = z.strictObject({});
+
+/** `PUT /silent-intents`: the complete new set. */
+export const silentIntentsBodySchema = z.strictObject({ intents: names });
+
+const toolEntry = z.strictObject({ name, provenance: z.string().min(1).max(500) });
+
+/** `PUT /visibility/catalog`: the complete new tool catalog. */
+export const catalogBodySchema = z.strictObject({ tools: z.array(toolEntry).max(10_000) });
+
+const filter = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('all') }),
+  z.strictObject({ type: z.literal('allow'), names }),
+  z.strictObject({ type: z.literal('deny'), names }),
+]);
+
+/** `PUT /visibility/filter`: the filter to stage (visible from the next boundary). */
+export const filterBodySchema = z.strictObject({ filter });
+
+/** `POST /visibility/deferred`: deferred tools to load at the next boundary. */
+export const deferredBodySchema = z.strictObject({ names });
+
+const side = z.strictObject({
+  revision: z.number().int().min(0),
+  filter,
+  deferred: names,
+});
+
+/** `PUT /visibility/published`: the committed visible set, both sides. */
+export const publishedBodySchema = z.strictObject({ active: side, staged: side });

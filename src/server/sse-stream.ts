@@ -1,0 +1,150 @@
+// Server-Sent Event streams: framing, heartbeats, backpressure, and the registry that ends every open
+// stream when the server shuts down. A stream ends with an `end` event that says why.
+
+import { toError } from '../core/errors.js';
+import type { ServerLogger } from './server-logger.js';
+
+/** One event on the wire. */
+export interface SseEvent {
+  readonly id?: string;
+  readonly event?: string;
+  readonly data: string;
+}
+
+/** Why a stream ended (the `reason` of its final `end` event). */
+export type SseEndReason = 'session_ended' | 'server_shutdown' | 'overflow' | 'error' | 'closed';
+
+/** The writing side of one open stream. */
+export interface SseChannel {
+  /** Aborted when the client goes away, the server shuts down, or the stream ends. */
+  readonly signal: AbortSignal;
+  /** Queues an event; resolves when the client has room for more. A no-op once the stream ended. */
+  send(event: SseEvent): Promise<void>;
+}
+
+/** Options of one stream. */
+export interface SseOptions {
+  readonly heartbeatMs: number;
+  /** The request's signal: aborts when the client disconnects. */
+  readonly requestSignal: AbortSignal;
+}
+
+/** The open streams of one app; `shutdown` ends them all and refuses new ones. */
+export interface StreamRegistry {
+  /** Opens a stream whose events `run` writes; the stream ends with the reason `run` resolves to. */
+  open(options: SseOptions, run: (channel: SseChannel) => Promise<SseEndReason>): Response;
+  /** Ends every open stream with `server_shutdown`; later streams end at once. Idempotent. */
+  shutdown(): void;
+  /** How many streams are open. */
+  size(): number;
+}
+
+const encoder = new TextEncoder();
+const oneLine = (value: string): string => value.replace(/[\r\n]+/g, ' ');
+
+/** Frames one event (multi-line data becomes several `data:` lines). */
+export function formatSse(event: SseEvent): string {
+  let out = '';
+  if (event.id !== undefined) out += `id: ${oneLine(event.id)}\n`;
+  if (event.event !== undefined) out += `event: ${oneLine(event.event)}\n`;
+  for (const line of event.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
+  return `${out}\n`;
+}
+
+/** The headers of every event-stream response. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
+/** Creates the registry of one app's streams. */
+export function createStreamRegistry(log: ServerLogger): StreamRegistry {
+  const ends = new Set<(reason: SseEndReason) => void>();
+  let closed = false;
+
+  const open = (options: SseOptions, run: (channel: SseChannel) => Promise<SseEndReason>) => {
+    const abort = new AbortController();
+    let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+    let room: (() => void) | null = null;
+    let finished = false;
+    const enqueue = (text: string): void => {
+      if (finished || controller === null) return;
+      try {
+        controller.enqueue(encoder.encode(text));
+      } catch {
+        finish();
+      }
+    };
+    // One place releases everything a stream holds: timer, registry entry, listeners, waiting sender.
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearInterval(heartbeat);
+      ends.delete(end);
+      options.requestSignal.removeEventListener('abort', finish);
+      abort.abort();
+      room?.();
+      room = null;
+    };
+    const end = (reason: SseEndReason): void => {
+      if (finished) return;
+      enqueue(formatSse({ event: 'end', data: JSON.stringify({ reason }) }));
+      try {
+        controller?.close();
+      } catch {
+        // already closed by the client
+      }
+      finish();
+    };
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          controller = c;
+        },
+        pull: () => {
+          const wake = room;
+          room = null;
+          wake?.();
+        },
+        cancel: () => finish(),
+      },
+      new CountQueuingStrategy({ highWaterMark: 64 }),
+    );
+    const heartbeat = setInterval(() => {
+      if ((controller?.desiredSize ?? 0) > 0) enqueue(': heartbeat\n\n');
+    }, options.heartbeatMs);
+    heartbeat.unref();
+    const channel: SseChannel = {
+      signal: abort.signal,
+      async send(event) {
+        enqueue(formatSse(event));
+        while (!finished && (controller?.desiredSize ?? 0) <= 0) {
+          await new Promise<void>((resolve) => (room = resolve));
+        }
+      },
+    };
+    enqueue('retry: 2000\n: connected\n\n');
+    if (closed || options.requestSignal.aborted) {
+      end(closed ? 'server_shutdown' : 'closed');
+    } else {
+      ends.add(end);
+      options.requestSignal.addEventListener('abort', finish, { once: true });
+      // Fire and forget: the stream's lifetime is the response's, and every exit path calls `end`.
+      void run(channel).then(end, (error: unknown) => {
+        log.error({ err: toError(error) }, 'event stream failed');
+        end('error');
+      });
+    }
+    return new Response(stream, { status: 200, headers: SSE_HEADERS });
+  };
+
+  return {
+    open,
+    shutdown() {
+      closed = true;
+      for (const end of [...ends]) end('server_shutdown');
+    },
+    size: () => ends.size,
+  };
+}
