@@ -31,9 +31,12 @@ export function readSse(response: Response): SseReader {
       if (end < 0) return;
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const frame: Record<string, string> = {};
+      let frame: Record<string, string> = {};
       for (const line of block.split('\n')) {
         if (line.startsWith(':')) {
+          // Keep line order: fields before a comment form their own frame.
+          if (Object.keys(frame).length > 0) frames.push(frame);
+          frame = {};
           frames.push({ comment: line.slice(1).trim() });
           continue;
         }

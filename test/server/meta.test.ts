@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { admissionContract, machineContract } from '../../src/core/contract.js';
+import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
+import { createServerMetrics } from '../../src/server/metrics.js';
+import { memoryStore } from '../../src/store/memory/memory-store.js';
+import { body, closeHarnesses, createGate, expectProblem, openHarness } from './harness.js';
+
+afterEach(closeHarnesses);
+
+/** Parses Prometheus text into `name{labels}` → value. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
+}
+
+describe('GET /v1/machine', () => {
+  it('serves the machine and admission contracts as data', async () => {
+    const h = await openHarness();
+    expect(await body(await h.request('/v1/machine'))).toEqual(
+      JSON.parse(JSON.stringify({ machine: machineContract(), admission: admissionContract() })),
+    );
+  });
+});
+
+describe('/healthz and /readyz', () => {
+  it('reports liveness always and readiness from the callback', async () => {
+    let ready = false;
+    const h = await openHarness({ readiness: () => ready });
+    expect(await body(await h.request('/healthz'))).toEqual({ status: 'ok' });
+    await expectProblem(await h.request('/readyz'), 503, 'store_unavailable');
+    ready = true;
+    expect(await body(await h.request('/readyz'))).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready when the callback throws (and says why in the log)', async () => {
+    const h = await openHarness({ readiness: () => Promise.reject(new Error('db down')) });
+    await expectProblem(await h.request('/readyz'), 503, 'store_unavailable');
+    expect(h.logger.lines.map((l) => l.message)).toContain('readiness check failed');
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exposes sessions by phase, queues, inputs, turns, turn latency, store commits and responses', async () => {
+    const metrics = createServerMetrics();
+    const gate = createGate();
+    const h = await openHarness({
+      metrics,
+      runtimeOptions: { store: metrics.instrumentStore(memoryStore()) },
+      executor: (id) => scriptedExecutor(id === 'held' ? [{ gate: () => gate.wait() }] : [{}]),
+    });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 'fast' } });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 'held' } });
+    await h.request('/v1/sessions/fast/inputs?wait=5s', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'a' },
+    });
+    await h.request('/v1/sessions/held/inputs', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'b' },
+    });
+    await gate.entered;
+    await h.request('/v1/sessions/held/inputs', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'c' },
+    });
+    await h.request('/nowhere');
+    const res = await h.request('/metrics');
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('# TYPE burrow_turn_duration_seconds histogram');
+    const m = samples(text);
+    expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
+    expect(m.get('burrow_sessions{phase="running"}')).toBe(1);
+    expect(m.get('burrow_sessions{phase="destroyed"}')).toBe(0);
+    expect(m.get('burrow_sessions_running')).toBe(1);
+    expect(m.get('burrow_queue_length{lane="queue"}')).toBe(1);
+    expect(m.get('burrow_inputs{state="staged"}')).toBe(1);
+    expect(m.get('burrow_inputs{state="queued"}')).toBe(1);
+    expect(m.get('burrow_input_events_total{type="consumed"}')).toBe(1);
+    expect(m.get('burrow_turns_total{outcome="completed"}')).toBe(1);
+    expect(m.get('burrow_turns_total{outcome="failed"}')).toBe(0);
+    expect(m.get('burrow_turn_duration_seconds_count')).toBe(1);
+    expect(m.get('burrow_turn_duration_seconds_bucket{le="+Inf"}')).toBe(1);
+    expect(m.get('burrow_store_commit_duration_seconds_count')).toBeGreaterThan(3);
+    expect(m.get('burrow_http_responses_total{status="404"}')).toBe(1);
+    expect(m.get('burrow_http_responses_total{status="201"}')).toBe(2);
+    expect(m.get('burrow_sse_streams')).toBe(0);
+    gate.open();
+  });
+
+  it('counts cancelled and failed turns', async () => {
+    const gate = createGate();
+    const h = await openHarness({
+      executor: () =>
+        scriptedExecutor([
+          { gate: () => gate.wait() },
+          { fail: { cause: 'llm_failure', retryable: false } },
+        ]),
+    });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
+    const first = h.request('/v1/sessions/s1/inputs?wait=5s', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'a' },
+    });
+    await gate.entered;
+    await h.request('/v1/sessions/s1/interrupt', { method: 'POST' });
+    expect(await body(await first)).toMatchObject({ outcome: { status: 'cancelled' } });
+    const second = await h.request('/v1/sessions/s1/inputs?wait=5s', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'b' },
+    });
+    expect(await body(second)).toMatchObject({ outcome: { status: 'failed' } });
+    const m = samples(await (await h.request('/metrics')).text());
+    expect(m.get('burrow_turns_total{outcome="cancelled"}')).toBe(1);
+    expect(m.get('burrow_turns_total{outcome="failed"}')).toBe(1);
+    expect(m.get('burrow_turn_duration_seconds_count')).toBe(2);
+    gate.open();
+  });
+
+  it('stops counting after shutdown (the listener is removed)', async () => {
+    const h = await openHarness();
+    h.bundle.shutdown();
+    await h.runtime.registerSession('late');
+    const m = samples(await (await h.request('/metrics')).text());
+    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect(m.get('burrow_input_events_total{type="accepted"}')).toBeUndefined();
+  });
+});
+
+describe('dashboard files', () => {
+  it('serves the page and its files with a strict content security policy', async () => {
+    const h = await openHarness();
+    const page = await h.request('/');
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toContain('<script type="module" src="/static/app.js">');
+    for (const [file, type] of [
+      ['app.js', 'text/javascript; charset=utf-8'],
+      ['api.js', 'text/javascript; charset=utf-8'],
+      ['session-list.js', 'text/javascript; charset=utf-8'],
+      ['session-view.js', 'text/javascript; charset=utf-8'],
+      ['app.css', 'text/css; charset=utf-8'],
+    ]) {
+      const res = await h.request(`/static/${file}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+    }
+  });
+
+  it('serves nothing outside its directory', async () => {
+    const h = await openHarness();
+    for (const path of [
+      '/static/..%2Fapp.ts',
+      '/static/missing.js',
+      '/static/.hidden',
+      '/static/app.ts',
+    ]) {
+      await expectProblem(await h.request(path), 404, 'route_not_found');
+    }
+    await expectProblem(await h.request('/static/../server.ts'), 404, 'route_not_found');
+  });
+});
