@@ -1,0 +1,231 @@
+// The CLI's typed configuration: flags, then environment, then defaults — one place that decides every value.
+
+import { isLoopbackHost } from './loopback.js';
+
+/** The executors `burrow serve` can run. */
+export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;
+/** One of {@link EXECUTOR_NAMES}. */
+export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+
+/** pino's levels, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The defaults, documented in docs/cli.md and the README. */
+export const DEFAULTS = {
+  db: './.burrow/runtime.db',
+  host: '127.0.0.1',
+  port: 7420,
+  executor: 'echo',
+  logLevel: 'warn',
+  url: 'http://127.0.0.1:7420',
+  scriptedStepMs: 4000,
+} as const satisfies {
+  db: string;
+  host: string;
+  port: number;
+  executor: ExecutorName;
+  logLevel: LogLevel;
+  url: string;
+  scriptedStepMs: number;
+};
+
+/** The environment variables the CLI reads. */
+export const ENV_NAMES = [
+  'BURROW_DB',
+  'BURROW_PORT',
+  'BURROW_HOST',
+  'BURROW_TOKEN',
+  'BURROW_EXECUTOR',
+  'BURROW_URL',
+  'BURROW_LOG_LEVEL',
+  'BURROW_SCRIPTED_STEP_MS',
+  'OPENAI_BASE_URL',
+  'OPENAI_API_KEY',
+  'BURROW_MODEL',
+  'DATABASE_URL',
+] as const;
+
+/** The environment as the CLI sees it (a subset of `process.env`). */
+export type CliEnv = Readonly<Partial<Record<(typeof ENV_NAMES)[number], string>>>;
+
+/** Thrown when flags or environment are invalid; the CLI exits 2 and prints every issue. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: readonly string[]) {
+    super(issues.join('; '));
+  }
+}
+
+/** `burrow serve` flags as commander parses them (absent when not given). */
+export interface ServeFlags {
+  readonly db?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly executor?: string;
+  readonly exampleTools?: boolean;
+  readonly token?: string;
+  readonly logLevel?: string;
+  readonly json?: boolean;
+  readonly stepMs?: string;
+}
+
+/** The endpoint of `--executor openai-compatible` (values as read; checked when the executor is built). */
+export interface OpenAiSettings {
+  readonly baseUrl: string | null;
+  readonly apiKey: string | null;
+  readonly model: string | null;
+}
+
+/** Everything `burrow serve` needs. */
+export interface ServeConfig {
+  readonly db: string;
+  readonly host: string;
+  readonly port: number;
+  readonly executor: ExecutorName;
+  readonly exampleTools: boolean;
+  readonly token: string | null;
+  readonly logLevel: LogLevel;
+  readonly json: boolean;
+  /** Per-step delay of `--executor scripted` turns (3 steps each). */
+  readonly scriptedStepMs: number;
+  readonly openai: OpenAiSettings;
+}
+
+/** Flags shared by the client commands (`sessions`, `send`, `tail`). */
+export interface ClientFlags {
+  readonly url?: string;
+  readonly token?: string;
+  readonly json?: boolean;
+}
+
+/** Where a client command finds the server. */
+export interface ClientConfig {
+  readonly url: string;
+  readonly token: string | null;
+  readonly json: boolean;
+}
+
+/** The first non-empty value: a flag, then an environment variable; `undefined` when neither is set. */
+function pick(flag: string | undefined, env: string | undefined): string | undefined {
+  if (flag !== undefined && flag.trim() !== '') return flag.trim();
+  if (env !== undefined && env.trim() !== '') return env.trim();
+  return undefined;
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  name: string,
+  issues: string[],
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  issues.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return fallback;
+}
+
+function integer(
+  value: string | undefined,
+  range: { min: number; max: number; fallback: number },
+  name: string,
+  issues: string[],
+): number {
+  if (value === undefined) return range.fallback;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isSafeInteger(parsed) && parsed >= range.min && parsed <= range.max) return parsed;
+  issues.push(`${name} must be an integer from ${range.min} to ${range.max} (got ${value})`);
+  return range.fallback;
+}
+
+/** Resolves `burrow serve`'s configuration; throws one {@link ConfigError} listing every issue. */
+export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig {
+  const issues: string[] = [];
+  const host = pick(flags.host, env.BURROW_HOST) ?? DEFAULTS.host;
+  const port = integer(
+    pick(flags.port, env.BURROW_PORT),
+    { min: 0, max: 65_535, fallback: DEFAULTS.port },
+    'the port (--port, BURROW_PORT)',
+    issues,
+  );
+  const executor = oneOf(
+    pick(flags.executor, env.BURROW_EXECUTOR),
+    EXECUTOR_NAMES,
+    DEFAULTS.executor,
+    'the executor (--executor, BURROW_EXECUTOR)',
+    issues,
+  );
+  const logLevel = oneOf(
+    pick(flags.logLevel, env.BURROW_LOG_LEVEL),
+    LOG_LEVELS,
+    DEFAULTS.logLevel,
+    'the log level (--log-level, BURROW_LOG_LEVEL)',
+    issues,
+  );
+  const scriptedStepMs = integer(
+    pick(flags.stepMs, env.BURROW_SCRIPTED_STEP_MS),
+    { min: 0, max: 3_600_000, fallback: DEFAULTS.scriptedStepMs },
+    'the scripted step delay (--step-ms, BURROW_SCRIPTED_STEP_MS)',
+    issues,
+  );
+  const token = pick(flags.token, env.BURROW_TOKEN) ?? null;
+  if (token === null && !isLoopbackHost(host)) {
+    issues.push(
+      `listening on ${host} (not a loopback address) needs a token: set --token or BURROW_TOKEN`,
+    );
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    db: pick(flags.db, env.BURROW_DB) ?? DEFAULTS.db,
+    host,
+    port,
+    executor,
+    exampleTools: flags.exampleTools === true,
+    token,
+    logLevel,
+    json: flags.json === true,
+    scriptedStepMs,
+    openai: {
+      baseUrl: pick(undefined, env.OPENAI_BASE_URL) ?? null,
+      apiKey: pick(undefined, env.OPENAI_API_KEY) ?? null,
+      model: pick(undefined, env.BURROW_MODEL) ?? null,
+    },
+  };
+}
+
+/** The variables `--executor openai-compatible` needs that are not set, in the documented order. */
+export function missingOpenAiVariables(openai: OpenAiSettings): string[] {
+  const missing: string[] = [];
+  if (openai.baseUrl === null) missing.push('OPENAI_BASE_URL');
+  if (openai.apiKey === null) missing.push('OPENAI_API_KEY');
+  if (openai.model === null) missing.push('BURROW_MODEL');
+  return missing;
+}
+
+/** Resolves a client command's configuration (server URL, token, output mode). */
+export function resolveClientConfig(flags: ClientFlags, env: CliEnv): ClientConfig {
+  const url = (pick(flags.url, env.BURROW_URL) ?? DEFAULTS.url).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(url)) {
+    throw new ConfigError([
+      `the server URL (--url, BURROW_URL) must be an http(s) URL (got ${url})`,
+    ]);
+  }
+  return { url, token: pick(flags.token, env.BURROW_TOKEN) ?? null, json: flags.json === true };
+}
+
+/** The PostgreSQL URL `burrow doctor` checks: `--pg`, then `DATABASE_URL`; null when neither is set. */
+export function resolvePostgresUrl(flag: string | undefined, env: CliEnv): string | null {
+  return pick(flag, env.DATABASE_URL) ?? null;
+}
+
+/** Picks the CLI's variables out of `process.env`. */
+export function cliEnv(env: NodeJS.ProcessEnv): CliEnv {
+  const picked: Partial<Record<(typeof ENV_NAMES)[number], string>> = {};
+  for (const name of ENV_NAMES) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}

@@ -1,0 +1,184 @@
+// The `burrow` command line: commands, flags and help (commander@14). Actions are injected, so parsing is testable.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { WHEN_BUSY, type WhenBusy } from '../core/input-kinds.js';
+import type { BenchFlags } from './bench-command.js';
+import type { CliIo } from './cli-io.js';
+import type { ClientFlags, ServeFlags } from './config.js';
+import { EXECUTOR_NAMES, LOG_LEVELS } from './config.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { packageVersion } from './package-info.js';
+
+/** Flags of `burrow send`. */
+export interface SendFlags extends ClientFlags {
+  readonly whenBusy?: WhenBusy;
+  /** `true` for `--wait` alone (the default timeout), or the duration given (`30s`, `500ms`). */
+  readonly wait?: string | true;
+  readonly create?: boolean;
+  readonly idempotencyKey?: string;
+}
+
+/** Flags of `burrow tail`. */
+export interface TailFlags extends ClientFlags {
+  readonly since?: number;
+  readonly max?: number;
+}
+
+/** What each command does once its arguments are parsed; every handler resolves to an exit code. */
+export interface CommandHandlers {
+  serve(flags: ServeFlags): Promise<ExitCode>;
+  demo(flags: { readonly json?: boolean; readonly fakeLlm?: boolean }): Promise<ExitCode>;
+  sessions(
+    flags: ClientFlags & { readonly offset?: number; readonly limit?: number },
+  ): Promise<ExitCode>;
+  send(sessionId: string, text: string, flags: SendFlags): Promise<ExitCode>;
+  tail(sessionId: string, flags: TailFlags): Promise<ExitCode>;
+  checkMachine(flags: { readonly json?: boolean }): Promise<ExitCode>;
+  bench(filter: string | undefined, flags: BenchFlags): Promise<ExitCode>;
+  doctor(flags: {
+    readonly db?: string;
+    readonly pg?: string;
+    readonly json?: boolean;
+  }): Promise<ExitCode>;
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer.');
+  return Number(value);
+}
+
+function clientOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'server URL (env BURROW_URL; default http://127.0.0.1:7420)')
+    .option('--token <token>', 'bearer token (env BURROW_TOKEN)')
+    .option('--json', 'print JSON for scripts');
+}
+
+/** Builds the program. `run` receives the exit code of whichever command ran. */
+export function buildProgram(
+  handlers: CommandHandlers,
+  io: CliIo,
+  run: (code: Promise<ExitCode>) => void,
+): Command {
+  const program = new Command('burrow')
+    .description('A runtime control plane for AI-agent sessions.')
+    .version(packageVersion(), '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run burrow help for the commands)')
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP server with the SQLite store; recovers durable sessions first')
+    .option('--db <path>', 'SQLite file (env BURROW_DB; default ./.burrow/runtime.db)')
+    .option('--host <host>', 'address to listen on (env BURROW_HOST; default 127.0.0.1)')
+    .option('--port <port>', 'port, 0 for any free port (env BURROW_PORT; default 7420)')
+    .addOption(
+      new Option('--executor <name>', 'the agent (env BURROW_EXECUTOR; default echo)').choices(
+        EXECUTOR_NAMES,
+      ),
+    )
+    .option('--example-tools', 'openai-compatible: add the currentTime and calculator tools')
+    .option('--step-ms <ms>', 'scripted: delay of each of a turn’s 3 steps (default 4000)')
+    .option('--token <token>', 'require this bearer token (env BURROW_TOKEN)')
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        'pino log level (env BURROW_LOG_LEVEL; default warn)',
+      ).choices(LOG_LEVELS),
+    )
+    .option('--json', 'print startup and shutdown as JSON lines')
+    .action((flags: ServeFlags) => run(handlers.serve(flags)));
+
+  program
+    .command('demo')
+    .description('a narrated tour of the runtime in one process: queue, steer, interrupt, ...')
+    .option('--fake-llm', 'also run one turn of the real AI SDK agent against a local fake model')
+    .option('--json', 'print the steps and outcomes as JSON')
+    .action((flags: { json?: boolean; fakeLlm?: boolean }) => run(handlers.demo(flags)));
+
+  clientOptions(program.command('sessions').description('list the sessions of a running server'))
+    .option('--offset <n>', 'skip the first n sessions', count)
+    .option('--limit <n>', 'at most n sessions', count)
+    .action((flags: ClientFlags & { offset?: number; limit?: number }) =>
+      run(handlers.sessions(flags)),
+    );
+
+  clientOptions(
+    program
+      .command('send')
+      .description('send a prompt to a session of a running server')
+      .argument('<id>', 'session id')
+      .argument('<text>', 'the prompt'),
+  )
+    .addOption(
+      new Option('--when-busy <policy>', 'what to do if a turn is running').choices(WHEN_BUSY),
+    )
+    .option('--wait [duration]', 'wait for the outcome (default 30s)')
+    .option('--create', 'register the session first if it does not exist')
+    .option('--idempotency-key <key>', 'deduplicate retries of this send')
+    .action((id: string, text: string, flags: SendFlags) => run(handlers.send(id, text, flags)));
+
+  clientOptions(
+    program
+      .command('tail')
+      .description('stream the events of a session (SSE; resumes after a disconnect)')
+      .argument('<id>', 'session id'),
+  )
+    .option('--since <seq>', 'replay events after this sequence number', count)
+    .option('--max <n>', 'exit after n events', count)
+    .action((id: string, flags: TailFlags) => run(handlers.tail(id, flags)));
+
+  program
+    .command('check-machine')
+    .description('run the exhaustive model check of the session machine')
+    .option('--json', 'print the report as JSON')
+    .action((flags: { json?: boolean }) => run(handlers.checkMachine(flags)));
+
+  program
+    .command('bench')
+    .description('run the benchmark suite in bench/ (from a clone of the repository)')
+    .argument('[filter]', 'only the suites whose name contains this')
+    .option('--quick', 'smaller workloads')
+    .option('--json', 'print the results as JSON')
+    .action((filter: string | undefined, flags: BenchFlags) => run(handlers.bench(filter, flags)));
+
+  program
+    .command('doctor')
+    .description('check Node.js, SQLite, the database file and an optional PostgreSQL URL')
+    .option('--db <path>', 'SQLite file (env BURROW_DB; default ./.burrow/runtime.db)')
+    .option('--pg <url>', 'PostgreSQL URL to check (env DATABASE_URL)')
+    .option('--json', 'print the checks as JSON')
+    .action((flags: { db?: string; pg?: string; json?: boolean }) => run(handlers.doctor(flags)));
+
+  return program;
+}
+
+/**
+ * Parses `argv` (without `node` and the script) and runs the chosen command.
+ * Usage errors exit 2; `--help` and `--version` exit 0.
+ */
+export async function runCli(
+  argv: readonly string[],
+  handlers: CommandHandlers,
+  io: CliIo,
+): Promise<ExitCode> {
+  let result: Promise<ExitCode> | null = null;
+  const program = buildProgram(handlers, io, (code) => {
+    result = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw error;
+  }
+  if (result === null) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  return result;
+}
