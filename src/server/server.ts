@@ -2,7 +2,7 @@
 // closes in order — stop accepting, end event streams, wait for the socket to close.
 
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { BurrowError } from '../core/errors.js';
 import type { AppOptions } from './app.js';
@@ -53,10 +53,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   // While closing, a connection that finishes its response (an SSE stream that just ended, a request
   // that was in flight) is idle: close it at once instead of waiting for the keep-alive timeout.
-  server.on('request', (_req, res) => {
+  server.on('request', (req, res) => {
+    unused.delete(req.socket);
     res.on('finish', () => {
       if (closing) setImmediate(closeIdle);
     });
+  });
+  // Connections that never carried a request (clients pre-connect, e.g. after aborting a stream) are
+  // not "idle" to node:http, and would hold `close()` until they time out.
+  const unused = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {
@@ -93,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           else reject(error);
         });
         closeIdle();
+        for (const socket of unused) socket.destroy();
       });
       return closed;
     },
