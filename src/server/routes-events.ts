@@ -8,9 +8,6 @@ import type { RouteSpec, ServerDeps } from './route-spec.js';
 import type { SseEndReason } from './sse-stream.js';
 import { SSE_HEADERS } from './sse-stream.js';
 
-/** Events the global stream buffers for a slow client before it ends the stream with `overflow`. */
-const GLOBAL_BUFFER_LIMIT = 1000;
-
 function typeFilter(value: string | undefined): (type: string) => boolean {
   if (value === undefined || value === '') return () => true;
   const patterns = value.split(',');
@@ -92,7 +89,8 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
           const options = { signal: channel.signal, ...(since === undefined ? {} : { since }) };
           try {
             for await (const event of runtime.events(id, options)) {
-              await channel.send(frame(event, true));
+              channel.send(frame(event, true));
+              if (channel.signal.aborted) break;
             }
           } catch (error: unknown) {
             // Unregistered between the check and the first read: the stream simply ends.
@@ -125,33 +123,23 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
       handle: (c) => {
         const wanted = typeFilter(c.req.query('types'));
         if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });
-        return deps.streams.open(sseOptions(c.req.raw), (channel) => {
-          return new Promise<SseEndReason>((resolve) => {
-            const pending: RuntimeEvent[] = [];
-            let pumping = false;
-            const finish = (reason: SseEndReason): void => {
-              unsubscribe();
-              channel.signal.removeEventListener('abort', onAbort);
-              resolve(reason);
-            };
-            const onAbort = (): void => finish('closed');
-            const pump = async (): Promise<void> => {
-              pumping = true;
-              while (pending.length > 0 && !channel.signal.aborted) {
-                await channel.send(frame(pending.shift() as RuntimeEvent, false));
-              }
-              pumping = false;
-            };
-            const unsubscribe = runtime.onEvent((event) => {
-              if (!wanted(event.type) || channel.signal.aborted) return;
-              if (pending.length >= GLOBAL_BUFFER_LIMIT) return finish('overflow');
-              pending.push(event);
-              // Fire and forget: `send` never rejects, and the loop stops when the channel aborts.
-              if (!pumping) void pump();
-            });
-            channel.signal.addEventListener('abort', onAbort, { once: true });
-          });
-        });
+        return deps.streams.open(
+          sseOptions(c.req.raw),
+          (channel) =>
+            new Promise<SseEndReason>((resolve) => {
+              const unsubscribe = runtime.onEvent((event) => {
+                if (wanted(event.type)) channel.send(frame(event, false));
+              });
+              channel.signal.addEventListener(
+                'abort',
+                () => {
+                  unsubscribe();
+                  resolve('closed');
+                },
+                { once: true },
+              );
+            }),
+        );
       },
     },
   ];

@@ -18,8 +18,8 @@ export type SseEndReason = 'session_ended' | 'server_shutdown' | 'overflow' | 'e
 export interface SseChannel {
   /** Aborted when the client goes away, the server shuts down, or the stream ends. */
   readonly signal: AbortSignal;
-  /** Queues an event; resolves when the client has room for more. A no-op once the stream ended. */
-  send(event: SseEvent): Promise<void>;
+  /** Queues an event (ends the stream with `overflow` when the client is too far behind). A no-op once ended. */
+  send(event: SseEvent): void;
 }
 
 /** Options of one stream. */
@@ -58,25 +58,21 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'x-accel-buffering': 'no',
 };
 
-/** Creates the registry of one app's streams. */
-export function createStreamRegistry(log: ServerLogger): StreamRegistry {
+/**
+ * Creates the registry of one app's streams. A stream buffers at most `maxBuffered` frames for a client
+ * that does not read; past that it ends with `overflow` (the client reconnects, with `Last-Event-ID`
+ * where the route replays), so a stalled reader never costs unbounded memory.
+ */
+export function createStreamRegistry(log: ServerLogger, maxBuffered = 1000): StreamRegistry {
   const ends = new Set<(reason: SseEndReason) => void>();
   let closed = false;
 
   const open = (options: SseOptions, run: (channel: SseChannel) => Promise<SseEndReason>) => {
     const abort = new AbortController();
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-    let room: (() => void) | null = null;
     let finished = false;
-    const enqueue = (text: string): void => {
-      if (finished || controller === null) return;
-      try {
-        controller.enqueue(encoder.encode(text));
-      } catch {
-        finish();
-      }
-    };
-    // One place releases everything a stream holds: timer, registry entry, listeners, waiting sender.
+    let heartbeat: NodeJS.Timeout | undefined;
+    // One place releases everything a stream holds: timer, registry entry, listeners, the run.
     const finish = (): void => {
       if (finished) return;
       finished = true;
@@ -84,8 +80,14 @@ export function createStreamRegistry(log: ServerLogger): StreamRegistry {
       ends.delete(end);
       options.requestSignal.removeEventListener('abort', finish);
       abort.abort();
-      room?.();
-      room = null;
+    };
+    const enqueue = (text: string): void => {
+      if (finished || controller === null) return;
+      try {
+        controller.enqueue(encoder.encode(text));
+      } catch {
+        finish();
+      }
     };
     const end = (reason: SseEndReason): void => {
       if (finished) return;
@@ -102,26 +104,16 @@ export function createStreamRegistry(log: ServerLogger): StreamRegistry {
         start: (c) => {
           controller = c;
         },
-        pull: () => {
-          const wake = room;
-          room = null;
-          wake?.();
-        },
         cancel: () => finish(),
       },
-      new CountQueuingStrategy({ highWaterMark: 64 }),
+      new CountQueuingStrategy({ highWaterMark: 1 }),
     );
-    const heartbeat = setInterval(() => {
-      if ((controller?.desiredSize ?? 0) > 0) enqueue(': heartbeat\n\n');
-    }, options.heartbeatMs);
-    heartbeat.unref();
+    const queued = (): number => 1 - (controller?.desiredSize ?? 1);
     const channel: SseChannel = {
       signal: abort.signal,
-      async send(event) {
+      send(event) {
+        if (queued() >= maxBuffered) return end('overflow');
         enqueue(formatSse(event));
-        while (!finished && (controller?.desiredSize ?? 0) <= 0) {
-          await new Promise<void>((resolve) => (room = resolve));
-        }
       },
     };
     enqueue('retry: 2000\n: connected\n\n');
@@ -130,6 +122,10 @@ export function createStreamRegistry(log: ServerLogger): StreamRegistry {
     } else {
       ends.add(end);
       options.requestSignal.addEventListener('abort', finish, { once: true });
+      heartbeat = setInterval(() => {
+        if (queued() <= 0) enqueue(': heartbeat\n\n');
+      }, options.heartbeatMs);
+      heartbeat.unref();
       // Fire and forget: the stream's lifetime is the response's, and every exit path calls `end`.
       void run(channel).then(end, (error: unknown) => {
         log.error({ err: toError(error) }, 'event stream failed');

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
@@ -120,6 +121,28 @@ describe('startServer', () => {
     const ended = once(socket, 'close');
     await server.close();
     await ended;
+  });
+
+  it('refuses a chunked upload over the limit with 413 as soon as it passes the limit', async () => {
+    const { server, runtime } = await start({ maxBodyBytes: 64 * 1024 });
+    await runtime.registerSession('s1');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/v1/sessions/s1/inputs`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // Chunked (no Content-Length): write until the server answers; it must not wait for the end.
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      const pump = (): void => {
+        while (!req.destroyed && req.write(chunk));
+        if (!req.destroyed) req.once('drain', pump);
+      };
+      req.once('response', () => req.destroy());
+      pump();
+    });
+    expect(status).toBe(413);
+    expect((await runtime.snapshot('s1')).inputs.queued).toBe(0);
   });
 
   it('refuses to listen on a non-loopback address without a token', async () => {

@@ -17,11 +17,6 @@ const INPUT_STATES = {
   'input.abandoned': 'abandoned',
 };
 
-function summary(event) {
-  const data = { ...event.data };
-  return JSON.stringify(data);
-}
-
 /** Mounts the view of session `id`; returns its disposer. */
 export function mountSessionView(id, ui) {
   const view = document.getElementById('session-view');
@@ -87,7 +82,7 @@ export function mountSessionView(id, ui) {
       const type = document.createElement('span');
       type.className = 'type';
       type.textContent = `#${event.seq} ${event.type}`;
-      li.append(type, summary(event));
+      li.append(type, JSON.stringify(event.data));
       return li;
     });
     eventsList.prepend(...items);
