@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -112,6 +113,41 @@ export function spawnNode(
     env: options.env ?? cleanEnv(),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  return track(child);
+}
+
+/**
+ * Runs a shell command line exactly as a user would paste it (`sh -c`), in its own process group so
+ * that `signalGroup` reaches npm and the node process it starts.
+ */
+export function spawnShell(
+  line: string,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ChildHandle {
+  const child = spawn('sh', ['-c', line], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? cleanEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  groups.add(child);
+  return track(child);
+}
+
+/** Sends `signal` to the whole process group of a {@link spawnShell} child. */
+export function signalGroup(handle: ChildHandle, signal: NodeJS.Signals): void {
+  const pid = handle.child.pid;
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+const groups = new Set<ChildProcessWithoutNullStreams>();
+
+function track(child: ChildProcessWithoutNullStreams): ChildHandle {
   children.add(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -182,6 +218,18 @@ export function runCommand(
   });
 }
 
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
 /** Runs `burrow ...args` to its end. */
 export async function runCli(
   args: readonly string[],
@@ -192,8 +240,18 @@ export async function runCli(
   return { code, stdout: handle.stdout.join('\n'), stderr: handle.stderr.join('\n') };
 }
 
-/** Kills every child still running (afterEach) and waits for them to exit. */
+/** Kills every child still running (afterEach), with its process group, and waits for them to exit. */
 export async function killChildren(): Promise<void> {
+  for (const child of groups) {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  groups.clear();
   const running = [...children];
   await Promise.all(
     running.map(
