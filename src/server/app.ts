@@ -35,6 +35,8 @@ export interface AppOptions {
   readonly maxWaitMs?: number;
   /** Interval of SSE heartbeat comments in ms (default 15,000). */
   readonly heartbeatMs?: number;
+  /** An SSE client that reads nothing for this long while events wait is ended with `overflow` (default 30,000 ms). */
+  readonly streamStallMs?: number;
   /** Readiness: store reachable, recovery done (default: always ready). */
   readonly readiness?: () => boolean | Promise<boolean>;
   /** The metrics registry (default: a new one; pass your own to time store commits). */
@@ -86,7 +88,10 @@ export function createApp(options: AppOptions): BurrowApp {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     readiness: options.readiness ?? (() => true),
     metrics,
-    streams: createStreamRegistry(log),
+    streams: createStreamRegistry(
+      log,
+      options.streamStallMs === undefined ? {} : { stallMs: options.streamStallMs },
+    ),
     log,
     closing: closing.signal,
   };

@@ -89,8 +89,7 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
           const options = { signal: channel.signal, ...(since === undefined ? {} : { since }) };
           try {
             for await (const event of runtime.events(id, options)) {
-              channel.send(frame(event, true));
-              if (channel.signal.aborted) break;
+              await channel.send(frame(event, true));
             }
           } catch (error: unknown) {
             // Unregistered between the check and the first read: the stream simply ends.
@@ -128,7 +127,8 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
           (channel) =>
             new Promise<SseEndReason>((resolve) => {
               const unsubscribe = runtime.onEvent((event) => {
-                if (wanted(event.type)) channel.send(frame(event, false));
+                // Not awaited: a listener cannot wait; the channel's buffer bound ends a stalled client.
+                if (wanted(event.type)) void channel.send(frame(event, false));
               });
               channel.signal.addEventListener(
                 'abort',

@@ -18,8 +18,11 @@ export type SseEndReason = 'session_ended' | 'server_shutdown' | 'overflow' | 'e
 export interface SseChannel {
   /** Aborted when the client goes away, the server shuts down, or the stream ends. */
   readonly signal: AbortSignal;
-  /** Queues an event (ends the stream with `overflow` when the client is too far behind). A no-op once ended. */
-  send(event: SseEvent): void;
+  /**
+   * Queues an event. Resolves at once while the client keeps up, else once it has read (await it to be
+   * paced by the client). A no-op once the stream ended.
+   */
+  send(event: SseEvent): Promise<void>;
 }
 
 /** Options of one stream. */
@@ -58,12 +61,26 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'x-accel-buffering': 'no',
 };
 
+/** Buffering limits of a registry's streams. */
+export interface StreamLimits {
+  /** Frames queued for a client before `send` waits for it to read (default 64). */
+  readonly highWater?: number;
+  /** Frames queued at most; one more ends the stream with `overflow` (default 1,000). */
+  readonly maxBuffered?: number;
+  /** A sender waiting this long for a client that reads nothing ends it with `overflow` (default 30 s). */
+  readonly stallMs?: number;
+}
+
 /**
- * Creates the registry of one app's streams. A stream buffers at most `maxBuffered` frames for a client
- * that does not read; past that it ends with `overflow` (the client reconnects, with `Last-Event-ID`
- * where the route replays), so a stalled reader never costs unbounded memory.
+ * Creates the registry of one app's streams. A sender that awaits `send` is paced by its client
+ * (backpressure); a client that stops reading for `stallMs`, or falls `maxBuffered` frames behind a
+ * sender that cannot wait, gets `end` with `overflow` — it reconnects (with `Last-Event-ID` where the
+ * route replays), and a stalled reader never costs unbounded memory.
  */
-export function createStreamRegistry(log: ServerLogger, maxBuffered = 1000): StreamRegistry {
+export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {}): StreamRegistry {
+  const highWater = limits.highWater ?? 64;
+  const maxBuffered = limits.maxBuffered ?? 1000;
+  const stallMs = limits.stallMs ?? 30_000;
   const ends = new Set<(reason: SseEndReason) => void>();
   let closed = false;
 
@@ -72,7 +89,14 @@ export function createStreamRegistry(log: ServerLogger, maxBuffered = 1000): Str
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     let finished = false;
     let heartbeat: NodeJS.Timeout | undefined;
-    // One place releases everything a stream holds: timer, registry entry, listeners, the run.
+    let room: { promise: Promise<void>; resolve: () => void; stall: NodeJS.Timeout } | null = null;
+    const releaseRoom = (): void => {
+      if (room === null) return;
+      clearTimeout(room.stall);
+      room.resolve();
+      room = null;
+    };
+    // One place releases everything a stream holds: timers, registry entry, listeners, waiting senders.
     const finish = (): void => {
       if (finished) return;
       finished = true;
@@ -80,6 +104,7 @@ export function createStreamRegistry(log: ServerLogger, maxBuffered = 1000): Str
       ends.delete(end);
       options.requestSignal.removeEventListener('abort', finish);
       abort.abort();
+      releaseRoom();
     };
     const enqueue = (text: string): void => {
       if (finished || controller === null) return;
@@ -104,16 +129,30 @@ export function createStreamRegistry(log: ServerLogger, maxBuffered = 1000): Str
         start: (c) => {
           controller = c;
         },
+        pull: releaseRoom,
         cancel: () => finish(),
       },
-      new CountQueuingStrategy({ highWaterMark: 1 }),
+      new CountQueuingStrategy({ highWaterMark: highWater }),
     );
-    const queued = (): number => 1 - (controller?.desiredSize ?? 1);
+    const queued = (): number => highWater - (controller?.desiredSize ?? highWater);
+    const waitForRoom = (): Promise<void> => {
+      if (room === null) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        room = { promise, resolve, stall: setTimeout(() => end('overflow'), stallMs) };
+      }
+      return room.promise;
+    };
     const channel: SseChannel = {
       signal: abort.signal,
       send(event) {
-        if (queued() >= maxBuffered) return end('overflow');
+        if (finished) return Promise.resolve();
+        if (queued() >= maxBuffered) {
+          end('overflow');
+          return Promise.resolve();
+        }
         enqueue(formatSse(event));
+        return queued() < highWater ? Promise.resolve() : waitForRoom();
       },
     };
     enqueue('retry: 2000\n: connected\n\n');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
@@ -138,6 +139,25 @@ describe('dashboard', () => {
     await page.click('#btn-unregister');
     await page.waitForURL(/#\/$/);
     expect(await runtime.containsSession('s2')).toBe(false);
+  });
+
+  it('keeps a session page usable under a fast event stream (capped lists, final state shown)', async () => {
+    const page = await boot();
+    await runtime.registerSessionWithExecutor('busy', echoExecutor());
+    await page.goto(`${server.url}/#/sessions/busy`);
+    await phase(page, 'attached');
+    await page.locator('#stream-state', { hasText: /^live$/ }).waitFor();
+    let last = '';
+    for (let i = 0; i < 400; i += 1) {
+      last = (await runtime.acceptInput('busy', { kind: 'prompt', content: `burst ${i}` })).inputId;
+    }
+    await page
+      .locator(`#inputs-table tr[data-input-id="${last}"] td.state`, { hasText: /^consumed$/ })
+      .waitFor();
+    await phase(page, 'attached');
+    expect(await page.locator('#events-list li').count()).toBe(300);
+    expect(await page.locator('#inputs-table tbody tr').count()).toBe(200);
+    await page.locator('#queue-len', { hasText: /^0$/ }).waitFor();
   });
 
   it('lists sessions one page at a time and updates phases live from the global stream', async () => {

@@ -138,3 +138,8 @@ export async function expectProblem(
   expect(JSON.stringify(problem)).not.toMatch(/\n\s+at /);
   return problem;
 }
+
+/** Yields to the event loop until `condition` holds (the test timeout is the failure mode). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -81,6 +81,27 @@ describe('startServer', () => {
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
 
+  it('replays thousands of events to a reading client without overflowing', async () => {
+    const { server, runtime } = await start();
+    await runtime.registerSessionWithExecutor('big', echoExecutor());
+    let last = '';
+    for (let i = 0; i < 400; i += 1) {
+      last = (await runtime.acceptInput('big', { kind: 'prompt', content: `${i}` })).inputId;
+    }
+    const done = (await runtime.acceptInput('big', { kind: 'prompt', content: 'end' })).completion;
+    await done;
+    const sse = readSse(await fetch(`${server.url}/v1/sessions/big/events?since=0`));
+    const frames = await sse.until(
+      (f) => f.event === 'input.consumed' && f.data?.includes(last) === true,
+    );
+    const events = eventsOf(frames);
+    expect(events.length).toBeGreaterThan(3000);
+    // Strictly increasing; the only gaps are live-only run.progress events (never stored).
+    expect(events.every((e, i) => i === 0 || e.seq > (events[i - 1]?.seq ?? 0))).toBe(true);
+    expect(frames.some((f) => f.event === 'end')).toBe(false);
+    await sse.cancel();
+  });
+
   it('cleans up a stream whose client disconnects', async () => {
     const { server } = await start({ heartbeatMs: 5 });
     await fetch(`${server.url}/v1/sessions`, { method: 'POST', body: '{"id":"s1"}' });

@@ -129,6 +129,11 @@ export function mountSessionView(id, ui) {
   };
   source.addEventListener('end', (message) => {
     const { reason } = JSON.parse(message.data);
+    // `overflow`: this tab fell behind; EventSource reconnects with Last-Event-ID and resumes.
+    if (reason === 'overflow') {
+      streamState.textContent = 'catching up';
+      return;
+    }
     source.close();
     streamState.textContent =
       reason === 'session_ended' ? 'ended: session unregistered' : `ended: ${reason}`;
