@@ -65,5 +65,11 @@ export async function runSend(
   );
   const outcome = field(body, 'outcome');
   if (outcome !== undefined && outcome !== null) deps.io.out(`outcome ${JSON.stringify(outcome)}`);
+  else if (flags.wait !== undefined) {
+    deps.io.err(
+      `no outcome yet: the input is still queued or running ` +
+        `(GET /v1/sessions/${encodeURIComponent(sessionId)}/inputs/${show(field(body, 'inputId'))})`,
+    );
+  }
   return EXIT.ok;
 }

@@ -8,6 +8,7 @@ import { runSend } from '../../src/cli/send-command.js';
 import { runSessions } from '../../src/cli/sessions-command.js';
 import { runTail } from '../../src/cli/tail-command.js';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
+import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
@@ -98,6 +99,23 @@ describe('client commands', () => {
     const json = watchedIo();
     await runSessions({ json: true }, { io: json.io, env });
     expect(JSON.parse(json.stdout.join(''))).toMatchObject({ sessions: [{ sessionId: 's1' }] });
+  });
+
+  it('send --wait says so when the outcome is not there yet', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await runtime.registerSessionWithExecutor('slow', scriptedExecutor([{ gate: () => gate }]));
+    const { url } = await serve();
+    const send = watchedIo();
+    const env = { BURROW_URL: url, BURROW_TOKEN: TOKEN };
+    expect(await runSend('slow', 'hi', { wait: '50ms' }, { io: send.io, env })).toBe(EXIT.ok);
+    expect(send.stdout).toHaveLength(1);
+    expect(send.stderr).toEqual([
+      expect.stringMatching(
+        /^no outcome yet: .*GET \/v1\/sessions\/slow\/inputs\/\S+\)$/,
+      ) as string,
+    ]);
+    release();
   });
 
   it('fails with exit 1 and the problem code when the server refuses (bad token, unknown session)', async () => {
