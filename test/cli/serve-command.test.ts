@@ -1,0 +1,128 @@
+// `runServe` in process, with a stand-in signal source: recovery progress on a terminal, the listening
+// announcement, and the two-stage shutdown (drain on the first signal, force on the second).
+
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { runServe } from '../../src/cli/serve-command.js';
+import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openEvents } from '../e2e/support/sse-client.js';
+
+let dir: string;
+let db: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'burrow-serve-unit-'));
+  db = join(dir, 'runtime.db');
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function terminalIo() {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  const push = (into: string[], line: string): void => {
+    into.push(line);
+    waiters.forEach((w) => w());
+  };
+  const io: CliIo = {
+    out: (line) => push(stdout, line),
+    err: (line) => push(stderr, line),
+    progress: (line) => push(stderr, line),
+    clearProgress: () => undefined,
+    interactive: true,
+  };
+  const line = (match: (l: string) => boolean): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no line; ${stdout.join('\n')}`)), 15_000);
+      const check = (): void => {
+        const found = stdout.find(match);
+        if (found === undefined) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+  return { io, stdout, stderr, line };
+}
+
+/** Leaves `count` sessions in the database, each with one input still queued. */
+async function seedQueuedSessions(count: number): Promise<void> {
+  const runtime = await createRuntime({ store: await openSqliteStore(db) });
+  for (let i = 0; i < count; i += 1) {
+    const id = `s${i}`;
+    await runtime.registerSessionWithExecutor(id, scriptedExecutor([{ hang: true }]));
+    await runtime.acceptInput(id, { kind: 'prompt', content: 'first' });
+    await runtime.acceptInput(id, { kind: 'prompt', content: 'queued' });
+  }
+  // Forced close: the hanging turns are cancelled, the second inputs stay queued.
+  await runtime.close({ signal: AbortSignal.abort() });
+}
+
+describe('runServe', () => {
+  it('recovers with a progress bar, announces the URL, and drains on the first signal (exit 0)', async () => {
+    await seedQueuedSessions(12);
+    const signals = new EventEmitter();
+    const term = terminalIo();
+    const serving = runServe(
+      { db, port: '0', json: true, executor: 'echo' },
+      { io: term.io, env: {}, signals },
+    );
+    const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
+      string,
+      unknown
+    >;
+    expect(listening).toMatchObject({ event: 'listening', recovered: 12, failedRecoveries: 0 });
+    expect(term.stderr.filter((l) => l.startsWith('recovering sessions [')).at(-1)).toBe(
+      `recovering sessions [${'#'.repeat(24)}] 12/12`,
+    );
+    expect(term.stderr).toContainEqual(
+      expect.stringMatching(/^recovered 12 of 12 sessions in \d+ ms$/),
+    );
+    const health = await fetch(`${String(listening['url'])}/healthz`);
+    expect(health.status).toBe(200);
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await serving).toBe(EXIT.ok);
+    expect(term.stdout.slice(-2)).toEqual([
+      '{"event":"stopping"}',
+      '{"event":"stopped","forced":false}',
+    ]);
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('forces the shutdown on the second signal (exit 130)', async () => {
+    const signals = new EventEmitter();
+    const term = terminalIo();
+    const serving = runServe(
+      { db, port: '0', json: true, executor: 'scripted', stepMs: '600000' },
+      { io: term.io, env: {}, signals },
+    );
+    const { url } = JSON.parse(await term.line((l) => l.includes('"listening"'))) as {
+      url: string;
+    };
+    await fetch(`${url}/v1/sessions`, { method: 'POST', body: '{"id":"long"}' });
+    const events = await openEvents(url, 'long', { since: 0 });
+    await fetch(`${url}/v1/sessions/long/inputs`, {
+      method: 'POST',
+      body: '{"kind":"prompt","content":"a very long turn"}',
+    });
+    await events.waitFor((e) => e.type === 'run.started');
+    signals.emit('SIGINT', 'SIGINT');
+    await term.line((l) => l.includes('"stopping"'));
+    signals.emit('SIGINT', 'SIGINT');
+    expect(await serving).toBe(EXIT.interrupted);
+    expect(term.stdout.at(-1)).toBe('{"event":"stopped","forced":true}');
+    expect(term.stderr).toContain('burrow: forcing the shutdown: cancelling running turns');
+  });
+});
