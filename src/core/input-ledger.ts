@@ -20,18 +20,55 @@ export type QueueLane = Exclude<Lane, 'none'>;
  */
 export type LanePlacement = 'back' | 'front';
 
-/** The ledger of one session. Mutated only by {@link applyLedgerPatch}. */
+/**
+ * The ledger of one session. Mutated only by {@link applyLedgerPatch}. A new ledger shares empty
+ * collections with every other new ledger (a runtime may hold 100,000 idle sessions); the first patch
+ * gives it its own.
+ */
 export interface Ledger {
   readonly sessionId: string;
   nextSeq: number;
   /** Non-terminal inputs by id. */
-  readonly live: Map<string, InputRecord>;
+  live: ReadonlyMap<string, InputRecord>;
   /** Input ids queued in each lane, in the order they will be taken. */
-  readonly lanes: Record<QueueLane, string[]>;
+  lanes: Readonly<Record<QueueLane, readonly string[]>>;
   /** Retained terminal inputs by id, oldest terminal first. */
-  readonly terminal: Map<string, InputRecord>;
+  terminal: ReadonlyMap<string, InputRecord>;
   /** Idempotency key -> input id. */
-  readonly idempotency: Map<string, string>;
+  idempotency: ReadonlyMap<string, string>;
+}
+
+const SHARED_RECORDS: ReadonlyMap<string, InputRecord> = new Map();
+const SHARED_KEYS: ReadonlyMap<string, string> = new Map();
+const SHARED_LANES: Readonly<Record<QueueLane, readonly string[]>> = Object.freeze({
+  queue: Object.freeze([]),
+  steer: Object.freeze([]),
+});
+
+/** The ledger's collections, writable (only {@link applyLedgerPatch} asks for them). */
+interface Writable {
+  live: Map<string, InputRecord>;
+  terminal: Map<string, InputRecord>;
+  idempotency: Map<string, string>;
+  lanes: Record<QueueLane, string[]>;
+}
+
+function writable(ledger: Ledger): Writable {
+  if (ledger.live === SHARED_RECORDS) ledger.live = new Map();
+  if (ledger.terminal === SHARED_RECORDS) ledger.terminal = new Map();
+  if (ledger.idempotency === SHARED_KEYS) ledger.idempotency = new Map();
+  if (ledger.lanes === SHARED_LANES) ledger.lanes = { queue: [], steer: [] };
+  return ledger as unknown as Writable;
+}
+
+/** True when the shared empty collections are still empty (a bug elsewhere would show here). */
+export function sharedCollectionsEmpty(): boolean {
+  return (
+    SHARED_RECORDS.size === 0 &&
+    SHARED_KEYS.size === 0 &&
+    SHARED_LANES.queue.length === 0 &&
+    SHARED_LANES.steer.length === 0
+  );
 }
 
 /** One change a patch makes. Applied in order. */
@@ -51,10 +88,10 @@ export function createLedger(sessionId: string, nextSeq = 1): Ledger {
   return {
     sessionId,
     nextSeq,
-    live: new Map(),
-    lanes: { queue: [], steer: [] },
-    terminal: new Map(),
-    idempotency: new Map(),
+    live: SHARED_RECORDS,
+    lanes: SHARED_LANES,
+    terminal: SHARED_RECORDS,
+    idempotency: SHARED_KEYS,
   };
 }
 
@@ -65,20 +102,20 @@ export function patchRecords(patch: LedgerPatch): InputRecord[] {
   return [...byId.values()];
 }
 
-function removeFromLanes(ledger: Ledger, inputId: string): void {
-  for (const lane of [ledger.lanes.queue, ledger.lanes.steer]) {
+function removeFromLanes(w: Writable, inputId: string): void {
+  for (const lane of [w.lanes.queue, w.lanes.steer]) {
     const index = lane.indexOf(inputId);
     if (index >= 0) lane.splice(index, 1);
   }
 }
 
-function place(ledger: Ledger, record: InputRecord, placement: LanePlacement): void {
+function place(w: Writable, record: InputRecord, placement: LanePlacement): void {
   const laneName = record.decision.lane;
   if (laneName === 'none') return;
-  const lane = ledger.lanes[laneName];
+  const lane = w.lanes[laneName];
   const id = record.header.inputId;
   const firstOrdinary = lane.findIndex(
-    (other) => ledger.live.get(other)?.decision.queueMode !== 'priority',
+    (other) => w.live.get(other)?.decision.queueMode !== 'priority',
   );
   const blockEnd = firstOrdinary < 0 ? lane.length : firstOrdinary;
   if (record.decision.queueMode === 'priority')
@@ -88,29 +125,32 @@ function place(ledger: Ledger, record: InputRecord, placement: LanePlacement): v
 
 /** The single mutator: applies a patch computed by a planner (after the store accepted it). */
 export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
-  for (const op of patch.ops) {
-    switch (op.op) {
-      case 'put': {
-        const id = op.record.header.inputId;
-        removeFromLanes(ledger, id);
-        if (isTerminal(op.record.state)) {
-          ledger.live.delete(id);
-          ledger.terminal.set(id, op.record);
-        } else {
-          ledger.terminal.delete(id);
-          ledger.live.set(id, op.record);
-          if (op.record.state.status === 'queued') place(ledger, op.record, op.placement ?? 'back');
+  if (patch.ops.length > 0) {
+    const w = writable(ledger);
+    for (const op of patch.ops) {
+      switch (op.op) {
+        case 'put': {
+          const id = op.record.header.inputId;
+          removeFromLanes(w, id);
+          if (isTerminal(op.record.state)) {
+            w.live.delete(id);
+            w.terminal.set(id, op.record);
+          } else {
+            w.terminal.delete(id);
+            w.live.set(id, op.record);
+            if (op.record.state.status === 'queued') place(w, op.record, op.placement ?? 'back');
+          }
+          break;
         }
-        break;
+        case 'index':
+          w.idempotency.set(op.key, op.inputId);
+          break;
+        case 'drop':
+          w.terminal.delete(op.inputId);
+          if (op.key !== null && w.idempotency.get(op.key) === op.inputId)
+            w.idempotency.delete(op.key);
+          break;
       }
-      case 'index':
-        ledger.idempotency.set(op.key, op.inputId);
-        break;
-      case 'drop':
-        ledger.terminal.delete(op.inputId);
-        if (op.key !== null && ledger.idempotency.get(op.key) === op.inputId)
-          ledger.idempotency.delete(op.key);
-        break;
     }
   }
   if (patch.nextSeq !== undefined) ledger.nextSeq = patch.nextSeq;

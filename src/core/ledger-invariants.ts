@@ -3,6 +3,7 @@
 import type { InputRecord } from './input-record.js';
 import { isTerminal } from './input-record.js';
 import type { Ledger } from './input-ledger.js';
+import { sharedCollectionsEmpty } from './input-ledger.js';
 
 /**
  * Names of the ledger invariants `ledger` violates, given the run the machine has bound (or null):
@@ -13,7 +14,8 @@ import type { Ledger } from './input-ledger.js';
  * - `terminal_out_of_lanes`: terminal inputs are in no lane and not live; live inputs are not terminal;
  * - `unique_sequences`: admission sequence numbers are unique and below `nextSeq`;
  * - `index_points_home`: every idempotency key points at a retained input carrying that key;
- * - `priority_first`: in the queue lane, priority inputs precede ordinary ones.
+ * - `priority_first`: in the queue lane, priority inputs precede ordinary ones;
+ * - `shared_collections_empty`: the empty collections new ledgers share were never written to.
  */
 export function checkLedgerInvariants(ledger: Ledger, boundRunId: string | null): string[] {
   const broken = new Set<string>();
@@ -67,5 +69,6 @@ export function checkLedgerInvariants(ledger: Ledger, boundRunId: string | null)
   const firstOrdinary = queue.findIndex((mode) => mode !== 'priority');
   if (firstOrdinary >= 0 && queue.slice(firstOrdinary).includes('priority'))
     broken.add('priority_first');
+  if (!sharedCollectionsEmpty()) broken.add('shared_collections_empty');
   return [...broken].sort();
 }

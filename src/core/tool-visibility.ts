@@ -34,10 +34,21 @@ export interface VisibilityState {
 
 const ALL: ToolFilter = { type: 'all' };
 
-/** The visibility of a fresh session: everything visible, revision 0 everywhere. */
+const INITIAL_SIDE: VisibilitySide = Object.freeze({
+  revision: 0,
+  filter: ALL,
+  deferred: Object.freeze([]),
+});
+const INITIAL: VisibilityState = Object.freeze({
+  catalog: Object.freeze([]),
+  nextRevision: 0,
+  staged: INITIAL_SIDE,
+  active: INITIAL_SIDE,
+});
+
+/** The visibility of a fresh session: everything visible, revision 0 everywhere (shared and frozen). */
 export function initialVisibility(): VisibilityState {
-  const side: VisibilitySide = { revision: 0, filter: ALL, deferred: [] };
-  return { catalog: [], nextRevision: 0, staged: side, active: side };
+  return INITIAL;
 }
 
 /** Sorted, de-duplicated copy of `names`. */

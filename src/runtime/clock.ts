@@ -17,7 +17,14 @@ export const systemClock: Clock = {
   },
 };
 
-/** ISO-8601 time for `ms` since the epoch. */
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** ISO-8601 time for `ms` since the epoch (memoised for the last millisecond: it is asked for often). */
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -13,13 +13,15 @@ interface Waiter {
  * that ends a run, a loop or a session never leaves a waiter hanging.
  */
 export class CompletionRegistry {
-  readonly #waiters = new Map<string, Waiter>();
-  readonly #settled = new Map<string, InputOutcome>();
+  // Created on first use: most idle sessions never hold a waiter.
+  #waiters: Map<string, Waiter> | null = null;
+  #settled: Map<string, InputOutcome> | null = null;
 
   /** The completion of `inputId` (already settled if the outcome is known). */
   wait(inputId: string): Promise<InputOutcome> {
-    const settled = this.#settled.get(inputId);
+    const settled = this.#settled?.get(inputId);
     if (settled !== undefined) return Promise.resolve(settled);
+    this.#waiters ??= new Map();
     const existing = this.#waiters.get(inputId);
     if (existing !== undefined) return existing.promise;
     let resolve!: (outcome: InputOutcome) => void;
@@ -30,9 +32,10 @@ export class CompletionRegistry {
 
   /** Settles `inputId` with `outcome` if it is pending; returns true if this call settled it. */
   settle(inputId: string, outcome: InputOutcome): boolean {
-    const waiter = this.#waiters.get(inputId);
-    if (waiter === undefined) return false;
+    const waiter = this.#waiters?.get(inputId);
+    if (waiter === undefined || this.#waiters === null) return false;
     this.#waiters.delete(inputId);
+    this.#settled ??= new Map();
     this.#settled.set(inputId, outcome);
     if (this.#settled.size > 1024)
       this.#settled.delete(this.#settled.keys().next().value as string);
@@ -42,13 +45,13 @@ export class CompletionRegistry {
 
   /** Settles every pending completion with `outcome`; returns how many it settled. */
   settleAll(outcome: InputOutcome): number {
-    const ids = [...this.#waiters.keys()];
+    const ids = this.pending();
     for (const id of ids) this.settle(id, outcome);
     return ids.length;
   }
 
   /** Input ids with a pending completion. */
   pending(): string[] {
-    return [...this.#waiters.keys()];
+    return this.#waiters === null ? [] : [...this.#waiters.keys()];
   }
 }

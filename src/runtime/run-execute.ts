@@ -54,16 +54,21 @@ export async function readHistory(ctx: RuntimeContext, entry: SessionEntry): Pro
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown } | { ok: 'abandoned' };
 
+/** Reason used to cancel internal timers (a shared object: aborting without one allocates a DOMException). */
+const GRACE_DONE = new RunAbort('cancel', 'timer no longer needed');
+
 /** Waits for the executor, but no longer than the grace after an abort (an executor may ignore its signal). */
 async function awaitWithGrace(
   ctx: RuntimeContext,
   applying: Promise<unknown>,
   signal: AbortSignal,
 ): Promise<Settled> {
-  const grace = new AbortController();
+  // The grace timer exists only once the run is aborted: the common path allocates no timer or controller.
+  let grace: AbortController | null = null;
   let onAbort: (() => void) | undefined;
   const abandoned = new Promise<Settled>((resolve) => {
     onAbort = () => {
+      grace = new AbortController();
       ctx.clock.sleep(ctx.options.drainGraceMs, grace.signal).then(
         () => resolve({ ok: 'abandoned' }),
         () => undefined,
@@ -81,7 +86,7 @@ async function awaitWithGrace(
       abandoned,
     ]);
   } finally {
-    grace.abort();
+    (grace as AbortController | null)?.abort(GRACE_DONE);
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
 }
@@ -95,8 +100,8 @@ export async function executeRun(
   controller: AbortController,
 ): Promise<RunOutcome> {
   const { runId } = started;
-  const timeout = new AbortController();
-  if (ctx.options.runTimeoutMs !== null) {
+  const timeout = ctx.options.runTimeoutMs === null ? null : new AbortController();
+  if (timeout !== null && ctx.options.runTimeoutMs !== null) {
     ctx.clock.sleep(ctx.options.runTimeoutMs, timeout.signal).then(
       () =>
         controller.abort(
@@ -136,6 +141,6 @@ export async function executeRun(
     if (abort !== null) return { kind: 'aborted', abort, result: null };
     return { kind: 'threw', error: toError(settled.error) };
   } finally {
-    timeout.abort();
+    timeout?.abort(GRACE_DONE);
   }
 }

@@ -25,6 +25,8 @@ import { commitChange } from './session-commit.js';
 export interface FinishResult {
   /** Wait this long before the next batch (back-off after a failure; 0: go on). */
   readonly backoffMs: number;
+  /** The turn did not end well (a failure to retry, or a commit the store refused): never go on without yielding. */
+  readonly setback?: boolean;
   /** The loop is stale or the session is gone: exit without touching state. */
   readonly exit: boolean;
 }
@@ -257,7 +259,9 @@ export async function finishBatch(
   }
   const requeued = plan.records.filter((r) => r.state.status === 'queued');
   const attempts = Math.max(0, ...requeued.map((r) => r.attempts));
-  return { backoffMs: requeued.length > 0 ? backoff(ctx, attempts) : 0, exit: false };
+  return requeued.length > 0
+    ? { backoffMs: backoff(ctx, attempts), exit: false, setback: true }
+    : { backoffMs: 0, exit: false };
 }
 
 /**
@@ -297,5 +301,11 @@ async function finalizationFailed(
     const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
     await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch], persist: 'defer' });
   }
-  return { backoffMs: ctx.options.retryBackoffMs.max, exit: isBurrowError(error, 'fenced') };
+  // A store outage is retried after the back-off. Anything else (fenced: another host owns the session;
+  // internal: the store refuses this batch) will not heal by retrying, so the loop stops.
+  return {
+    backoffMs: ctx.options.retryBackoffMs.max,
+    exit: !isBurrowError(error, 'store_unavailable'),
+    setback: true,
+  };
 }

@@ -9,6 +9,7 @@ import type { ExecutorFactory } from './executor.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { LlmReconfigureHost } from './runtime-api.js';
 import type { SessionEntry } from './session-entry.js';
+import type { EventsShared } from './session-events.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
 export interface RuntimeLogger {
@@ -74,6 +75,8 @@ export interface RuntimeContext {
   closing: boolean;
   /** ISO time now. */
   nowIso(): string;
+  /** What every session's event stream shares. */
+  readonly events: EventsShared;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
@@ -104,6 +107,8 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
 /** Builds the shared context. */
 export function createContext(options: RuntimeOptions, clock: Clock): RuntimeContext {
   const resolved = resolveOptions({ ...options, clock });
+  const globalListeners = new Set<(event: RuntimeEvent) => void>();
+  const log = resolved.logger;
   return {
     options: resolved,
     store: options.store ?? null,
@@ -112,10 +117,27 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     log: resolved.logger,
     sessions: new Map(),
     gate: new KeyedMutex(),
-    globalListeners: new Set(),
+    globalListeners,
     llmHost: null,
     inflightAccepts: 0,
     closing: false,
     nowIso: () => isoAt(clock.now()),
+    events: {
+      now: () => isoAt(clock.now()),
+      fanout: (event) => {
+        for (const listener of globalListeners) {
+          try {
+            listener(event);
+          } catch (error: unknown) {
+            log.warn('a runtime event listener threw', {
+              sessionId: event.sessionId,
+              error: String(error),
+            });
+          }
+        }
+      },
+      onListenerError: (error) => log.warn('an event listener threw', { error: String(error) }),
+      recentLimit: 1000,
+    },
   };
 }

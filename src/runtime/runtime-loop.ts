@@ -90,6 +90,12 @@ export class RuntimeLoop implements LoopHandle {
     await this.ctx.clock.sleep(ms, this.#exitSignal.signal).catch(() => undefined);
   }
 
+  /** After a setback, back off; with no back-off configured, still yield to the event loop (never spin). */
+  async #backOff(ms: number): Promise<void> {
+    if (ms > 0) await this.#sleep(ms);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async #main(): Promise<void> {
     let crash: string | null = null;
     try {
@@ -122,7 +128,8 @@ export class RuntimeLoop implements LoopHandle {
   async #drain(): Promise<void> {
     const { ctx, entry } = this;
     while (this.#exit === null) {
-      await this.#sleep(await ctx.gate.with(entry.sessionId, () => debounceWait(ctx, entry)));
+      // A synchronous read of the ledger: no gate needed, nothing can interleave with it.
+      await this.#sleep(debounceWait(ctx, entry));
       if (this.#exit !== null) return;
       let started;
       try {
@@ -133,7 +140,7 @@ export class RuntimeLoop implements LoopHandle {
           sessionId: entry.sessionId,
           error: toError(error).message,
         });
-        await this.#sleep(ctx.options.retryBackoffMs.max);
+        await this.#backOff(ctx.options.retryBackoffMs.max);
         continue;
       }
       if (started === null) return;
@@ -153,7 +160,7 @@ export class RuntimeLoop implements LoopHandle {
         this.requestExit('detach', 'stale loop');
         return;
       }
-      await this.#sleep(finished.backoffMs);
+      if (finished.setback === true) await this.#backOff(finished.backoffMs);
     }
   }
 }

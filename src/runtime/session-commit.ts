@@ -125,7 +125,8 @@ export async function commitChange(
     lifecycleKey = built.lifecycleKey;
     entry.deferredEvents = [];
   } else if (ctx.store !== null) {
-    entry.deferredEvents.push(...durableEvents);
+    if (durableEvents.length > 0)
+      entry.deferredEvents = [...entry.deferredEvents, ...durableEvents];
   }
   install(entry, change, machine, lifecycleKey);
   entry.events.publish(block);
@@ -142,7 +143,12 @@ function install(
   for (const patch of change.patches ?? []) applyLedgerPatch(entry.ledger, patch);
   const appended = change.transcript?.messages ?? [];
   const runId = change.transcript?.runId ?? '';
-  entry.transcriptCache?.push(...appended.map((message) => ({ runId, message })));
+  if (entry.transcriptCache !== null && appended.length > 0) {
+    entry.transcriptCache = [
+      ...entry.transcriptCache,
+      ...appended.map((message) => ({ runId, message })),
+    ];
+  }
   entry.transcriptLength += appended.length;
   if (change.receipt !== undefined) entry.receiptSeq = change.receipt.seq;
   entry.persistedLifecycle = lifecycleKey;

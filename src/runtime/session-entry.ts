@@ -44,12 +44,12 @@ export interface SessionEntry {
   comms: CommsHandle | null;
   transcriptLength: number;
   /** The whole transcript, kept in memory only when there is no store. */
-  readonly transcriptCache: { readonly runId: string; readonly message: JsonValue }[] | null;
+  transcriptCache: readonly { readonly runId: string; readonly message: JsonValue }[] | null;
   receiptSeq: number;
   /** The last lifecycle written to the store (canonical JSON), to skip unchanged writes. */
   persistedLifecycle: string | null;
   /** Events published live but not yet written to the store; they go with the next commit. */
-  deferredEvents: RuntimeEvent[];
+  deferredEvents: readonly RuntimeEvent[];
   /** When the last input was accepted (for debounce). */
   lastInputAt: number;
   /** The fence token of this host's lease, when the store arbitrates ownership. */

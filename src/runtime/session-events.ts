@@ -22,21 +22,29 @@ export interface EventBlock {
 export type EventListener = (event: RuntimeEvent) => void;
 
 /** Events of one session. */
+/** What every session's stream shares: the clock, the runtime-wide listeners, and error reporting. */
+export interface EventsShared {
+  readonly now: () => string;
+  /** Receives every published event of every session (it must not throw). */
+  readonly fanout: (event: RuntimeEvent) => void;
+  readonly onListenerError: (error: unknown) => void;
+  readonly recentLimit: number;
+}
+
+/** Events of one session. Collections are created on first use: an idle session costs little. */
 export class SessionEvents {
   #nextSeq: number;
-  readonly #blocks: EventBlock[] = [];
-  readonly #recent: RuntimeEvent[] = [];
-  readonly #listeners = new Set<EventListener>();
-  readonly #closeListeners = new Set<() => void>();
+  #blocks: EventBlock[] | null = null;
+  #recent: RuntimeEvent[] | null = null;
+  #listeners: Set<EventListener> | null = null;
+  #closeListeners: Set<() => void> | null = null;
   #closed = false;
 
   constructor(
     readonly sessionId: string,
     readonly epochId: string,
     highWater: number,
-    private readonly now: () => string,
-    private readonly onListenerError: (error: unknown) => void,
-    private readonly recentLimit = 1000,
+    private readonly shared: EventsShared,
   ) {
     this.#nextSeq = highWater + 1;
   }
@@ -48,7 +56,7 @@ export class SessionEvents {
 
   /** Assigns seqs to drafts and holds them until the block is published or discarded. */
   reserve(drafts: readonly EventDraft[]): EventBlock {
-    const at = this.now();
+    const at = this.shared.now();
     const events = drafts.map(
       (draft) =>
         ({
@@ -61,7 +69,10 @@ export class SessionEvents {
         }) as RuntimeEvent,
     );
     const block: EventBlock = { events, state: 'pending' };
-    if (events.length > 0) this.#blocks.push(block);
+    if (events.length > 0) {
+      if (this.#blocks === null) this.#blocks = [block];
+      else this.#blocks.push(block);
+    }
     return block;
   }
 
@@ -86,15 +97,17 @@ export class SessionEvents {
 
   /** Recent published events with `seq > since`, oldest first, and whether the buffer covers `since`. */
   recent(since: number): { events: RuntimeEvent[]; complete: boolean } {
-    const first = this.#recent[0];
+    const recent = this.#recent ?? [];
+    const first = recent[0];
     const complete = first === undefined ? since >= this.#nextSeq - 1 : first.seq <= since + 1;
-    return { events: this.#recent.filter((event) => event.seq > since), complete };
+    return { events: recent.filter((event) => event.seq > since), complete };
   }
 
   /** Subscribes to published events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Called once when the session's stream ends (unregister, runtime close). */
@@ -103,17 +116,18 @@ export class SessionEvents {
       listener();
       return () => undefined;
     }
-    this.#closeListeners.add(listener);
-    return () => this.#closeListeners.delete(listener);
+    const listeners = (this.#closeListeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Ends the stream: publishes what is ready, then tells close listeners. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const listener of this.#closeListeners) this.#safely(listener);
-    this.#closeListeners.clear();
-    this.#listeners.clear();
+    for (const listener of this.#closeListeners ?? []) this.#safely(listener);
+    this.#closeListeners = null;
+    this.#listeners = null;
   }
 
   get closed(): boolean {
@@ -121,22 +135,28 @@ export class SessionEvents {
   }
 
   #flush(): void {
-    while (this.#blocks.length > 0 && (this.#blocks[0] as EventBlock).state !== 'pending') {
-      const block = this.#blocks.shift() as EventBlock;
+    const blocks = this.#blocks;
+    if (blocks === null) return;
+    while (blocks.length > 0 && (blocks[0] as EventBlock).state !== 'pending') {
+      const block = blocks.shift() as EventBlock;
       if (block.state === 'discarded') continue;
       for (const event of block.events) {
-        this.#recent.push(event);
-        if (this.#recent.length > this.recentLimit) this.#recent.shift();
-        for (const listener of this.#listeners) this.#safely(() => listener(event));
+        // Exact-size arrays on first use: most sessions hold one or two events.
+        if (this.#recent === null) this.#recent = [event];
+        else this.#recent.push(event);
+        if (this.#recent.length > this.shared.recentLimit) this.#recent.shift();
+        this.#safely(() => this.shared.fanout(event));
+        for (const listener of this.#listeners ?? []) this.#safely(() => listener(event));
       }
     }
+    if (blocks.length === 0) this.#blocks = null;
   }
 
   #safely(call: () => void): void {
     try {
       call();
     } catch (error: unknown) {
-      this.onListenerError(error);
+      this.shared.onListenerError(error);
     }
   }
 }

@@ -18,6 +18,10 @@ import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 import { SessionEvents } from './session-events.js';
 
+// Shared empty arrays: replaced (never pushed to) on the first write, so idle sessions share them.
+const NO_MESSAGES: SessionEntry['transcriptCache'] = Object.freeze([]);
+const NO_EVENTS: SessionEntry['deferredEvents'] = Object.freeze([]);
+
 /** True when a stored lifecycle says nothing a fresh machine would not (no record, or idle and unbound). */
 function isTrivial(lifecycle: LifecycleRecord | null): boolean {
   if (lifecycle === null) return true;
@@ -97,22 +101,7 @@ export function buildEntry(
   if (broken.length > 0) throw corrupt(sessionId, `ledger invariants ${broken.join(', ')}`);
   const epochId =
     lifecycle !== null && lifecycle.epochId !== '' ? lifecycle.epochId : uuidv7(ctx.clock.now());
-  const events = new SessionEvents(
-    sessionId,
-    epochId,
-    stored?.eventHighWater ?? 0,
-    () => ctx.nowIso(),
-    (error) => ctx.log.warn('an event listener threw', { sessionId, error: String(error) }),
-  );
-  events.subscribe((event) => {
-    for (const listener of ctx.globalListeners) {
-      try {
-        listener(event);
-      } catch (error: unknown) {
-        ctx.log.warn('a runtime event listener threw', { sessionId, error: String(error) });
-      }
-    }
-  });
+  const events = new SessionEvents(sessionId, epochId, stored?.eventHighWater ?? 0, ctx.events);
   return {
     sessionId,
     runtimeId: runtimeIdOf(sessionId),
@@ -125,10 +114,10 @@ export function buildEntry(
     provisionalInterrupt: null,
     comms: null,
     transcriptLength: stored?.transcriptLength ?? 0,
-    transcriptCache: ctx.store === null ? [] : null,
+    transcriptCache: ctx.store === null ? NO_MESSAGES : null,
     receiptSeq: stored?.receiptHighWater ?? 0,
     persistedLifecycle: null,
-    deferredEvents: [],
+    deferredEvents: NO_EVENTS,
     lastInputAt: 0,
     fence: undefined,
     unregistering: null,

@@ -1,0 +1,75 @@
+// `npm run bench`: runs every benchmark, prints a summary table (or JSON objects with `--json`), and with
+// `--write` records the results and the command in docs/benchmarks.md. `--quick` shrinks the workloads.
+
+import { writeFileSync } from 'node:fs';
+import type { BenchResult } from './bench-result.js';
+import { runAcceptLatency } from './accept-latency.bench.js';
+import { runIdleSessions } from './idle-sessions.bench.js';
+import { runTurnOverhead } from './turn-overhead.bench.js';
+
+/** A named group of figures. */
+export interface BenchSuite {
+  readonly name: string;
+  readonly run: (quick: boolean) => Promise<BenchResult[]>;
+}
+
+/** Every suite, in the order they run. Durable-store suites register here too. */
+export const SUITES: BenchSuite[] = [
+  { name: 'turn overhead (memory mode)', run: runTurnOverhead },
+  { name: 'accept-to-executor latency', run: runAcceptLatency },
+  { name: 'idle sessions', run: runIdleSessions },
+];
+
+function ratio(r: BenchResult): string {
+  if (r.peerValue === undefined || r.value === 0) return '';
+  const times = r.peerValue / r.value;
+  return times >= 1 ? `${times.toFixed(1)}x faster` : `${(1 / times).toFixed(2)}x slower`;
+}
+
+function table(results: readonly BenchResult[]): string {
+  const lines = [
+    '| Benchmark | Burrow | Peer | Peer value | Ratio | Target |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.name} | ${r.value} ${r.unit} | ${r.peer ?? ''} | ${r.peerValue === undefined ? '' : `${r.peerValue} ${r.unit}`} | ${ratio(r)} | ${r.target ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const quick = args.has('--quick');
+  const only = process.argv
+    .slice(2)
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length);
+  const results: BenchResult[] = [];
+  for (const suite of SUITES.filter((s) => only === undefined || s.name.includes(only))) {
+    if (!args.has('--json')) process.stderr.write(`running ${suite.name}...\n`);
+    results.push(...(await suite.run(quick)));
+  }
+  if (args.has('--json')) {
+    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    process.stdout.write(`${table(results)}\n`);
+  }
+  if (args.has('--write')) {
+    const doc = [
+      '# Benchmarks',
+      '',
+      'Produced by `npm run bench -- --write` on the development machine (2 cores, shared and noisy:',
+      'figures are medians of several rounds, and every peer is measured in the same run).',
+      '',
+      `Run at ${new Date().toISOString()} with Node ${process.version}.`,
+      '',
+      table(results),
+      '',
+    ].join('\n');
+    writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), doc);
+  }
+}
+
+await main();

@@ -1,0 +1,295 @@
+// The per-session registry of background operations (04): the pure ops lifecycle behind a small async
+// shell that persists every durable step before it returns and delivers the wakes of finished tools.
+//
+// Rules this module owns:
+// - Persist, then install. Every step of a durable kind (start, update, finish, cancel) and every
+//   cursor move goes through `persist` as `{ operations, opsCursor }` before the method returns; if
+//   `persist` throws, nothing changed in memory and the error propagates. Capacity slots are memory
+//   only: they never reach `persist`. Starts are persisted too, or recovery could not end an
+//   operation it never heard of (the seed's silent drop).
+// - One step at a time. Mutations run one after another (a FIFO chain), so two operations finishing
+//   together take distinct, increasing completion sequence numbers.
+// - Wakes. After a terminal step of a waking kind (`background_tool`), the continuation of every feed
+//   entry past the `observed` cursor is admitted through `admitContinuation`, in sequence order, and
+//   `observed` then moves past what was delivered (one more `persist`). The continuation is admitted
+//   whether or not the session is idle: when idle it wakes the session; when a turn is running,
+//   admission steers it into that turn at its next boundary (continuations are steer-lane priority
+//   inputs), or it starts the next turn. `isIdle()` is sampled only to report which of the two
+//   happened. A failed admission (store down, session retired) never fails the step that already
+//   landed: delivery stops there, `observed` stays, and the next finish or `deliverPending()` retries.
+//   The idempotency key `op:<epoch>:<seq>` makes a redelivery collapse into the first admission.
+// - `admitContinuation` must not wait for this registry (it runs inside the chain).
+
+import type { JsonValue } from '../core/json.js';
+import { BurrowError } from '../core/errors.js';
+import type { OpsDurabilityAction } from '../core/machine-effects.js';
+import { startOp, stepOp } from '../core/ops-lifecycle.js';
+import type { FeedNotice } from '../core/ops-lifecycle-feed.js';
+import { advanceCursor, evaluateWaitAll, feedSince } from '../core/ops-lifecycle-feed.js';
+import type { OpKind } from '../core/ops-lifecycle-kinds.js';
+import { isTerminalOpStatus, OP_KINDS } from '../core/ops-lifecycle-kinds.js';
+import { toStoredCursor, toStoredOperation } from '../core/ops-lifecycle-records.js';
+import { recoverOps, resolveOpsDurability } from '../core/ops-lifecycle-recovery.js';
+import type { OpStepInput } from '../core/ops-lifecycle-rows.js';
+import type { Operation, OpsCursorName, OpsState } from '../core/ops-lifecycle-state.js';
+import { createOpsState, findOperation } from '../core/ops-lifecycle-state.js';
+import type { OperationRecord, OpsCursorRecord } from '../store/records.js';
+import type {
+  BackgroundOpsOptions,
+  FinishReport,
+  OpOutcome,
+  OpsUnregisterBatch,
+} from './background-ops-contract.js';
+import { finishedEvent, stepFor } from './background-ops-contract.js';
+import { opsRefusalError } from './background-ops-errors.js';
+import { OpsBarriers } from './background-ops-waiters.js';
+import { deliverWakes } from './background-ops-wakes.js';
+import { uuidv7 } from './ids.js';
+import type { EventDraft } from './session-events.js';
+
+/**
+ * The background operations of one session.
+ *
+ * @example
+ * const ops = new BackgroundOps({ sessionId, epochId, now, persist, admitContinuation, isIdle, emit });
+ * const op = await ops.start('background_tool', { tool: 'search' });
+ * await ops.update(op.operationId, 'running');
+ * await ops.finish(op.operationId, { status: 'completed', result: { hits: 3 } }); // wakes the session
+ */
+export class BackgroundOps {
+  #state: OpsState;
+  #tail: Promise<unknown> = Promise.resolve();
+  #used = false;
+  readonly #barriers = new OpsBarriers();
+  readonly #options: BackgroundOpsOptions;
+
+  constructor(options: BackgroundOpsOptions) {
+    this.#options = options;
+    this.#state = createOpsState(options.epochId);
+  }
+
+  /** The epoch of the completion sequence numbers (the stored one after recovery). */
+  get epochId(): string {
+    return this.#state.epochId;
+  }
+
+  /** The installed state (immutable). */
+  get state(): OpsState {
+    return this.#state;
+  }
+
+  /** Open `waitAll` barriers (a leak check). */
+  get openBarriers(): number {
+    return this.#barriers.size;
+  }
+
+  /** One operation, or undefined. */
+  get(operationId: string): Operation | undefined {
+    return findOperation(this.#state, operationId);
+  }
+
+  /** Starts an operation in `provisioning`; durable kinds are persisted before this resolves. */
+  start(kind: OpKind, meta: JsonValue = null): Promise<Operation> {
+    return this.#serial(async () => {
+      const now = this.#options.now();
+      const operationId = this.#options.newId?.() ?? uuidv7(Date.parse(now));
+      const result = startOp(this.#state, { operationId, kind, meta, now });
+      if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
+      await this.#install(result.state, result.changed, [
+        { type: 'op.started', data: { operationId, kind } },
+      ]);
+      return this.#must(operationId);
+    });
+  }
+
+  /** Moves an operation to `running` (from provisioning) or `retiring` (from running). */
+  update(operationId: string, status: 'running' | 'retiring'): Promise<Operation> {
+    return this.#serial(async () => {
+      const input: OpStepInput = { type: status === 'running' ? 'Provisioned' : 'BeginRetiring' };
+      const result = stepOp(this.#state, operationId, input, this.#options.now());
+      if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
+      await this.#install(result.state, result.changed, [
+        { type: 'op.updated', data: { operationId, status } },
+      ]);
+      return this.#must(operationId);
+    });
+  }
+
+  /** Ends an operation; persisted before this resolves; a `background_tool` then wakes its session. */
+  finish(operationId: string, outcome: OpOutcome): Promise<FinishReport> {
+    return this.#serial(() => this.#end(operationId, stepFor(outcome)));
+  }
+
+  /**
+   * Cancels an operation (`cancelled`, with its continuation like any end). Idempotent: an operation
+   * that already ended is returned as it is, since a cancel racing the operation's own end is normal.
+   */
+  cancel(operationId: string, reason = 'cancelled'): Promise<FinishReport> {
+    return this.#serial(async () => {
+      const op = this.get(operationId);
+      if (op !== undefined && isTerminalOpStatus(op.status))
+        return { operation: op, continuation: 'none', sessionWasIdle: null };
+      return this.#end(operationId, { type: 'Cancel', reason });
+    });
+  }
+
+  /** The completion feed after `since`, in sequence order. */
+  feed(since: number): Promise<readonly FeedNotice[]> {
+    const read = feedSince(this.#state, since);
+    if (!read.ok) return Promise.reject(opsRefusalError(this.#options.sessionId, read.refusal));
+    return Promise.resolve(read.notices);
+  }
+
+  /** Moves a cursor forward (persisted); refused backwards or past the feed's end; a no-op in place. */
+  advance(cursor: OpsCursorName, seq: number): Promise<void> {
+    return this.#serial(async () => {
+      const result = advanceCursor(this.#state, cursor, seq);
+      if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
+      if (result.moved) await this.#install(result.state, [], [], true);
+    });
+  }
+
+  /**
+   * Resolves with the operations once all of them are terminal (at once when they already are);
+   * rejects at once for unknown ids, and with `signal.reason` when `signal` aborts first.
+   */
+  waitAll(operationIds: readonly string[], signal?: AbortSignal): Promise<Operation[]> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    const evaluated = evaluateWaitAll(this.#state, operationIds);
+    if (!evaluated.ok)
+      return Promise.reject(opsRefusalError(this.#options.sessionId, evaluated.refusal));
+    const ids = [...new Set(operationIds)];
+    if (evaluated.pending.length === 0) return Promise.resolve(ids.map((id) => this.#must(id)));
+    return this.#barriers.wait(ids, signal);
+  }
+
+  /**
+   * Installs the state stored for the session (`StoredSession.operations` and `opsCursor`), before any
+   * other call. In-flight operations end `terminated{runtime_restarted}`; that change is persisted
+   * first. Fails closed with `internal` on an inconsistent record. Wakes are not delivered here: call
+   * {@link deliverPending} once the session accepts input.
+   */
+  recover(records: readonly OperationRecord[], cursor: OpsCursorRecord | null): Promise<void> {
+    if (this.#used)
+      return Promise.reject(
+        new BurrowError('internal', 'recover must come before any other call', {
+          sessionId: this.#options.sessionId,
+        }),
+      );
+    return this.#serial(async () => {
+      const result = recoverOps({
+        operations: records,
+        cursor,
+        now: this.#options.now(),
+        freshEpochId: this.#options.epochId,
+      });
+      if (!result.ok)
+        throw new BurrowError(
+          'internal',
+          `corrupt stored operations of session ${this.#options.sessionId}: ${result.violations.join(', ')}`,
+          { sessionId: this.#options.sessionId, issues: result.violations },
+        );
+      await this.#install(result.state, result.changed, result.changed.map(finishedEvent));
+    });
+  }
+
+  /** Delivers the continuations not yet observed (after recovery, or after a failed admission). */
+  deliverPending(): Promise<number> {
+    return this.#serial(async () => (await this.#deliver()).delivered.length);
+  }
+
+  /**
+   * Applies the unregister decision: operations in flight end `terminated{session_unregistered}` and
+   * the registry closes. `commit` writes the batch inside the unregister commit (one transaction);
+   * without it, a retain is written through `persist` and a delete is left to the unregister commit.
+   */
+  unregister(
+    action: OpsDurabilityAction,
+    commit?: (batch: OpsUnregisterBatch) => Promise<void>,
+  ): Promise<void> {
+    return this.#serial(async () => {
+      const resolved = resolveOpsDurability(this.#state, action, this.#options.now());
+      const durable = resolved.changed.filter((op) => OP_KINDS[op.kind].durable);
+      const batch: OpsUnregisterBatch =
+        resolved.store === 'retain'
+          ? {
+              operations: durable.map(toStoredOperation),
+              opsCursor: toStoredCursor(resolved.state),
+            }
+          : { deleteOperations: true };
+      if (commit !== undefined) await commit(batch);
+      else if ('operations' in batch) await this.#options.persist(batch);
+      this.#apply(resolved.state, resolved.changed.map(finishedEvent));
+    });
+  }
+
+  async #end(operationId: string, input: OpStepInput): Promise<FinishReport> {
+    const result = stepOp(this.#state, operationId, input, this.#options.now());
+    if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
+    await this.#install(result.state, result.changed, result.changed.map(finishedEvent));
+    const operation = this.#must(operationId);
+    if (operation.completionSeq === null || !OP_KINDS[operation.kind].wakesIdle)
+      return { operation, continuation: 'none', sessionWasIdle: null };
+    const { delivered } = await this.#deliver();
+    const mine = delivered.find((d) => d.seq === operation.completionSeq);
+    return mine === undefined
+      ? { operation, continuation: 'pending', sessionWasIdle: null }
+      : { operation, continuation: 'admitted', sessionWasIdle: mine.idle };
+  }
+
+  #deliver(): ReturnType<typeof deliverWakes> {
+    return deliverWakes(this.#state, {
+      admit: this.#options.admitContinuation,
+      isIdle: this.#options.isIdle,
+      notice: (message) => this.#emit({ type: 'runtime.notice', data: { kind: 'ops', message } }),
+      observe: async (seq) => {
+        const moved = advanceCursor(this.#state, 'observed', seq);
+        if (moved.ok && moved.moved) await this.#install(moved.state, [], [], true);
+      },
+    });
+  }
+
+  /** Persist (when anything durable changed), then install, publish and settle barriers. */
+  async #install(
+    next: OpsState,
+    changed: readonly Operation[],
+    events: readonly EventDraft[],
+    cursorMoved = false,
+  ): Promise<void> {
+    const durable = changed.filter((op) => OP_KINDS[op.kind].durable);
+    if (durable.length > 0 || cursorMoved)
+      await this.#options.persist({
+        operations: durable.map(toStoredOperation),
+        opsCursor: toStoredCursor(next),
+      });
+    this.#apply(next, events);
+  }
+
+  #apply(next: OpsState, events: readonly EventDraft[]): void {
+    this.#state = next;
+    for (const event of events) this.#emit(event);
+    this.#barriers.check(next);
+  }
+
+  #emit(event: EventDraft): void {
+    try {
+      this.#options.emit(event);
+    } catch {
+      // The step already landed; a throwing event sink must not make it look failed.
+    }
+  }
+
+  #must(operationId: string): Operation {
+    const op = this.get(operationId);
+    if (op === undefined) throw new Error(`operation ${operationId} vanished`);
+    return op;
+  }
+
+  /** Runs `work` after every earlier mutation settled (FIFO); a failure does not break the chain. */
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    this.#used = true;
+    const run = this.#tail.then(work, work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
