@@ -122,7 +122,9 @@ export function createServerMetrics(): ServerMetrics {
       return new Proxy(store, {
         get(target, property, receiver) {
           const value: unknown = Reflect.get(target, property, receiver);
-          if (property !== 'commit' || typeof value !== 'function') return value;
+          if (typeof value !== 'function') return value;
+          // Bound to the store itself: a class-based store's private fields reject a proxy `this`.
+          if (property !== 'commit') return (value as (...args: unknown[]) => unknown).bind(target);
           return async (...args: Parameters<RuntimeStore['commit']>) => {
             const started = performance.now();
             try {

@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionContract, machineContract } from '../../src/core/contract.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
+import type { RuntimeStore } from '../../src/store/runtime-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { body, closeHarnesses, createGate, expectProblem, openHarness } from './harness.js';
 
 afterEach(closeHarnesses);
@@ -91,6 +96,40 @@ describe('GET /metrics', () => {
     expect(m.get('burrow_http_responses_total{status="201"}')).toBe(2);
     expect(m.get('burrow_sse_streams')).toBe(0);
     gate.open();
+  });
+
+  it('times the commits of a real SQLite store, and keeps a class-based store working behind the wrapper', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burrow-metrics-'));
+    try {
+      const metrics = createServerMetrics();
+      const h = await openHarness({
+        metrics,
+        runtimeOptions: {
+          store: metrics.instrumentStore(await openSqliteStore(join(dir, 'r.db'))),
+        },
+      });
+      await h.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
+      await h.request('/v1/sessions/s1/inputs?wait=5s', {
+        method: 'POST',
+        body: { kind: 'prompt', content: 'a' },
+      });
+      const m = samples(await (await h.request('/metrics')).text());
+      expect(m.get('burrow_store_commit_duration_seconds_count')).toBeGreaterThan(2);
+      await closeHarnesses();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    class PrivateStore {
+      readonly #inner = memoryStore();
+      readonly kind = 'private';
+      load(id: string) {
+        return this.#inner.load(id);
+      }
+    }
+    const wrapped = createServerMetrics().instrumentStore(
+      new PrivateStore() as unknown as RuntimeStore,
+    );
+    expect(await wrapped.load('rt:session:none')).toBeNull();
   });
 
   it('counts cancelled and failed turns', async () => {
