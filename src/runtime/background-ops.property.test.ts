@@ -71,9 +71,8 @@ describe('BackgroundOps under interleaved calls', () => {
                 return ops.advance('applied', cmd.seq);
             }
           });
-          const settled = Promise.allSettled(pending);
-          await s.waitAll();
-          await settled;
+          // Releases scheduled persists and admissions, in the scheduler's order, until every call settled.
+          await s.waitFor(Promise.allSettled(pending));
           const state = ops.state;
           expect(checkOpsInvariants(state)).toEqual([]);
           const durable = state.operations.filter((op) => OP_KINDS[op.kind].durable);
