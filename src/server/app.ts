@@ -77,6 +77,18 @@ export function createApp(options: AppOptions): BurrowApp {
       issues: ['token: empty'],
     });
   }
+  for (const [name, value, min] of [
+    ['maxBodyBytes', options.maxBodyBytes, 1],
+    ['maxWaitMs', options.maxWaitMs, 0],
+    ['heartbeatMs', options.heartbeatMs, 1],
+    ['streamStallMs', options.streamStallMs, 1],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+      throw new BurrowError('validation_failed', `${name} must be an integer >= ${min}`, {
+        issues: [`${name}: integer >= ${min}`],
+      });
+    }
+  }
   const log = options.logger ?? defaultServerLogger();
   const metrics = options.metrics ?? createServerMetrics();
   const closing = new AbortController();

@@ -1,3 +1,5 @@
+// Control operations and session settings through app.request(), with the machine refusals they pass through.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { ScriptedTurn } from '../../src/executors/scripted-executor.js';

@@ -1,3 +1,5 @@
+// Every error code and the status table; routing, body, auth and cross-site refusals; store and internal failures.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { BurrowError, ERROR_CODES } from '../../src/core/errors.js';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
@@ -227,12 +229,17 @@ describe('authentication and cross-site requests', () => {
     expect(res.status).toBe(200);
   });
 
-  it('refuses an empty token at creation', async () => {
+  it('refuses an empty token and nonsensical limits at creation', async () => {
     const runtime = await createRuntime();
     try {
       expect(() =>
         createApp({ runtime, executorFactory: () => echoExecutor(), token: ' ' }),
       ).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      for (const bad of [{ heartbeatMs: 0 }, { maxBodyBytes: -1 }, { maxWaitMs: 1.5 }]) {
+        expect(() => createApp({ runtime, executorFactory: () => echoExecutor(), ...bad })).toThrow(
+          expect.objectContaining({ code: 'validation_failed' }),
+        );
+      }
     } finally {
       await runtime.close();
     }

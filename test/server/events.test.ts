@@ -1,3 +1,5 @@
+// SSE through app.request(): replay, cursors, live events, heartbeats, backpressure, overflow, clean ends.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { body, closeHarnesses, expectProblem, openHarness, until } from './harness.js';

@@ -1,3 +1,5 @@
+// Input routes through app.request(): accept, ?wait=, disconnects, idempotency, refusals, input records, history.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';

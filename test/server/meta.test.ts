@@ -1,3 +1,5 @@
+// Meta routes (machine, health, readiness, metrics) and the dashboard files.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

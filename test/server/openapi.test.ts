@@ -1,3 +1,5 @@
+// The OpenAPI document against the served routes and docs/http.md.
+
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { body, closeHarnesses, openHarness } from './harness.js';

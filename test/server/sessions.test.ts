@@ -1,3 +1,5 @@
+// Session routes through app.request(): register (201/200, minted ids, undo on failure), list, snapshot, unregister.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
 import { body, closeHarnesses, expectProblem, openHarness } from './harness.js';

@@ -1,3 +1,5 @@
+// startServer over a real socket on 127.0.0.1: SSE, disconnects, uploads over the limit, close, refusals.
+
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { connect } from 'node:net';

@@ -74,7 +74,8 @@ export function mountSessionList(ui) {
       empty.hidden = page.sessions.length > 0;
       prev.disabled = offset === 0;
       next.disabled = nextOffset === null;
-      info.textContent = `${offset + 1}–${offset + page.sessions.length}`;
+      info.textContent =
+        page.sessions.length === 0 ? '' : `${offset + 1}–${offset + page.sessions.length}`;
     } catch (error) {
       if (!disposed) ui.reportError(error);
     }
