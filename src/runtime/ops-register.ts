@@ -14,6 +14,7 @@ import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
+import { claimSession, releaseSession } from './ownership.js';
 
 /**
  * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
@@ -100,13 +101,24 @@ export async function registerSession(
       await repairDeadAttachment(ctx, existing);
       return false;
     }
-    const stored = ctx.store === null ? null : await ctx.store.load(`rt:session:${sessionId}`);
-    const entry = buildEntry(ctx, sessionId, stored);
+    const fence = await claimSession(ctx, sessionId);
+    let entry: SessionEntry;
+    let recovered = false;
+    try {
+      const stored = ctx.store === null ? null : await ctx.store.load(`rt:session:${sessionId}`);
+      recovered = stored !== null;
+      entry = buildEntry(ctx, sessionId, stored);
+    } catch (error: unknown) {
+      // A session that cannot be built here (destroyed, corrupt) must not keep this host's lease.
+      if (fence !== undefined) await releaseSession(ctx, sessionId);
+      throw error;
+    }
+    entry.fence = fence;
     await commitChange(ctx, entry, {
       events: [
         {
           type: 'session.registered',
-          data: { epochId: entry.epochId, recovered: stored !== null },
+          data: { epochId: entry.epochId, recovered },
         },
       ],
       persist: 'now',

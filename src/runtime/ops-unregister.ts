@@ -15,6 +15,8 @@ import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
+import { removeEntry } from './session-remove.js';
+import { releaseSession } from './ownership.js';
 
 const REASON = 'runtime session unregistered';
 
@@ -36,16 +38,6 @@ async function withinGrace(ctx: RuntimeContext, done: Promise<void>): Promise<bo
   } finally {
     timer.abort();
   }
-}
-
-/** Removes the entry from the runtime: its stream ends and every waiter left is settled. */
-export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: string): void {
-  if (ctx.sessions.get(entry.sessionId) === entry) ctx.sessions.delete(entry.sessionId);
-  entry.removed = true;
-  entry.loop = null;
-  entry.comms = null;
-  entry.completions.settleAll({ status: 'runtime_terminated', reason });
-  entry.events.close();
 }
 
 /** Phases 5–7, under the gate: settle, close the obligations, unregister, apply the durability decision. */
@@ -87,6 +79,7 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
         }),
   });
   removeEntry(ctx, entry, REASON);
+  await releaseSession(ctx, sessionId);
 }
 
 async function drain(

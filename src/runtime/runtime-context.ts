@@ -10,6 +10,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import type { LlmReconfigureHost } from './runtime-api.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventsShared } from './session-events.js';
+import { defaultHostId } from './ownership.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
 export interface RuntimeLogger {
@@ -77,6 +78,8 @@ export interface RuntimeContext {
   nowIso(): string;
   /** What every session's event stream shares. */
   readonly events: EventsShared;
+  /** This process's id as a lease owner. */
+  readonly hostId: string;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
@@ -122,6 +125,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     inflightAccepts: 0,
     closing: false,
     nowIso: () => isoAt(clock.now()),
+    hostId: resolved.hostId ?? defaultHostId(clock.now()),
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -20,11 +20,9 @@ import {
   registerSession,
 } from './ops-register.js';
 import * as settings from './ops-settings.js';
-import {
-  discardTerminalStorelessSession,
-  removeEntry,
-  unregisterSession,
-} from './ops-unregister.js';
+import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
+import { removeEntry } from './session-remove.js';
+import { heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
   InterruptHandle,
@@ -91,7 +89,11 @@ async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<Re
   return { recovered: done - failed.length, failed };
 }
 
-async function shutdown(ctx: RuntimeContext, options: OperationOptions): Promise<void> {
+async function shutdown(
+  ctx: RuntimeContext,
+  options: OperationOptions,
+  stopHeartbeat: () => Promise<void>,
+): Promise<void> {
   ctx.closing = true;
   const entries = [...ctx.sessions.values()];
   const loops = entries.flatMap((entry) => (entry.loop === null ? [] : [entry.loop]));
@@ -122,12 +124,17 @@ async function shutdown(ctx: RuntimeContext, options: OperationOptions): Promise
       }
       removeEntry(ctx, entry, 'process shutdown');
     });
+    await releaseSession(ctx, entry.sessionId);
   }
+  await stopHeartbeat();
   await ctx.store?.close();
 }
 
 function buildRuntime(ctx: RuntimeContext): Runtime {
   let closing: Promise<void> | null = null;
+  // Leases are renewed in the background while the runtime lives; close() stops the heartbeat.
+  const beat = new AbortController();
+  const beating = ownsThroughStore(ctx) ? heartbeat(ctx, beat.signal) : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
   return {
     registerSession: (id, o) => registerSession(ctx, id, opts(o)),
@@ -198,7 +205,10 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     recover: (o) => recover(ctx, o ?? {}),
     diagnostics: () => diagnostics(ctx),
     close: (o) => {
-      closing ??= shutdown(ctx, opts(o)).catch((error: unknown) => {
+      closing ??= shutdown(ctx, opts(o), async () => {
+        beat.abort(new Error('runtime closed'));
+        await beating;
+      }).catch((error: unknown) => {
         throw new BurrowError(
           'internal',
           `shutdown failed: ${toError(error).message}`,

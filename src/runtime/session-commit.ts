@@ -22,6 +22,7 @@ import { inputEvents } from './input-events.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
+import { fenceOut } from './session-remove.js';
 
 /** Everything one step changes. */
 export interface SessionChange {
@@ -114,7 +115,11 @@ export async function commitChange(
       await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
     } catch (error: unknown) {
       entry.events.discard(block);
-      if (isBurrowError(error, 'fenced') || isBurrowError(error, 'store_unavailable')) throw error;
+      if (isBurrowError(error, 'fenced')) {
+        fenceOut(ctx, entry);
+        throw error;
+      }
+      if (isBurrowError(error, 'store_unavailable')) throw error;
       throw new BurrowError(
         'store_unavailable',
         'the store failed; nothing was acknowledged',

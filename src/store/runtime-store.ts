@@ -101,13 +101,21 @@ export interface RuntimeStore {
   listRecoverable(): Promise<RuntimeId[]>;
   prune(policy: PrunePolicy): Promise<PruneReport>;
   close(): Promise<void>;
-  /** Multi-host ownership: claims the lease if free or expired; returns the new fence token, or null. */
+  /**
+   * Multi-host ownership: claims the lease if it is free, expired, already this host's, or held by
+   * `takeoverFrom` (a previous owner the caller proved dead); returns the new fence token, or null.
+   */
   claim?(
     runtimeId: RuntimeId,
     hostId: string,
     ttlMs: number,
     now: number,
+    takeoverFrom?: string,
   ): Promise<FenceToken | null>;
+  /** The current owner of the session's lease and its expiry, or null when nobody holds it. */
+  owner?(
+    runtimeId: RuntimeId,
+  ): Promise<{ readonly hostId: string; readonly expiresAt: number } | null>;
   /** Renews every lease of the host. */
   renew?(hostId: string, ttlMs: number, now: number): Promise<void>;
   release?(runtimeId: RuntimeId, hostId: string): Promise<void>;

@@ -158,7 +158,7 @@ describe('the runtime under adversarial interleavings', () => {
           expect(runtime.diagnostics().gatesHeld).toBe(0);
         },
       ),
-      { numRuns: Number(process.env["SCHED_RUNS"] ?? 100) },
+      { numRuns: Number(process.env['SCHED_RUNS'] ?? 100) },
     );
   }, 120_000);
 });

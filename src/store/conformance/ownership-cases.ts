@@ -36,6 +36,15 @@ export function ownershipCases(ctx: HarnessContext): void {
       expect(await claim(RT, 'host-a', TTL + 1)).toBeNull();
     });
 
+    it('hands an unexpired lease over only from the owner the caller names, and reports the owner', async () => {
+      expect(await claim(RT, 'host-a', 0)).toBe(1);
+      expect(await ctx.store.owner?.(RT)).toEqual({ hostId: 'host-a', expiresAt: TTL });
+      expect(await ctx.store.claim?.(RT, 'host-b', TTL, 10, 'host-z')).toBeNull();
+      expect(await ctx.store.claim?.(RT, 'host-b', TTL, 10, 'host-a')).toBe(2);
+      expect(await ctx.store.owner?.(RT)).toEqual({ hostId: 'host-b', expiresAt: 10 + TTL });
+      expect(await ctx.store.owner?.('rt:session:never')).toBeNull();
+    });
+
     it('lets the owner claim again, which increments the fence token', async () => {
       expect(await claim(RT, 'host-a', 0)).toBe(1);
       expect(await claim(RT, 'host-a', 10)).toBe(2);

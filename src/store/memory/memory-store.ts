@@ -192,16 +192,26 @@ export function memoryStore(): RuntimeStore {
       hostId: string,
       ttlMs: number,
       now: number,
+      takeoverFrom?: string,
     ): Promise<FenceToken | null> {
       return settle(() => {
         open();
         const { lease } = sessionOf(runtimeId);
         const free = lease.owner === null || lease.expiresAt === null || lease.expiresAt <= now;
-        if (!free && lease.owner !== hostId) return null;
+        const takeover = takeoverFrom !== undefined && lease.owner === takeoverFrom;
+        if (!free && !takeover && lease.owner !== hostId) return null;
         lease.owner = hostId;
         lease.fenceToken += 1;
         lease.expiresAt = now + ttlMs;
         return lease.fenceToken;
+      });
+    },
+    owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null> {
+      return settle(() => {
+        open();
+        const lease = sessions.get(runtimeId)?.lease;
+        if (lease === undefined || lease.owner === null || lease.expiresAt === null) return null;
+        return { hostId: lease.owner, expiresAt: lease.expiresAt };
       });
     },
     renew(hostId: string, ttlMs: number, now: number): Promise<void> {

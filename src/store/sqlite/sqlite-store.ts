@@ -36,7 +36,9 @@ export interface SqliteStore extends RuntimeStore {
     hostId: string,
     ttlMs: number,
     now: number,
+    takeoverFrom?: string,
   ): Promise<FenceToken | null>;
+  owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null>;
   renew(hostId: string, ttlMs: number, now: number): Promise<void>;
   release(runtimeId: RuntimeId, hostId: string): Promise<void>;
   /** The database file. */
@@ -146,8 +148,9 @@ export function openSqliteStore(
     readInput: (runtimeId, inputId) => run('readInput', () => reads.readInput(runtimeId, inputId)),
     listRecoverable: () => run('listRecoverable', () => reads.listRecoverable()),
     prune: (policy) => run('prune', () => prune(policy)),
-    claim: (runtimeId, hostId, ttlMs, now) =>
-      run('claim', () => leases.claim(runtimeId, hostId, ttlMs, now)),
+    claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
+      run('claim', () => leases.claim(runtimeId, hostId, ttlMs, now, takeoverFrom)),
+    owner: (runtimeId) => run('owner', () => leases.owner(runtimeId)),
     renew: (hostId, ttlMs, now) => run('renew', () => leases.renew(hostId, ttlMs, now)),
     release: (runtimeId, hostId) => run('release', () => leases.release(runtimeId, hostId)),
     close() {

@@ -1,0 +1,95 @@
+// Multi-process ownership (04): a lease per session with a fence token, claimed at registration,
+// renewed by a heartbeat, released at unregister and shutdown. Commits carry the fence, so a stale
+// owner writes nothing.
+
+import { hostname } from 'node:os';
+import { BurrowError, toError } from '../core/errors.js';
+import type { FenceToken } from '../store/runtime-store.js';
+import { runtimeIdOf } from '../store/runtime-store.js';
+import { uuidv7 } from './ids.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+/** The default host id: `<hostname>/<pid>/<random>`, unique per process. */
+export function defaultHostId(now: number): string {
+  return `${hostname()}/${process.pid}/${uuidv7(now).slice(-8)}`;
+}
+
+/**
+ * True when `owner` is a host id of a process on this machine that no longer exists: its lease may
+ * be taken over at once instead of after its expiry (a restart after a crash recovers immediately).
+ * Only this machine's owners are judged; a pid reused by an unrelated process keeps the lease until
+ * it expires.
+ */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pidText] = owner.split('/');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid)
+    return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** True when the runtime arbitrates ownership through its store. */
+export function ownsThroughStore(ctx: RuntimeContext): boolean {
+  return (
+    ctx.store?.claim !== undefined &&
+    ctx.store.renew !== undefined &&
+    ctx.store.release !== undefined
+  );
+}
+
+/**
+ * Claims the lease of `sessionId` for this host; returns the fence token its commits will carry, or
+ * undefined when the store does not arbitrate ownership. Throws `fenced` when another live host owns it.
+ */
+export async function claimSession(
+  ctx: RuntimeContext,
+  sessionId: string,
+): Promise<FenceToken | undefined> {
+  const store = ctx.store;
+  if (store === null || store.claim === undefined || !ownsThroughStore(ctx)) return undefined;
+  const runtimeId = runtimeIdOf(sessionId);
+  const now = ctx.clock.now();
+  let fence = await store.claim(runtimeId, ctx.hostId, ctx.options.leaseTtlMs, now);
+  if (fence === null) {
+    const owner = await store.owner?.(runtimeId);
+    if (owner !== undefined && owner !== null && isDeadLocalOwner(owner.hostId)) {
+      fence = await store.claim(runtimeId, ctx.hostId, ctx.options.leaseTtlMs, now, owner.hostId);
+    }
+  }
+  if (fence === null) {
+    throw new BurrowError('fenced', `session ${sessionId} is owned by another host`, { sessionId });
+  }
+  return fence;
+}
+
+/** Releases the lease of `sessionId` (best effort: an expired lease frees itself anyway). */
+export async function releaseSession(ctx: RuntimeContext, sessionId: string): Promise<void> {
+  if (!ownsThroughStore(ctx)) return;
+  await ctx.store
+    ?.release?.(runtimeIdOf(sessionId), ctx.hostId)
+    .catch((error: unknown) =>
+      ctx.log.warn('could not release a lease', { sessionId, error: toError(error).message }),
+    );
+}
+
+/** Renews this host's leases every third of their time to live until `signal` aborts. */
+export async function heartbeat(ctx: RuntimeContext, signal: AbortSignal): Promise<void> {
+  const every = Math.max(1, Math.floor(ctx.options.leaseTtlMs / 3));
+  while (!signal.aborted) {
+    try {
+      await ctx.clock.sleep(every, signal);
+    } catch {
+      return;
+    }
+    await ctx.store
+      ?.renew?.(ctx.hostId, ctx.options.leaseTtlMs, ctx.clock.now())
+      .catch((error: unknown) =>
+        ctx.log.warn('could not renew leases', { error: toError(error).message }),
+      );
+  }
+}

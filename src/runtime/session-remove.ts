@@ -1,0 +1,28 @@
+// Removing a session entry from the runtime: its stream ends and every waiter left is settled.
+
+import type { RuntimeContext } from './runtime-context.js';
+import type { SessionEntry } from './session-entry.js';
+
+/** Removes the entry (if it is still the registered one), settles its waiters and ends its stream. */
+export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: string): void {
+  if (ctx.sessions.get(entry.sessionId) === entry) ctx.sessions.delete(entry.sessionId);
+  entry.removed = true;
+  entry.loop = null;
+  entry.comms = null;
+  entry.completions.settleAll({ status: 'runtime_terminated', reason });
+  entry.events.close();
+}
+
+/**
+ * Another host owns the session now (a commit came back `fenced`): drop it here. The loop is detached
+ * and its run hard-cancelled, the comms drain aborted, and local waiters are told
+ * `runtime_terminated{fenced}`. Nothing is written: the store belongs to the new owner.
+ */
+export function fenceOut(ctx: RuntimeContext, entry: SessionEntry): void {
+  const loop = entry.loop;
+  loop?.requestExit('detach', 'fenced');
+  loop?.hardCancel('fenced');
+  entry.comms?.abort('fenced');
+  removeEntry(ctx, entry, 'fenced');
+  ctx.log.warn('session fenced: another host owns it now', { sessionId: entry.sessionId });
+}
