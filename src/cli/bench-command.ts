@@ -122,6 +122,9 @@ export async function runBench(
       ? undefined
       : `${ok ? 'ran' : 'FAILED after'} ${suites.length} suites in ${seconds} s`,
   );
+  if (ok && suites.length === 0) {
+    throw new CliError(EXIT.usage, `no benchmark suite matches ${JSON.stringify(filter ?? '')}`);
+  }
   const tables = parseTables(stdout);
   if (flags.json === true) {
     io.out(JSON.stringify({ ok, exitCode, suites, results: tableRecords(tables) }));

@@ -62,6 +62,16 @@ describe('burrow bench', () => {
     expect((failure as CliError).exitCode).toBe(EXIT.failure);
   });
 
+  it('exits 2 when no suite matches the filter', async () => {
+    await writeFile(
+      join(root, 'bench', 'run.ts'),
+      "process.stdout.write('| Benchmark |\\n|---|\\n');",
+    );
+    const failure = await runBench('nothing', {}, recordingIo(), root).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CliError);
+    expect((failure as CliError).exitCode).toBe(EXIT.usage);
+  });
+
   it('explains that it needs a clone when bench/ is missing', async () => {
     await rm(join(root, 'bench'), { recursive: true });
     const failure = await runBench(undefined, {}, recordingIo(), root).catch((e: unknown) => e);
