@@ -221,6 +221,14 @@ describe('authentication and cross-site requests', () => {
       401,
       'unauthorized',
     );
+    for (const host of ['127.0.0.1:7420', '[::1]:7420', 'localhost', '127.1.2.3']) {
+      expect((await h.bundle.app.request(`http://${host}/v1/sessions`)).status).toBe(200);
+    }
+    await expectProblem(
+      await h.bundle.app.request('http://127.0.0.1.nip.io/v1/sessions'),
+      401,
+      'unauthorized',
+    );
     expect(await h.runtime.listSessions()).toEqual([]);
     const withToken = await openHarness({ token: 't' });
     const res = await withToken.bundle.app.request('http://burrow.internal/v1/sessions', {
