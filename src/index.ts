@@ -71,6 +71,15 @@ export type {
   StagedInput,
   TurnMetadata,
 } from './runtime/executor.js';
+export { BackgroundOps } from './runtime/background-ops.js';
+export type {
+  BackgroundOpsOptions,
+  FinishReport,
+  OpOutcome,
+} from './runtime/background-ops-contract.js';
+export { OP_KINDS } from './core/ops-lifecycle-kinds.js';
+export type { OpKind } from './core/ops-lifecycle-kinds.js';
+export type { Operation } from './core/ops-lifecycle-state.js';
 export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
 

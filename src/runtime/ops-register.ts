@@ -15,6 +15,7 @@ import type { SessionEntry } from './session-entry.js';
 import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
 import { claimSession, releaseSession } from './ownership.js';
+import { createSessionOps } from './session-ops.js';
 
 /**
  * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
@@ -108,12 +109,18 @@ export async function registerSession(
       const stored = ctx.store === null ? null : await ctx.store.load(`rt:session:${sessionId}`);
       recovered = stored !== null;
       entry = buildEntry(ctx, sessionId, stored);
+      entry.fence = fence;
+      if (stored !== null && (stored.operations.length > 0 || stored.opsCursor !== null)) {
+        // Finished operations come back with their completion sequence; in-flight ones end
+        // terminated{runtime_restarted} (written before this resolves). Corrupt records fail closed.
+        entry.ops = createSessionOps(ctx, entry);
+        await entry.ops.recover(stored.operations, stored.opsCursor);
+      }
     } catch (error: unknown) {
       // A session that cannot be built here (destroyed, corrupt) must not keep this host's lease.
       if (fence !== undefined) await releaseSession(ctx, sessionId);
       throw error;
     }
-    entry.fence = fence;
     await commitChange(ctx, entry, {
       events: [
         {
@@ -124,6 +131,16 @@ export async function registerSession(
       persist: 'now',
     });
     ctx.sessions.set(sessionId, entry);
+    // Wakes of operations that finished before a crash but were never delivered (outside the gate).
+    const ops = entry.ops;
+    if (ops !== null) {
+      void ops.deliverPending().catch((error: unknown) =>
+        ctx.log.warn('could not deliver pending operation wakes', {
+          sessionId,
+          error: toError(error).message,
+        }),
+      );
+    }
     return true;
   } finally {
     release();

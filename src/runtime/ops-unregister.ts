@@ -13,6 +13,7 @@ import { refusalError, stepOrThrow } from './machine-errors.js';
 import { repairDeadAttachment } from './ops-register.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { SessionChange } from './session-commit.js';
 import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { removeEntry } from './session-remove.js';
@@ -58,7 +59,7 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
   );
   const retain = durability?.action !== 'delete_snapshot';
   const abandon = planAbandonPending(entry.ledger, 'unregistered', 'all', REASON, ctx.nowIso());
-  await commitChange(ctx, entry, {
+  const change: SessionChange = {
     machine: closed,
     patches: [abandon.patch],
     events: [{ type: 'session.unregistered', data: { retainSnapshot: retain } }],
@@ -77,7 +78,16 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
             visibility: initialVisibility(),
           },
         }),
-  });
+  };
+  // The operations record follows the same decision, in the same transaction.
+  const ops = entry.ops;
+  if (ops !== null) {
+    await ops.unregister(retain ? 'retain_snapshot' : 'delete_snapshot', (batch) =>
+      commitChange(ctx, entry, { ...change, ...batch }),
+    );
+  } else {
+    await commitChange(ctx, entry, change);
+  }
   removeEntry(ctx, entry, REASON);
   await releaseSession(ctx, sessionId);
 }

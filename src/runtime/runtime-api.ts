@@ -8,6 +8,7 @@ import type { TranscriptEditVerdict } from '../core/machine-effects.js';
 import type { Binding, Phase, Registration, TurnStatus } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
+import type { BackgroundOps } from './background-ops.js';
 import type { RuntimeDiagnostics } from './diagnostics.js';
 import type { Executor } from './executor.js';
 
@@ -175,6 +176,8 @@ export interface Runtime {
     sessionId: string,
     mode?: 'timed' | 'attached_session' | 'persistent_host',
   ): Promise<void>;
+  /** The session's background operations (04): start, update, finish, feed, cursors, waitAll. */
+  operations(sessionId: string): BackgroundOps;
   /** Sends a peer input to a session's mailbox (in-process peer channel). */
   sendPeer(toSessionId: string, input: InputSubmission): Promise<void>;
   snapshot(sessionId: string): Promise<SessionSnapshot>;

@@ -10,6 +10,7 @@ import { systemClock } from './clock.js';
 import { enableComms, sendPeer } from './comms.js';
 import { diagnostics } from './diagnostics.js';
 import { sessionEvents } from './event-stream.js';
+import { sessionOps } from './session-ops.js';
 import type { Executor } from './executor.js';
 import { acceptInput } from './ops-accept.js';
 import * as control from './ops-control.js';
@@ -193,6 +194,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     discardTerminalStorelessSession: (id) => discardTerminalStorelessSession(ctx, id),
     enableComms: (id, mode = 'attached_session') => enableComms(ctx, id, mode),
     sendPeer: (to, input) => sendPeer(ctx, to, input),
+    operations: (id) => sessionOps(ctx, id),
     snapshot: (id) => Promise.resolve().then(() => query.snapshot(ctx, id)),
     getInput: (id, inputId) => query.getInput(ctx, id, inputId),
     getTranscript: (id, range) => query.getTranscript(ctx, id, range),

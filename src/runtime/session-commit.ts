@@ -16,7 +16,12 @@ import type { MachineEffect } from '../core/machine-effects.js';
 import type { MachineState } from '../core/machine-state.js';
 import { EPHEMERAL_EVENT_TYPES } from '../core/runtime-event.js';
 import type { CommitBatch } from '../store/runtime-store.js';
-import type { LifecycleRecord, RunReceipt } from '../store/records.js';
+import type {
+  LifecycleRecord,
+  OperationRecord,
+  OpsCursorRecord,
+  RunReceipt,
+} from '../store/records.js';
 import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
 import { inputEvents } from './input-events.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -34,6 +39,9 @@ export interface SessionChange {
   /** `now`: write before installing; `defer`: memory only now, events go with the next write. */
   readonly persist: 'now' | 'defer';
   readonly deleteOperations?: boolean;
+  /** Background operations and their feed cursor written in the same transaction. */
+  readonly operations?: readonly OperationRecord[];
+  readonly opsCursor?: OpsCursorRecord;
   /** Overrides the lifecycle written: a given record, or `keep` to write none (unregister decides this). */
   readonly lifecycle?: LifecycleRecord | 'keep';
 }
@@ -85,6 +93,10 @@ function buildBatch(
     ...(transcript !== undefined && transcript.length > 0 ? { transcript } : {}),
     ...(events !== undefined && events.length > 0 ? { events } : {}),
     ...(change.deleteOperations === true ? { deleteOperations: true } : {}),
+    ...(change.operations !== undefined && change.operations.length > 0
+      ? { operations: change.operations }
+      : {}),
+    ...(change.opsCursor !== undefined ? { opsCursor: change.opsCursor } : {}),
   };
   return { batch, lifecycleKey };
 }

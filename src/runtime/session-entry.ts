@@ -4,6 +4,7 @@ import type { Ledger } from '../core/input-ledger.js';
 import type { JsonValue } from '../core/json.js';
 import type { MachineState } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { BackgroundOps } from './background-ops.js';
 import type { CompletionRegistry } from './completions.js';
 import type { InterruptHandle } from './runtime-api.js';
 import type { SessionEvents } from './session-events.js';
@@ -54,6 +55,8 @@ export interface SessionEntry {
   lastInputAt: number;
   /** The fence token of this host's lease, when the store arbitrates ownership. */
   fence: number | undefined;
+  /** Background operations, created on first use or when the store holds some. */
+  ops: BackgroundOps | null;
   /** The unregister drain in progress, so a concurrent unregister can wait for it. */
   unregistering: Promise<void> | null;
   /** Set once the entry is removed from the sessions map. */

@@ -120,6 +120,7 @@ export function buildEntry(
     deferredEvents: NO_EVENTS,
     lastInputAt: 0,
     fence: undefined,
+    ops: null,
     unregistering: null,
     removed: false,
   };
