@@ -8,23 +8,40 @@ import { step } from '../core/session-machine.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 
-/** The error for a refused step: `destroyed` on a destroyed session, otherwise `not_ready` with phase and guard. */
+/** Guards that judge what the caller sent (names, revisions) rather than the session's phase. */
+const ARGUMENT_GUARDS: ReadonlySet<string> = new Set([
+  'known_cause',
+  'catalog_names_unique',
+  'catalog_keeps_names_in_use',
+  'filter_names_known',
+  'deferred_names_known',
+  'revision_is_staged',
+  'published_revisions_ordered',
+  'published_content_consistent',
+  'published_names_known',
+]);
+
+/**
+ * The error for a refused step: `destroyed` on a destroyed session; `validation_failed` when a guard
+ * judged the request's own data (unknown tool names, revisions out of order); otherwise `not_ready`
+ * with phase and guard.
+ */
 export function refusalError(
   sessionId: string,
   result: Extract<StepResult, { ok: false }>,
 ): BurrowError {
   const { phase, guard, input } = result.rejection;
+  const details = { sessionId, phase, guard };
   if (phase === 'destroyed')
-    return new BurrowError('destroyed', `session ${sessionId} is destroyed`, {
-      sessionId,
-      phase,
-      guard,
+    return new BurrowError('destroyed', `session ${sessionId} is destroyed`, details);
+  const message = `session ${sessionId} (${phase}) refuses ${input}: guard ${guard}`;
+  if (ARGUMENT_GUARDS.has(guard)) {
+    return new BurrowError('validation_failed', message, {
+      ...details,
+      issues: [`${guard}: not satisfied by the request`],
     });
-  return new BurrowError(
-    'not_ready',
-    `session ${sessionId} (${phase}) refuses ${input}: guard ${guard}`,
-    { sessionId, phase, guard },
-  );
+  }
+  return new BurrowError('not_ready', message, details);
 }
 
 /** Steps the machine or throws the refusal as a BurrowError. */

@@ -188,17 +188,17 @@ describe('settings', () => {
     });
   });
 
-  it('passes machine refusals through (a filter naming an unknown tool) and validates shapes', async () => {
+  it('refuses a filter naming an unknown tool as invalid (naming the guard) and validates shapes', async () => {
     const h = await session();
     const refused = await expectProblem(
       await h.request('/v1/sessions/s1/visibility/filter', {
         method: 'PUT',
         body: { filter: { type: 'allow', names: ['nope'] } },
       }),
-      409,
-      'not_ready',
+      400,
+      'validation_failed',
     );
-    expect(typeof refused['guard']).toBe('string');
+    expect(refused['guard']).toBe('filter_names_known');
     for (const [path, method, b] of [
       ['silent-intents', 'PUT', { intents: 'ping' }],
       ['visibility/catalog', 'PUT', { tools: [{ name: 'x' }] }],
