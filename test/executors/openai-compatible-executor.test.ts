@@ -13,7 +13,7 @@ import {
   deferred,
   promptInput,
   runPrimitive,
-} from '../../src/executors/ai-sdk/test-harness.js';
+} from '../../src/executors/ai-sdk/test-harness.test-support.js';
 import { unansweredToolCalls } from '../../src/executors/ai-sdk/turn-transcript.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 
