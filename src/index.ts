@@ -58,6 +58,8 @@ export type {
 } from './runtime/runtime-api.js';
 export type { RuntimeLogger, RuntimeOptions } from './runtime/runtime-context.js';
 export type { RuntimeDiagnostics, SessionDiagnostics } from './runtime/diagnostics.js';
+export { DEFAULT_RETENTION } from './runtime/retention.js';
+export type { Retention, RetentionReport, RetentionRule } from './runtime/retention.js';
 export { ExecutorError, isExecutorError } from './runtime/executor-error.js';
 export type {
   BoundaryDirective,

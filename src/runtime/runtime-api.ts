@@ -10,6 +10,7 @@ import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background-ops.js';
 import type { RuntimeDiagnostics } from './diagnostics.js';
+import type { RetentionReport } from './retention.js';
 import type { Executor } from './executor.js';
 
 /** Every async operation accepts a signal; aborting rejects with `signal.reason` and leaves no half-done work. */
@@ -200,6 +201,8 @@ export interface Runtime {
   recover(options?: RecoverOptions): Promise<RecoverReport>;
   /** Graceful shutdown; aborting `signal` escalates to hard cancel. Idempotent, safe under concurrent calls. */
   close(options?: OperationOptions): Promise<void>;
+  /** Applies retention now (it also runs periodically): retained terminal inputs in memory, then the store. */
+  prune(): Promise<RetentionReport>;
   /** Internal health: invariant checks per session, live loops, held gates (leak checks, readiness). */
   diagnostics(): RuntimeDiagnostics;
 }

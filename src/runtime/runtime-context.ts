@@ -10,6 +10,8 @@ import { KeyedMutex } from './keyed-mutex.js';
 import type { LlmReconfigureHost } from './runtime-api.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventsShared } from './session-events.js';
+import type { Retention } from './retention.js';
+import { DEFAULT_RETENTION } from './retention.js';
 import { defaultHostId } from './ownership.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
@@ -44,8 +46,10 @@ export interface RuntimeOptions {
   readonly drainGraceMs?: number;
   /** Session-level debounce (default 0: none). */
   readonly debounceMs?: number;
-  /** Retention of terminal inputs in memory and store (default 24 h or 10,000 per session). */
-  readonly inputRetention?: { readonly maxAgeMs: number; readonly keepPerSession: number };
+  /** Retention of terminal inputs, receipts, events and finished operations, in memory and store (defaults: 24 h or 10,000 per session). */
+  readonly retention?: Partial<Retention>;
+  /** How often retention runs (default 10 minutes; 0 turns the periodic prune off). */
+  readonly pruneIntervalMs?: number;
   /** This process's host id for ownership leases (stores that arbitrate ownership). */
   readonly hostId?: string;
   /** Lease time to live (default 30 s). */
@@ -54,8 +58,9 @@ export interface RuntimeOptions {
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RuntimeOptions, 'store' | 'executorFactory' | 'runTimeoutMs' | 'hostId'>
+  Omit<RuntimeOptions, 'store' | 'executorFactory' | 'runTimeoutMs' | 'hostId' | 'retention'>
 > & {
+  readonly retention: Retention;
   readonly runTimeoutMs: number | null;
   readonly hostId: string | null;
 };
@@ -98,10 +103,8 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     runTimeoutMs: options.runTimeoutMs ?? null,
     drainGraceMs: options.drainGraceMs ?? 2_000,
     debounceMs: options.debounceMs ?? 0,
-    inputRetention: options.inputRetention ?? {
-      maxAgeMs: 24 * 60 * 60 * 1000,
-      keepPerSession: 10_000,
-    },
+    retention: { ...DEFAULT_RETENTION, ...options.retention },
+    pruneIntervalMs: options.pruneIntervalMs ?? 10 * 60 * 1000,
     hostId: options.hostId ?? null,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
   };

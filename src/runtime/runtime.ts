@@ -11,6 +11,7 @@ import { enableComms, sendPeer } from './comms.js';
 import { diagnostics } from './diagnostics.js';
 import { sessionEvents } from './event-stream.js';
 import { sessionOps } from './session-ops.js';
+import { pruneLoop, pruneOnce } from './retention.js';
 import type { Executor } from './executor.js';
 import { acceptInput } from './ops-accept.js';
 import * as control from './ops-control.js';
@@ -136,6 +137,10 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
   // Leases are renewed in the background while the runtime lives; close() stops the heartbeat.
   const beat = new AbortController();
   const beating = ownsThroughStore(ctx) ? heartbeat(ctx, beat.signal) : Promise.resolve();
+  const pruning =
+    ctx.options.pruneIntervalMs > 0
+      ? pruneLoop(ctx, ctx.options.retention, ctx.options.pruneIntervalMs, beat.signal)
+      : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
   return {
     registerSession: (id, o) => registerSession(ctx, id, opts(o)),
@@ -206,10 +211,11 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     },
     recover: (o) => recover(ctx, o ?? {}),
     diagnostics: () => diagnostics(ctx),
+    prune: () => pruneOnce(ctx, ctx.options.retention),
     close: (o) => {
       closing ??= shutdown(ctx, opts(o), async () => {
         beat.abort(new Error('runtime closed'));
-        await beating;
+        await Promise.all([beating, pruning]);
       }).catch((error: unknown) => {
         throw new BurrowError(
           'internal',

@@ -1,0 +1,82 @@
+// Retention (02, 04): terminal inputs, receipts, events and finished operations are pruned after their
+// window, in memory and in the store, by a periodic task; nothing grows without bound.
+
+import { toError } from '../core/errors.js';
+import { planPrune } from '../core/ledger-run-end.js';
+import type { PrunePolicy, PruneReport } from '../store/runtime-store.js';
+import { isoAt } from './clock.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { commitChange } from './session-commit.js';
+
+/** Retention of one kind of record: kept while younger than `maxAgeMs` or among the newest `keepPerSession`. */
+export interface RetentionRule {
+  readonly maxAgeMs: number;
+  readonly keepPerSession: number;
+}
+
+/** The retention rules by record kind. */
+export interface Retention {
+  readonly inputs: RetentionRule;
+  readonly receipts: RetentionRule;
+  readonly events: RetentionRule;
+  readonly operations: RetentionRule;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Defaults: inputs as 02 says (24 h or 10,000 per session, whichever keeps more); the rest alike. */
+export const DEFAULT_RETENTION: Retention = {
+  inputs: { maxAgeMs: DAY, keepPerSession: 10_000 },
+  receipts: { maxAgeMs: DAY, keepPerSession: 10_000 },
+  events: { maxAgeMs: DAY, keepPerSession: 10_000 },
+  operations: { maxAgeMs: DAY, keepPerSession: 1_000 },
+};
+
+/** What a prune removed: from memory (retained terminal inputs) and from the store. */
+export interface RetentionReport {
+  readonly memoryInputs: number;
+  readonly store: PruneReport | null;
+}
+
+/** Prunes once: each session's retained terminal inputs (under its gate), then the store. */
+export async function pruneOnce(
+  ctx: RuntimeContext,
+  retention: Retention,
+): Promise<RetentionReport> {
+  const now = ctx.clock.now();
+  const olderThan = isoAt(now - retention.inputs.maxAgeMs);
+  let memoryInputs = 0;
+  for (const sessionId of [...ctx.sessions.keys()]) {
+    await ctx.gate.with(sessionId, async () => {
+      const entry = ctx.sessions.get(sessionId);
+      if (entry === undefined || entry.ledger.terminal.size <= retention.inputs.keepPerSession)
+        return;
+      const patch = planPrune(entry.ledger, olderThan, retention.inputs.keepPerSession);
+      memoryInputs += patch.ops.length;
+      // Memory only: the store prunes its own copy with the same rule below.
+      await commitChange(ctx, entry, { patches: [patch], persist: 'defer' });
+    });
+  }
+  const policy: PrunePolicy = { now, ...retention };
+  const store = ctx.store === null ? null : await ctx.store.prune(policy);
+  return { memoryInputs, store };
+}
+
+/** Prunes every `intervalMs` until `signal` aborts; a failed prune is logged and retried next time. */
+export async function pruneLoop(
+  ctx: RuntimeContext,
+  retention: Retention,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await ctx.clock.sleep(intervalMs, signal);
+    } catch {
+      return;
+    }
+    await pruneOnce(ctx, retention).catch((error: unknown) =>
+      ctx.log.warn('prune failed', { error: toError(error).message }),
+    );
+  }
+}
