@@ -9,6 +9,8 @@ export interface BenchResult {
   readonly peerValue?: number;
   readonly target?: string;
   readonly note?: string;
+  /** For rates (accepts/s): a larger value is better. Times and sizes: smaller is better. */
+  readonly higherIsBetter?: boolean;
 }
 
 /** The median of `samples`. */

@@ -6,6 +6,9 @@ import type { BenchResult } from './bench-result.js';
 import { runAcceptLatency } from './accept-latency.bench.js';
 import { runIdleSessions } from './idle-sessions.bench.js';
 import { runTurnOverhead } from './turn-overhead.bench.js';
+import { runDurableAccept } from './durable-accept.bench.js';
+import { runDurableTurn } from './durable-turn.bench.js';
+import { runRecovery } from './recovery.bench.js';
 
 /** A named group of figures. */
 export interface BenchSuite {
@@ -18,12 +21,17 @@ export const SUITES: BenchSuite[] = [
   { name: 'turn overhead (memory mode)', run: runTurnOverhead },
   { name: 'accept-to-executor latency', run: runAcceptLatency },
   { name: 'idle sessions', run: runIdleSessions },
+  { name: 'durable turn (SQLite)', run: runDurableTurn },
+  { name: 'durable accept throughput (SQLite)', run: runDurableAccept },
+  { name: 'recovery (SQLite)', run: runRecovery },
 ];
 
 function ratio(r: BenchResult): string {
-  if (r.peerValue === undefined || r.value === 0) return '';
-  const times = r.peerValue / r.value;
-  return times >= 1 ? `${times.toFixed(1)}x faster` : `${(1 / times).toFixed(2)}x slower`;
+  if (r.peerValue === undefined || r.value === 0 || r.peerValue === 0) return '';
+  const better = r.higherIsBetter === true ? r.value / r.peerValue : r.peerValue / r.value;
+  const [up, down] =
+    r.unit === 'bytes' || r.unit === 'MB' ? ['smaller', 'larger'] : ['better', 'worse'];
+  return better >= 1 ? `${better.toFixed(2)}x ${up}` : `${(1 / better).toFixed(2)}x ${down}`;
 }
 
 function table(results: readonly BenchResult[]): string {

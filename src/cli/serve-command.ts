@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { toError } from '../core/errors.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import { createRuntime } from '../runtime/runtime.js';
+import { createServerMetrics } from '../server/metrics.js';
 import { startServer } from '../server/server.js';
 import type * as SqliteStoreModule from '../store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -86,7 +87,9 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
   let runtime: Runtime | null = null;
   let server: { close(): Promise<void> } | null = null;
   try {
-    const store = await openStore(db);
+    // Store commits are timed for /metrics (burrow_store_commit_duration_seconds).
+    const metrics = createServerMetrics();
+    const store = metrics.instrumentStore(await openStore(db));
     runtime = await createRuntime({
       store,
       executorFactory: executor.factory,
@@ -99,6 +102,7 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       host: config.host,
       port: config.port,
       logger,
+      metrics,
       ...(config.token === null ? {} : { token: config.token }),
     });
     server = started;

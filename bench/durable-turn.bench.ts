@@ -1,0 +1,176 @@
+// Durable per-turn overhead (issue 4): Burrow on SQLite (synchronous FULL and NORMAL) with a no-op
+// executor, next to (a) the raw floor — the very batches Burrow wrote, replayed as the same number of
+// transactions directly with better-sqlite3 — and (b) LangGraph.js with its SQLite checkpointer.
+// Medians of several rounds, all in the same run; database bytes per turn for both.
+
+import Database from 'better-sqlite3';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Annotation, StateGraph } from '@langchain/langgraph';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import type { Executor } from '../src/runtime/executor.js';
+import { createRuntime } from '../src/runtime/runtime.js';
+import type { CommitBatch, RuntimeStore } from '../src/store/runtime-store.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { BenchResult } from './bench-result.js';
+import { median, round } from './bench-result.js';
+
+type Sync = 'full' | 'normal';
+const noop: Executor = { apply: () => Promise.resolve({ status: 'completed_without_result' }) };
+
+/** Wraps a store so every batch it commits is also recorded (to replay them as the raw floor). */
+function recording(store: RuntimeStore, batches: CommitBatch[]): RuntimeStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'commit') {
+        return (id: string, batch: CommitBatch, fence?: number) => {
+          batches.push(batch);
+          return target.commit(id, batch, fence);
+        };
+      }
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}
+
+async function burrow(
+  dir: string,
+  sync: Sync,
+  turns: number,
+  record: CommitBatch[] | null,
+): Promise<{ us: number; bytes: number }> {
+  const path = join(dir, `burrow-${sync}-${Math.random().toString(36).slice(2)}.db`);
+  const sqlite = await openSqliteStore(path, { synchronous: sync });
+  const runtime = await createRuntime({
+    store: record === null ? sqlite : recording(sqlite, record),
+    pruneIntervalMs: 0,
+  });
+  await runtime.registerSessionWithExecutor('s1', noop);
+  for (let i = 0; i < 50; i += 1)
+    await (
+      await runtime.acceptInput('s1', { kind: 'prompt', content: 'warm' })
+    ).completion;
+  if (record !== null) record.length = 0;
+  const start = performance.now();
+  for (let i = 0; i < turns; i += 1)
+    await (
+      await runtime.acceptInput('s1', { kind: 'prompt', content: 'x' })
+    ).completion;
+  const us = ((performance.now() - start) * 1000) / turns;
+  await runtime.close();
+  return { us, bytes: (await stat(path)).size / (turns + 50) };
+}
+
+/** The floor: the same batches, the same JSON, the same number of transactions, written directly. */
+function rawFloor(dir: string, sync: Sync, batches: readonly CommitBatch[]): number {
+  const db = new Database(join(dir, `raw-${sync}-${Math.random().toString(36).slice(2)}.db`));
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${sync.toUpperCase()}`);
+  db.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE inputs (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE receipts (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE transcript (idx INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
+  const session = db.prepare('INSERT OR REPLACE INTO sessions VALUES (?, ?)');
+  const input = db.prepare('INSERT OR REPLACE INTO inputs VALUES (?, ?)');
+  const receipt = db.prepare('INSERT INTO receipts VALUES (?, ?)');
+  const message = db.prepare('INSERT INTO transcript VALUES (?, ?)');
+  const event = db.prepare('INSERT INTO events VALUES (?, ?)');
+  const write = db.transaction((batch: CommitBatch) => {
+    if (batch.lifecycle !== undefined) session.run('s1', JSON.stringify(batch.lifecycle));
+    for (const r of batch.inputs ?? []) input.run(r.header.inputId, JSON.stringify(r));
+    if (batch.receipt !== undefined)
+      receipt.run(batch.receipt.runId, JSON.stringify(batch.receipt));
+    for (const m of batch.transcript ?? []) message.run(m.index, JSON.stringify(m));
+    for (const e of batch.events ?? []) event.run(e.seq, JSON.stringify(e));
+  });
+  const start = performance.now();
+  for (const batch of batches) write.immediate(batch);
+  const us = ((performance.now() - start) * 1000) / (batches.length / 2);
+  db.close();
+  return us;
+}
+
+async function langGraph(dir: string, turns: number): Promise<{ us: number; bytes: number }> {
+  const path = join(dir, `langgraph-${Math.random().toString(36).slice(2)}.db`);
+  const saver = SqliteSaver.fromConnString(path);
+  const State = Annotation.Root({
+    messages: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+  });
+  const graph = new StateGraph(State)
+    .addNode('agent', () => ({ messages: ['ok'] }))
+    .addEdge('__start__', 'agent')
+    .addEdge('agent', '__end__')
+    .compile({ checkpointer: saver });
+  for (let i = 0; i < 20; i += 1)
+    await graph.invoke({ messages: ['warm'] }, { configurable: { thread_id: 't' } });
+  const start = performance.now();
+  for (let i = 0; i < turns; i += 1)
+    await graph.invoke({ messages: ['x'] }, { configurable: { thread_id: 't' } });
+  const us = ((performance.now() - start) * 1000) / turns;
+  // The checkpointer keeps its connection open in WAL mode: its data is in the database and the WAL.
+  const wal = await stat(`${path}-wal`).then(
+    (s) => s.size,
+    () => 0,
+  );
+  return { us, bytes: ((await stat(path)).size + wal) / (turns + 20) };
+}
+
+/** Runs the benchmark. */
+export async function runDurableTurn(quick = false): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'burrow-durable-'));
+  try {
+    const turns = quick ? 200 : 1_000;
+    const rounds = quick ? 1 : 5;
+    const results: BenchResult[] = [];
+    const peer = await langGraph(dir, quick ? 50 : 200);
+    const peerUs: number[] = [peer.us];
+    for (let r = 1; r < rounds; r += 1) peerUs.push((await langGraph(dir, quick ? 50 : 200)).us);
+    for (const sync of ['full', 'normal'] as const) {
+      const ours: number[] = [];
+      const floor: number[] = [];
+      let bytes = 0;
+      for (let r = 0; r < rounds; r += 1) {
+        const batches: CommitBatch[] = [];
+        const run = await burrow(dir, sync, turns, batches);
+        ours.push(run.us);
+        bytes = run.bytes;
+        floor.push(rawFloor(dir, sync, batches));
+      }
+      const name = `durable turn, SQLite synchronous=${sync.toUpperCase()}`;
+      results.push(
+        {
+          name: `${name}: Burrow vs raw floor`,
+          value: round(median(ours)),
+          unit: 'us/turn',
+          peer: 'raw better-sqlite3, same 2 transactions',
+          peerValue: round(median(floor)),
+          target: 'within 1.5x of the floor',
+        },
+        {
+          name: `${name}: Burrow vs LangGraph.js`,
+          value: round(median(ours)),
+          unit: 'us/turn',
+          peer: 'LangGraph.js 1.7 + SqliteSaver',
+          peerValue: round(median(peerUs)),
+          target: '>= 5x faster',
+        },
+        {
+          name: `${name}: database bytes per turn`,
+          value: round(bytes),
+          unit: 'bytes',
+          peer: 'LangGraph.js 1.7 + SqliteSaver',
+          peerValue: round(peer.bytes),
+        },
+      );
+    }
+    return results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
