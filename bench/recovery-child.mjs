@@ -24,4 +24,4 @@ const sessions = runtime.diagnostics().sessions.length;
 process.stdout.write(
   `${JSON.stringify({ readyMs, sessions, recovered: report.recovered, failed: report.failed.length })}\n`,
 );
-await runtime.close({ signal: AbortSignal.timeout(1) });
+await runtime.close({ signal: globalThis.AbortSignal.timeout(1) });
