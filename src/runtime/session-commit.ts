@@ -59,6 +59,26 @@ export function lifecycleRecord(entry: SessionEntry, machine: MachineState): Lif
   };
 }
 
+// The canonical text of a lifecycle, memoised on the identity of its parts: the machine shares its
+// binding, intents and visibility objects across steps that do not change them, so most commits
+// compare references instead of serialising the visibility state again.
+let memo: { parts: readonly unknown[]; key: string } | null = null;
+
+function lifecycleKeyOf(lifecycle: LifecycleRecord): string {
+  const parts = [
+    lifecycle.sessionId,
+    lifecycle.phase,
+    lifecycle.epochId,
+    lifecycle.binding,
+    lifecycle.silentIntents,
+    lifecycle.visibility,
+  ];
+  if (memo !== null && memo.parts.every((part, i) => part === parts[i])) return memo.key;
+  const key = canonicalJson(lifecycle);
+  memo = { parts, key };
+  return key;
+}
+
 function buildBatch(
   entry: SessionEntry,
   change: SessionChange,
@@ -73,7 +93,11 @@ function buildBatch(
       ? lifecycleRecord(entry, machine)
       : change.lifecycle;
   const lifecycleKey =
-    change.lifecycle === 'keep' ? (entry.persistedLifecycle ?? '') : canonicalJson(lifecycle);
+    change.lifecycle === 'keep'
+      ? (entry.persistedLifecycle ?? '')
+      : change.lifecycle === undefined
+        ? lifecycleKeyOf(lifecycle)
+        : canonicalJson(lifecycle);
   const records: InputRecord[] = [];
   for (const patch of change.patches ?? []) records.push(...patchRecords(patch));
   const durable = [
