@@ -32,6 +32,8 @@ export async function testRuntime(
   const clock = options.manual === true ? new ManualClock() : null;
   const runtime = await createRuntime({
     retryBackoffMs: { base: 0, max: 0 },
+    // No periodic prune unless a test asks for one: its timer would be a sleeper on the manual clock.
+    pruneIntervalMs: 0,
     ...options,
     ...(clock !== null ? { clock } : {}),
   });
