@@ -1,0 +1,5 @@
+// Crash test: SIGKILL after accept (see kill-points.ts for what this kill proves and what it cannot).
+
+import { defineCrashSuite } from './crash-suite.js';
+
+defineCrashSuite('after_accept');
