@@ -82,6 +82,7 @@ export default tseslint.config(
       'reports/**',
       'test-artifacts/**',
       'src/server/static/**',
+      'scratch/**',
     ],
   },
   js.configs.recommended,

@@ -2,4 +2,5 @@
 
 import { cpSync, existsSync } from 'node:fs';
 
-if (existsSync('src/server/static')) cpSync('src/server/static', 'dist/server/static', { recursive: true });
+if (existsSync('src/server/static'))
+  cpSync('src/server/static', 'dist/server/static', { recursive: true });

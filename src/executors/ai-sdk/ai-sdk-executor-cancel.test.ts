@@ -6,7 +6,12 @@ import type { RunResult } from '../../runtime/executor.js';
 import { aiSdkExecutor } from './ai-sdk-executor.js';
 import { parseHistory } from './parse-history.js';
 import { promptText, scriptedModel } from './scripted-model.test-support.js';
-import { createRunHarness, deferred, promptInput, runPrimitive } from './test-harness.test-support.js';
+import {
+  createRunHarness,
+  deferred,
+  promptInput,
+  runPrimitive,
+} from './test-harness.test-support.js';
 import { unansweredToolCalls } from './turn-transcript.js';
 
 const noRetries = { maxRetries: 0 };
