@@ -33,15 +33,26 @@ const STATUSES: readonly string[] = [
   'cancelled',
 ];
 
-/** True when `value` is a well-formed RunResult. */
-export function isRunResult(value: unknown): value is RunResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const { status, append } = value as { status?: unknown; append?: unknown };
-  return (
+/**
+ * The executor's result as plain JSON data, or null when it is not a well-formed RunResult. The copy
+ * is taken here, inside the containment: a result with throwing getters, cycles or values JSON cannot
+ * carry (functions, bigints) is the executor's failure, never the loop's crash, and what the store
+ * later writes is exactly what was checked.
+ */
+export function normaliseRunResult(value: unknown): RunResult | null {
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return null;
+  }
+  if (typeof copy !== 'object' || copy === null) return null;
+  const { status, append } = copy as { status?: unknown; append?: unknown };
+  const ok =
     typeof status === 'string' &&
     STATUSES.includes(status) &&
-    (append === undefined || Array.isArray(append))
-  );
+    (append === undefined || Array.isArray(append));
+  return ok ? (copy as RunResult) : null;
 }
 
 /** The session's committed transcript, oldest first. */
@@ -132,11 +143,12 @@ export async function executeRun(
     if (settled.ok === 'abandoned')
       return { kind: 'aborted', abort: abort ?? new RunAbort('cancel', 'abandoned'), result: null };
     if (settled.ok) {
-      if (!isRunResult(settled.value))
+      const result = normaliseRunResult(settled.value);
+      if (result === null)
         return { kind: 'threw', error: new Error('the executor returned a malformed RunResult') };
-      if (abort !== null && settled.value.status === 'cancelled')
-        return { kind: 'aborted', abort, result: settled.value };
-      return { kind: 'result', result: settled.value };
+      if (abort !== null && result.status === 'cancelled')
+        return { kind: 'aborted', abort, result };
+      return { kind: 'result', result };
     }
     if (abort !== null) return { kind: 'aborted', abort, result: null };
     return { kind: 'threw', error: toError(settled.error) };
