@@ -46,7 +46,18 @@ export interface RuntimeEventData {
     readonly injected: readonly string[];
   };
   'run.progress': { readonly runId: string; readonly progress: JsonValue };
-  'run.completed': { readonly runId: string; readonly resultClass: string };
+  'run.completed': {
+    readonly runId: string;
+    readonly resultClass: string;
+    /** Token usage the executor reported, when it did. */
+    readonly usage?:
+      | {
+          readonly inputTokens?: number | undefined;
+          readonly outputTokens?: number | undefined;
+          readonly totalTokens?: number | undefined;
+        }
+      | undefined;
+  };
   'run.failed': {
     readonly runId: string;
     readonly cause: FailureCause;

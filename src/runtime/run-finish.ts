@@ -118,6 +118,22 @@ function completedOutcome(
   return { status: 'completed_without_result', runId };
 }
 
+/** The token usage of a result, when the executor reported whole non-negative numbers. */
+function usageOf(result: RunResult): {
+  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+} {
+  const usage = result.usage;
+  if (usage === undefined) return {};
+  const pick = (value: unknown): value is number =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0;
+  const clean = {
+    ...(pick(usage.inputTokens) ? { inputTokens: usage.inputTokens } : {}),
+    ...(pick(usage.outputTokens) ? { outputTokens: usage.outputTokens } : {}),
+    ...(pick(usage.totalTokens) ? { totalTokens: usage.totalTokens } : {}),
+  };
+  return Object.keys(clean).length === 0 ? {} : { usage: clean };
+}
+
 function backoff(ctx: RuntimeContext, attempts: number): number {
   const { base, max } = ctx.options.retryBackoffMs;
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
@@ -174,7 +190,12 @@ export async function finishBatch(
         probe.ok ? probe.state : entry.machine,
       );
       end = { type: 'consumed', outcome: inputOutcome };
-      events = [{ type: 'run.completed', data: { runId, resultClass: inputOutcome.status } }];
+      events = [
+        {
+          type: 'run.completed',
+          data: { runId, resultClass: inputOutcome.status, ...usageOf(verdict.result) },
+        },
+      ];
       append = verdict.result.append ?? [];
       result = inputOutcome.status === 'completed' ? inputOutcome.result : null;
       break;

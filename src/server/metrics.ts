@@ -51,6 +51,12 @@ export function createServerMetrics(): ServerMetrics {
     'HTTP responses, by status.',
     'status',
   );
+  const tokens = createCounter(
+    'burrow_tokens_total',
+    'Tokens used by completed turns, as executors report them.',
+    'kind',
+    ['input', 'output'],
+  );
   const turnLatency = createHistogram(
     'burrow_turn_duration_seconds',
     'Time from run.started to the run ending.',
@@ -76,6 +82,13 @@ export function createServerMetrics(): ServerMetrics {
     inputs.set(inputId, state);
   };
 
+  const finishTurn = (event: RuntimeEvent & { data: { runId: string } }): void => {
+    turns.inc(event.type.slice('run.'.length));
+    const started = runs.get(event.sessionId)?.get(event.data.runId);
+    runs.get(event.sessionId)?.delete(event.data.runId);
+    if (started !== undefined) turnLatency.observe((Date.parse(event.at) - started) / 1000);
+  };
+
   const onEvent = (event: RuntimeEvent): void => {
     if (event.type.startsWith('input.')) inputEvents.inc(event.type.slice('input.'.length));
     switch (event.type) {
@@ -99,14 +112,14 @@ export function createServerMetrics(): ServerMetrics {
         return;
       }
       case 'run.completed':
-      case 'run.failed':
-      case 'run.cancelled': {
-        turns.inc(event.type.slice('run.'.length));
-        const started = runs.get(event.sessionId)?.get(event.data.runId);
-        runs.get(event.sessionId)?.delete(event.data.runId);
-        if (started !== undefined) turnLatency.observe((Date.parse(event.at) - started) / 1000);
+        tokens.inc('input', event.data.usage?.inputTokens ?? 0);
+        tokens.inc('output', event.data.usage?.outputTokens ?? 0);
+        finishTurn(event);
         return;
-      }
+      case 'run.failed':
+      case 'run.cancelled':
+        finishTurn(event);
+        return;
       case 'session.unregistered':
         live.delete(event.sessionId);
         runs.delete(event.sessionId);
@@ -176,6 +189,7 @@ export function createServerMetrics(): ServerMetrics {
         ),
         inputEvents.render(),
         turns.render(),
+        tokens.render(),
         turnLatency.render(),
         commitLatency.render(),
         responses.render(),

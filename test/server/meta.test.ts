@@ -52,6 +52,31 @@ describe('/healthz and /readyz', () => {
 });
 
 describe('GET /metrics', () => {
+  it('counts the tokens executors report on completed turns', async () => {
+    const metrics = createServerMetrics();
+    const h = await openHarness({
+      metrics,
+      executor: () => ({
+        apply: () =>
+          Promise.resolve({
+            status: 'completed' as const,
+            output: 'ok',
+            usage: { inputTokens: 120, outputTokens: 30, totalTokens: 150 },
+          }),
+      }),
+    });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 'llm' } });
+    for (const content of ['one', 'two']) {
+      await h.request('/v1/sessions/llm/inputs?wait=5s', {
+        method: 'POST',
+        body: { kind: 'prompt', content },
+      });
+    }
+    const m = samples(await (await h.request('/metrics')).text());
+    expect(m.get('burrow_tokens_total{kind="input"}')).toBe(240);
+    expect(m.get('burrow_tokens_total{kind="output"}')).toBe(60);
+  });
+
   it('exposes sessions by phase, queues, inputs, turns, turn latency, store commits and responses', async () => {
     const metrics = createServerMetrics();
     const gate = createGate();

@@ -48,7 +48,17 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
   'run.started': z.strictObject({ runId: id, inputIds: ids, attempt: int }),
   'run.boundary': z.strictObject({ runId: id, n: int, injected: ids }),
   'run.progress': z.strictObject({ runId: id, progress: jsonValueSchema }),
-  'run.completed': z.strictObject({ runId: id, resultClass: z.string() }),
+  'run.completed': z.strictObject({
+    runId: id,
+    resultClass: z.string(),
+    usage: z
+      .strictObject({
+        inputTokens: z.number().int().nonnegative().optional(),
+        outputTokens: z.number().int().nonnegative().optional(),
+        totalTokens: z.number().int().nonnegative().optional(),
+      })
+      .optional(),
+  }),
   'run.failed': z.strictObject({
     runId: id,
     cause: z.enum(FAILURE_CAUSES),
