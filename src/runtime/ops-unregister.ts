@@ -154,6 +154,7 @@ export async function unregisterSession(
     await repairDeadAttachment(ctx, entry);
     if (isDestroyed(entry)) {
       removeEntry(ctx, entry, 'session destroyed');
+      await releaseSession(ctx, sessionId);
       return true;
     }
     let finished!: () => void;
@@ -168,8 +169,12 @@ export async function unregisterSession(
       }
       if (ctx.sessions.get(sessionId) !== entry) return true;
       // Destroy overrides an unregister in flight (it may have run while the gate was released).
-      if (isDestroyed(entry)) removeEntry(ctx, entry, 'session destroyed');
-      else await finishDrain(ctx, entry);
+      if (isDestroyed(entry)) {
+        removeEntry(ctx, entry, 'session destroyed');
+        await releaseSession(ctx, sessionId);
+      } else {
+        await finishDrain(ctx, entry);
+      }
       return true;
     } finally {
       entry.unregistering = null;
