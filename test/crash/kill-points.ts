@@ -129,12 +129,13 @@ export async function killRound(
   const hold = point === 'mid_turn' || point === 'during_unregister';
   // Before recovery, so recovered turns are held too (and can be the ones killed mid-turn).
   child.send({ cmd: 'mode', hold });
+  // Counted from before recovery: a recovered turn that is held counts as its session's turn.
+  const from = child.messages.length;
   if (recover) {
     const report = await child.request({ cmd: 'recover', req: child.nextReq() }, 'recovered');
     if (report.failed.length > 0)
       throw new Error(`recovery failed closed: ${JSON.stringify(report.failed)}`);
   }
-  const from = child.messages.length;
   const releaseSometimes = (m: CrashMessage): void => {
     if (m.type === 'turn_started' && random.chance(0.5))
       child.send({ cmd: 'release', runId: m.runId });
