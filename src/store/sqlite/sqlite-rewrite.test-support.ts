@@ -29,16 +29,19 @@ export function rewriteSqliteRecords(
   let db: Database.Database | null = null;
   try {
     db = new Database(path, { timeout: 5_000 });
+    // Rows are matched by their text (several tables have no rowid): equal texts get equal edits anyway.
     const rows = db
-      .prepare<[string], { id: number; text: string | null }>(
-        `SELECT rowid AS id, ${column} AS text FROM ${table} WHERE runtime_id = ?`,
+      .prepare<[string], { text: string | null }>(
+        `SELECT ${column} AS text FROM ${table} WHERE runtime_id = ?`,
       )
       .all(runtimeId);
-    const update = db.prepare<[string, number]>(
-      `UPDATE ${table} SET ${column} = ? WHERE rowid = ?`,
+    const update = db.prepare<[string, string, string]>(
+      `UPDATE ${table} SET ${column} = ? WHERE runtime_id = ? AND ${column} = ?`,
     );
     db.transaction(() => {
-      for (const row of rows) if (row.text !== null) update.run(edit(row.text), row.id);
+      for (const text of new Set(rows.map((row) => row.text))) {
+        if (text !== null) update.run(edit(text), runtimeId, text);
+      }
     })();
     return Promise.resolve();
   } catch (e: unknown) {
