@@ -70,7 +70,7 @@ describe('two processes on one database file', () => {
     await writeFile(sideFile, '');
     // Create the schema once, so both children only open it.
     await (await openSqliteStore(database)).close();
-    const startAt = Date.now() + 1_500;
+    const startAt = Date.now() + 3_000;
     const a = startChild(database, sideFile, startAt, 'ascending');
     const b = startChild(database, sideFile, startAt, 'descending');
     const [ra, rb] = await Promise.all([a.report, b.report]);
