@@ -16,6 +16,9 @@ import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
 import { claimSession, releaseSession } from './ownership.js';
 import { createSessionOps } from './session-ops.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { LifecycleRecord } from '../store/records.js';
+import { lifecycleRecord } from './session-commit.js';
 
 /**
  * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
@@ -94,6 +97,7 @@ export async function registerSession(
   ctx: RuntimeContext,
   sessionId: string,
   options: OperationOptions = {},
+  preclaimed?: number,
 ): Promise<boolean> {
   const release = await ctx.gate.lock(sessionId, options.signal);
   try {
@@ -102,12 +106,14 @@ export async function registerSession(
       await repairDeadAttachment(ctx, existing);
       return false;
     }
-    const fence = await claimSession(ctx, sessionId);
+    const fence = await claimSession(ctx, sessionId, preclaimed);
     let entry: SessionEntry;
     let recovered = false;
+    let storedLifecycle: LifecycleRecord | null = null;
     try {
       const stored = ctx.store === null ? null : await ctx.store.load(`rt:session:${sessionId}`);
       recovered = stored !== null;
+      storedLifecycle = stored?.lifecycle ?? null;
       entry = buildEntry(ctx, sessionId, stored);
       entry.fence = fence;
       if (stored !== null && (stored.operations.length > 0 || stored.opsCursor !== null)) {
@@ -121,14 +127,15 @@ export async function registerSession(
       if (fence !== undefined) await releaseSession(ctx, sessionId);
       throw error;
     }
+    // A recovered session whose stored lifecycle is already what this process would write needs no
+    // write to register (recovering 10,000 sessions then costs no transaction per session).
+    const storedKey = storedLifecycle === null ? null : canonicalJson(storedLifecycle);
+    const unchanged =
+      storedKey !== null && storedKey === canonicalJson(lifecycleRecord(entry, entry.machine));
+    if (unchanged) entry.persistedLifecycle = storedKey;
     await commitChange(ctx, entry, {
-      events: [
-        {
-          type: 'session.registered',
-          data: { epochId: entry.epochId, recovered },
-        },
-      ],
-      persist: 'now',
+      events: [{ type: 'session.registered', data: { epochId: entry.epochId, recovered } }],
+      persist: unchanged ? 'defer' : 'now',
     });
     ctx.sessions.set(sessionId, entry);
     // Wakes of operations that finished before a crash but were never delivered (outside the gate).

@@ -49,9 +49,11 @@ export function ownsThroughStore(ctx: RuntimeContext): boolean {
 export async function claimSession(
   ctx: RuntimeContext,
   sessionId: string,
+  preclaimed?: FenceToken,
 ): Promise<FenceToken | undefined> {
   const store = ctx.store;
   if (store === null || store.claim === undefined || !ownsThroughStore(ctx)) return undefined;
+  if (preclaimed !== undefined) return preclaimed;
   const runtimeId = runtimeIdOf(sessionId);
   const now = ctx.clock.now();
   let fence = await store.claim(runtimeId, ctx.hostId, ctx.options.leaseTtlMs, now);
@@ -92,4 +94,29 @@ export async function heartbeat(ctx: RuntimeContext, signal: AbortSignal): Promi
         ctx.log.warn('could not renew leases', { error: toError(error).message }),
       );
   }
+}
+
+/**
+ * Claims many sessions at once when the store can (one transaction instead of one per session: what
+ * makes recovering thousands of sessions fast). Returns the fence of each session claimed; sessions
+ * missing from the result are claimed one by one at registration, with the dead-owner takeover.
+ */
+export async function claimMany(
+  ctx: RuntimeContext,
+  sessionIds: readonly string[],
+): Promise<Map<string, FenceToken>> {
+  const store = ctx.store;
+  const claimed = new Map<string, FenceToken>();
+  if (store === null || store.claimMany === undefined || !ownsThroughStore(ctx)) return claimed;
+  const fences = await store.claimMany(
+    sessionIds.map(runtimeIdOf),
+    ctx.hostId,
+    ctx.options.leaseTtlMs,
+    ctx.clock.now(),
+  );
+  sessionIds.forEach((sessionId, i) => {
+    const fence = fences[i];
+    if (fence !== null && fence !== undefined) claimed.set(sessionId, fence);
+  });
+  return claimed;
 }

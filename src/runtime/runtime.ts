@@ -24,7 +24,7 @@ import {
 import * as settings from './ops-settings.js';
 import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
 import { removeEntry } from './session-remove.js';
-import { heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
+import { claimMany, heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
   InterruptHandle,
@@ -57,6 +57,11 @@ export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
 async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<RecoverReport> {
   if (ctx.store === null) return { recovered: 0, failed: [] };
   const ids = (await ctx.store.listRecoverable()).map((id) => id.replace(/^rt:session:/, ''));
+  // Sessions already registered here keep their lease: claiming them again would bump their fence.
+  const fences = await claimMany(
+    ctx,
+    ids.filter((id) => !ctx.sessions.has(id)),
+  );
   const failed: { sessionId: string; error: string }[] = [];
   let done = 0;
   let next = 0;
@@ -65,7 +70,7 @@ async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<Re
       options.signal?.throwIfAborted();
       const sessionId = ids[next++] as string;
       try {
-        await registerSession(ctx, sessionId, options);
+        await registerSession(ctx, sessionId, options, fences.get(sessionId));
         const entry = ctx.sessions.get(sessionId);
         if (
           ctx.executorFactory !== null &&

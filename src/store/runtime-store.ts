@@ -112,6 +112,13 @@ export interface RuntimeStore {
     now: number,
     takeoverFrom?: string,
   ): Promise<FenceToken | null>;
+  /** `claim` for many sessions in one transaction; the fence (or null) of each, in order. */
+  claimMany?(
+    runtimeIds: readonly RuntimeId[],
+    hostId: string,
+    ttlMs: number,
+    now: number,
+  ): Promise<(FenceToken | null)[]>;
   /** The current owner of the session's lease and its expiry, or null when nobody holds it. */
   owner?(
     runtimeId: RuntimeId,

@@ -45,6 +45,17 @@ export function ownershipCases(ctx: HarnessContext): void {
       expect(await ctx.store.owner?.('rt:session:never')).toBeNull();
     });
 
+    it('claims many sessions at once, with the rules of claim for each', async () => {
+      expect(await claim('rt:session:taken', 'host-b', 0)).toBe(1);
+      expect(
+        await ctx.store.claimMany?.(['rt:session:free', 'rt:session:taken', RT], 'host-a', TTL, 10),
+      ).toEqual([1, null, 1]);
+      expect(await ctx.store.owner?.('rt:session:free')).toEqual({
+        hostId: 'host-a',
+        expiresAt: 10 + TTL,
+      });
+    });
+
     it('lets the owner claim again, which increments the fence token', async () => {
       expect(await claim(RT, 'host-a', 0)).toBe(1);
       expect(await claim(RT, 'host-a', 10)).toBe(2);

@@ -54,7 +54,10 @@ export function pruneMemorySession(session: MemorySession, policy: PrunePolicy):
     policy.operations,
     now,
   );
-  for (const input of inputs) session.inputs.delete(input.inputId);
+  for (const input of inputs) {
+    session.inputs.delete(input.inputId);
+    session.inputIdBySeq.delete(input.seq);
+  }
   for (const receipt of receipts) session.receipts.delete(receipt.runId);
   if (events.size > 0) session.events = session.events.filter((event) => !events.has(event));
   for (const op of operations) session.operations.delete(op.operationId);

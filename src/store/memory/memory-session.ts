@@ -27,6 +27,8 @@ export interface MemorySession {
   committed: boolean;
   lifecycle: EncodedLifecycle | null;
   readonly inputs: Map<string, EncodedInput>;
+  /** Admission seq -> input id, kept with `inputs` (so a commit's checks cost O(batch), not O(history)). */
+  readonly inputIdBySeq: Map<number, string>;
   readonly receipts: Map<string, EncodedReceipt>;
   /** Encoded transcript entries; the array position is the entry's index. */
   readonly transcript: string[];
@@ -45,6 +47,7 @@ export function createMemorySession(): MemorySession {
     committed: false,
     lifecycle: null,
     inputs: new Map(),
+    inputIdBySeq: new Map(),
     receipts: new Map(),
     transcript: [],
     events: [],
@@ -57,8 +60,7 @@ export function createMemorySession(): MemorySession {
 }
 
 function factsOf(session: MemorySession): StoredFacts {
-  const bySeq = new Map<number, string>();
-  for (const input of session.inputs.values()) bySeq.set(input.seq, input.inputId);
+  const bySeq = session.inputIdBySeq;
   return {
     fenceToken: session.lease.fenceToken,
     transcriptLength: session.transcript.length,
@@ -84,10 +86,16 @@ export function applyBatch(
   const highWaters = highWatersAfter(batch, facts);
   session.committed = true;
   if (batch.lifecycle !== null) session.lifecycle = batch.lifecycle;
-  for (const input of batch.inputs) session.inputs.set(input.inputId, input);
+  for (const input of batch.inputs) {
+    const previous = session.inputs.get(input.inputId);
+    if (previous !== undefined) session.inputIdBySeq.delete(previous.seq);
+    session.inputs.set(input.inputId, input);
+    session.inputIdBySeq.set(input.seq, input.inputId);
+  }
   if (batch.receipt !== null) session.receipts.set(batch.receipt.runId, batch.receipt);
   for (const entry of batch.transcript) session.transcript.push(entry.body);
-  if (batch.events.length > 0) session.events = [...session.events, ...batch.events];
+  // In place: the checks above already passed and nothing below can throw (all-or-nothing holds).
+  for (const event of batch.events) session.events.push(event);
   if (batch.deleteOperations) {
     session.operations.clear();
     session.opsCursor = null;

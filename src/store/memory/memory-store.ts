@@ -68,7 +68,7 @@ export function memoryStore(): RuntimeStore {
   };
   const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
 
-  const store: RuntimeStore = {
+  const store = {
     kind: 'memory',
     load(runtimeId: RuntimeId): Promise<StoredSession | null> {
       return settle(() => {
@@ -206,6 +206,17 @@ export function memoryStore(): RuntimeStore {
         return lease.fenceToken;
       });
     },
+    async claimMany(
+      runtimeIds: readonly RuntimeId[],
+      hostId: string,
+      ttlMs: number,
+      now: number,
+    ): Promise<(FenceToken | null)[]> {
+      const fences: (FenceToken | null)[] = [];
+      for (const runtimeId of runtimeIds)
+        fences.push(await store.claim(runtimeId, hostId, ttlMs, now));
+      return fences;
+    },
     owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null> {
       return settle(() => {
         open();
@@ -233,7 +244,7 @@ export function memoryStore(): RuntimeStore {
         lease.expiresAt = null;
       });
     },
-  };
+  } satisfies RuntimeStore;
   rewriters.set(store, (runtimeId, kind, edit) =>
     settle(() => {
       const session = sessions.get(runtimeId);

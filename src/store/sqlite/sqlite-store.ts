@@ -39,6 +39,12 @@ export interface SqliteStore extends RuntimeStore {
     takeoverFrom?: string,
   ): Promise<FenceToken | null>;
   owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null>;
+  claimMany(
+    runtimeIds: readonly RuntimeId[],
+    hostId: string,
+    ttlMs: number,
+    now: number,
+  ): Promise<(FenceToken | null)[]>;
   renew(hostId: string, ttlMs: number, now: number): Promise<void>;
   release(runtimeId: RuntimeId, hostId: string): Promise<void>;
   /** The database file. */
@@ -151,6 +157,10 @@ export function openSqliteStore(
     claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
       run('claim', () => leases.claim(runtimeId, hostId, ttlMs, now, takeoverFrom)),
     owner: (runtimeId) => run('owner', () => leases.owner(runtimeId)),
+    claimMany: (runtimeIds, hostId, ttlMs, now) =>
+      run('claim', () =>
+        db.transaction(() => runtimeIds.map((id) => leases.claim(id, hostId, ttlMs, now)))(),
+      ),
     renew: (hostId, ttlMs, now) => run('renew', () => leases.renew(hostId, ttlMs, now)),
     release: (runtimeId, hostId) => run('release', () => leases.release(runtimeId, hostId)),
     close() {
