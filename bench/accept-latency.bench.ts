@@ -2,8 +2,8 @@
 // attached session, p50 and p99 over thousands of turns.
 
 import { performance } from 'node:perf_hooks';
-import { createRuntime } from '../src/runtime/runtime.js';
-import type { Executor } from '../src/runtime/executor.js';
+import { createRuntime } from '../dist/index.js';
+import type { Executor } from '../dist/index.js';
 import type { BenchResult } from './bench-result.js';
 import { quantile, round } from './bench-result.js';
 

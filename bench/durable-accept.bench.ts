@@ -5,8 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRuntime } from '../src/runtime/runtime.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { createRuntime } from '../dist/index.js';
+import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
 

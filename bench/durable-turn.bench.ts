@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Annotation, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import type { Executor } from '../src/runtime/executor.js';
-import { createRuntime } from '../src/runtime/runtime.js';
-import type { CommitBatch, RuntimeStore } from '../src/store/runtime-store.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Executor } from '../dist/index.js';
+import { createRuntime } from '../dist/index.js';
+import type { CommitBatch, RuntimeStore } from '../dist/index.js';
+import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
 

@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRuntime } from '../src/runtime/runtime.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { createRuntime } from '../dist/index.js';
+import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
-import { median, round } from './bench-result.js';
+import { median } from './bench-result.js';
 
 async function seed(path: string, sessions: number, inputs: number): Promise<void> {
   const runtime = await createRuntime({
@@ -54,7 +54,7 @@ export async function runRecovery(quick = false): Promise<BenchResult[]> {
     return [
       {
         name: `recovery: ${sessions.toLocaleString('en')} sessions x 10 queued inputs, process start to all ready`,
-        value: round(median(samples) * 10) / 10,
+        value: Number(median(samples).toFixed(2)),
         unit: 's',
         target: '< 5 s',
       },

@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark, prints a summary table (or JSON objects with `--json`), and with
 // `--write` records the results and the command in docs/benchmarks.md. `--quick` shrinks the workloads.
+// Benchmarks measure the compiled runtime in dist/ (what users run): `npm run bench` builds first.
 
 import { writeFileSync } from 'node:fs';
 import type { BenchResult } from './bench-result.js';

@@ -3,9 +3,9 @@
 
 import { performance } from 'node:perf_hooks';
 import { Annotation, MemorySaver, StateGraph } from '@langchain/langgraph';
-import { createRuntime } from '../src/runtime/runtime.js';
-import type { Executor } from '../src/runtime/executor.js';
-import { memoryStore } from '../src/store/memory/memory-store.js';
+import { createRuntime } from '../dist/index.js';
+import type { Executor } from '../dist/index.js';
+import { memoryStore } from '../dist/index.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
 
