@@ -37,12 +37,12 @@ function ratio(r: BenchResult): string {
 
 function table(results: readonly BenchResult[]): string {
   const lines = [
-    '| Benchmark | Burrow | Peer | Peer value | Ratio | Target |',
-    '|---|---|---|---|---|---|',
+    '| Benchmark | Burrow | Peer | Peer value | Burrow vs peer | Target | Note |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.name} | ${r.value} ${r.unit} | ${r.peer ?? ''} | ${r.peerValue === undefined ? '' : `${r.peerValue} ${r.unit}`} | ${ratio(r)} | ${r.target ?? ''} |`,
+      `| ${r.name} | ${r.value} ${r.unit} | ${r.peer ?? ''} | ${r.peerValue === undefined ? '' : `${r.peerValue} ${r.unit}`} | ${ratio(r)} | ${r.target ?? ''} | ${r.note ?? ''} |`,
     );
   }
   return lines.join('\n');

@@ -13,7 +13,8 @@ import type { SessionEntry } from './session-entry.js';
 export class RunAbort extends Error {
   override readonly name = 'RunAbort';
   constructor(
-    readonly kind: 'cancel' | 'timeout',
+    /** `shutdown`: a forced close; the turn is rolled back (re-run after the restart), not cancelled. */
+    readonly kind: 'cancel' | 'timeout' | 'shutdown',
     message: string,
   ) {
     super(message);

@@ -32,6 +32,7 @@ export interface FinishResult {
 }
 
 type Verdict =
+  | { readonly type: 'rollback' }
   | { readonly type: 'completed'; readonly result: RunResult }
   | {
       readonly type: 'failed';
@@ -63,6 +64,8 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
         append: outcome.result.append ?? [],
       };
     case 'aborted':
+      // A forced shutdown is a crash that was polite enough to say so: the turn is re-run after the restart.
+      if (outcome.abort.kind === 'shutdown') return { type: 'rollback' };
       if (outcome.abort.kind === 'timeout')
         return {
           type: 'failed',
@@ -134,6 +137,14 @@ function usageOf(result: RunResult): {
   return Object.keys(clean).length === 0 ? {} : { usage: clean };
 }
 
+/** Unbinds a run that consumed nothing: its inputs go back to the front of their lanes, as the store has them. */
+async function rollbackRun(ctx: RuntimeContext, entry: SessionEntry, runId: string): Promise<void> {
+  const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
+  if (!rollback.ok) return;
+  const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
+  await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch], persist: 'defer' });
+}
+
 function backoff(ctx: RuntimeContext, attempts: number): number {
   const { base, max } = ctx.options.retryBackoffMs;
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
@@ -158,18 +169,14 @@ export async function finishBatch(
   if (entry.machine.run?.runId !== runId) return { backoffMs: 0, exit: entry.loop !== loop };
   if (entry.loop !== loop) {
     // A stale attachment: another loop owns the session now. Roll the run back; nothing was consumed.
-    const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
-    if (rollback.ok) {
-      const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
-      await commitChange(ctx, entry, {
-        machine: rollback,
-        patches: [plan.patch],
-        persist: 'defer',
-      });
-    }
+    await rollbackRun(ctx, entry, runId);
     return { backoffMs: 0, exit: true };
   }
   const verdict = verdictOf(outcome, entry, started);
+  if (verdict.type === 'rollback') {
+    await rollbackRun(ctx, entry, runId);
+    return { backoffMs: 0, exit: false };
+  }
   const now = ctx.nowIso();
   let inputs: MachineInput[];
   let end: RunEnd;
@@ -317,11 +324,7 @@ async function finalizationFailed(
       });
     }
   }
-  const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
-  if (rollback.ok) {
-    const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
-    await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch], persist: 'defer' });
-  }
+  await rollbackRun(ctx, entry, runId);
   // A store outage is retried after the back-off. Anything else (fenced: another host owns the session;
   // internal: the store refuses this batch) will not heal by retrying, so the loop stops.
   return {

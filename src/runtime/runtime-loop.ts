@@ -64,9 +64,9 @@ export class RuntimeLoop implements LoopHandle {
     this.#notify();
   }
 
-  hardCancel(reason: string): void {
+  hardCancel(reason: string, kind: 'cancel' | 'shutdown' = 'cancel'): void {
     if (this.#run !== null && !this.#run.signal.aborted)
-      this.#run.abort(new RunAbort('cancel', reason));
+      this.#run.abort(new RunAbort(kind, reason));
   }
 
   abort(reason: string): void {

@@ -107,7 +107,7 @@ async function shutdown(
   for (const loop of loops) loop.requestExit('detach', 'runtime shutting down');
   for (const entry of entries) entry.comms?.abort('runtime shutting down');
   const escalate = (): void => {
-    for (const loop of loops) loop.hardCancel('runtime shutting down (forced)');
+    for (const loop of loops) loop.hardCancel('runtime shutting down (forced)', 'shutdown');
   };
   if (options.signal?.aborted === true) escalate();
   options.signal?.addEventListener('abort', escalate, { once: true });

@@ -17,8 +17,8 @@ export interface LoopHandle {
   wake(): void;
   /** Control effect: finish the current turn, then exit (`stop`), or exit without touching state (`detach`). */
   requestExit(kind: 'stop' | 'detach', reason: string): void;
-  /** Hard-cancels the in-flight run, if any. */
-  hardCancel(reason: string): void;
+  /** Hard-cancels the in-flight run, if any (`shutdown`: roll it back instead of cancelling it). */
+  hardCancel(reason: string, kind?: 'cancel' | 'shutdown'): void;
   /** Abandons the loop after the drain grace: it will touch nothing when its run finally returns. */
   abort(reason: string): void;
   /** True while an executor call is in flight. */
