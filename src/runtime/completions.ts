@@ -13,14 +13,12 @@ interface Waiter {
  * that ends a run, a loop or a session never leaves a waiter hanging.
  */
 export class CompletionRegistry {
-  // Created on first use: most idle sessions never hold a waiter.
+  // Created on first use: most idle sessions never hold a waiter. Settled waiters are forgotten: an
+  // input's outcome lives on its ledger record, which callers read first (nothing is retained twice).
   #waiters: Map<string, Waiter> | null = null;
-  #settled: Map<string, InputOutcome> | null = null;
 
-  /** The completion of `inputId` (already settled if the outcome is known). */
+  /** The completion of `inputId`: pending until `settle` (callers answer a known outcome themselves). */
   wait(inputId: string): Promise<InputOutcome> {
-    const settled = this.#settled?.get(inputId);
-    if (settled !== undefined) return Promise.resolve(settled);
     this.#waiters ??= new Map();
     const existing = this.#waiters.get(inputId);
     if (existing !== undefined) return existing.promise;
@@ -35,10 +33,6 @@ export class CompletionRegistry {
     const waiter = this.#waiters?.get(inputId);
     if (waiter === undefined || this.#waiters === null) return false;
     this.#waiters.delete(inputId);
-    this.#settled ??= new Map();
-    this.#settled.set(inputId, outcome);
-    if (this.#settled.size > 1024)
-      this.#settled.delete(this.#settled.keys().next().value as string);
     waiter.resolve(outcome);
     return true;
   }
