@@ -81,7 +81,9 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       announce(io, config, { event: 'stopping' });
       io.err('burrow: shutting down, draining sessions (send the signal again to force)');
     } else {
-      io.err('burrow: forcing the shutdown: cancelling running turns');
+      io.err(
+        'burrow: forcing the shutdown: stopping running turns (they run again at the next start)',
+      );
     }
   }, deps.signals);
   let runtime: Runtime | null = null;

@@ -131,13 +131,21 @@ describe('burrow serve (child process)', () => {
     await api(first.url, 'POST', '/v1/sessions/s3/inputs', prompt('G', INSTANT));
     expect(await stop(first, 2)).toBe(130);
     expect(first.handle.stdout.at(-1)).toBe('{"event":"stopped","forced":true}');
+    // A forced shutdown is not a user's cancel: the running turn is rolled back, and its input stays
+    // queued in the store to run again after the restart (as after a crash).
     const before = await storedInputs('s3');
-    expect(before.get('F')?.outcome).toMatchObject({ status: 'cancelled' });
+    expect(before.get('F')?.state.status).toBe('queued');
+    expect(before.get('F')?.outcome).toBeNull();
     expect(before.get('G')?.state.status).toBe('queued');
 
     const second = await startServe(['--db', db, '--executor', 'scripted']);
     expect(second.listening).toMatchObject({ recovered: 1, failedRecoveries: 0 });
     const replay = await openEvents(second.url, 's3', { since: 0 });
+    // F runs again first; interrupting it lets G run.
+    await replay.waitFor(
+      (e) => e.type === 'run.started' && (e.data as { inputIds: string[] }).inputIds.includes('F'),
+    );
+    await api(second.url, 'POST', '/v1/sessions/s3/interrupt', { reason: 'enough' });
     await replay.waitFor(
       (e) => e.type === 'input.consumed' && (e.data as { inputId: string }).inputId === 'G',
     );
