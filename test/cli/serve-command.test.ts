@@ -123,6 +123,8 @@ describe('runServe', () => {
     signals.emit('SIGINT', 'SIGINT');
     expect(await serving).toBe(EXIT.interrupted);
     expect(term.stdout.at(-1)).toBe('{"event":"stopped","forced":true}');
-    expect(term.stderr).toContain('burrow: forcing the shutdown: stopping running turns');
+    expect(term.stderr).toContain(
+      'burrow: forcing the shutdown: stopping running turns (they run again at the next start)',
+    );
   });
 });
