@@ -84,93 +84,123 @@ export interface LlmReconfigureHost {
 
 /** The control plane. Every mutating operation steps the machine, persists, then installs. */
 export interface Runtime {
+  /** Registers a session (fresh, or recovered from the store); true if this call created it. Idempotent; `destroyed` for a destroyed stored session, `fenced` when another host owns it. */
   registerSession(sessionId: string, options?: OperationOptions): Promise<boolean>;
+  /** Registers (if needed) and claims `executor`: spawns the runtime loop. Refused for retired, stopped, draining or destroyed sessions. */
   registerSessionWithExecutor(
     sessionId: string,
     executor: Executor,
     options?: OperationOptions,
   ): Promise<void>;
+  /** As `registerSessionWithExecutor`; a session registered without an executor is upgraded in place and its queued inputs start draining. An existing live claim makes it a no-op. */
   ensureSessionWithExecutor(
     sessionId: string,
     executor: Executor,
     options?: OperationOptions,
   ): Promise<void>;
+  /** Installs a provisional hard-cancel handle for a turn that runs before the executor is attached. */
   installPreparedSessionInterruptHandle(sessionId: string, handle: InterruptHandle): Promise<void>;
   /** Binds a run for a turn the application runs outside the loop (the first turn of a surface). */
   beginServiceTurn(sessionId: string, options?: OperationOptions): Promise<{ runId: string }>;
+  /** Accepts an input (02): validated, decided, persisted before it resolves (durable inputs), and the loop woken as the decision says. */
   acceptInput(
     sessionId: string,
     input: InputSubmission,
     options?: AcceptOptions,
   ): Promise<AcceptResult>;
+  /** As `acceptInput`, but the loop is not woken (`wakeRuntimeIfActiveInputs` or the next wake starts it). */
   acceptInputWithoutWake(
     sessionId: string,
     input: InputSubmission,
     options?: AcceptOptions,
   ): Promise<AcceptResult>;
+  /** Hard-cancels the current run (attached or running); with no run, a successful no-op. */
   interrupt(sessionId: string, reason?: string, options?: OperationOptions): Promise<void>;
+  /** The current turn stops at its next boundary (needs a live loop). */
   cancelAfterBoundary(
     sessionId: string,
     reason?: string,
     options?: OperationOptions,
   ): Promise<void>;
+  /** No new input; the queue drains, then the session rests retired (without a loop, pending inputs end `retired`). */
   retire(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** Abandons what is left queued in a retired session and settles its waiters; returns how many. */
   abandonRetiredPendingInputs(
     sessionId: string,
     reason?: string,
     options?: OperationOptions,
   ): Promise<number>;
+  /** Clears the runtime binding (a new runtime instance next time); pending inputs end `recycled`. Not while running. */
   recycle(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** Back to idle (or attached); pending inputs end `reset`. Not while running or stopped. */
   reset(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** Stops the executor: the current turn finishes, the loop exits, pending inputs end `stopped`; resolves when done. */
   stop(sessionId: string, reason?: string, options?: OperationOptions): Promise<void>;
+  /** Terminal: every live input ends `destroyed`, waiters settle, and the durable record refuses any new registration. */
   destroy(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** The two-phase unregister drain (03): never strands a waiter, never loses a committed result, never wedges. */
   unregisterSession(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** Unregisters only the incarnation `epochId` (undoing a failed preparation without hitting a newer one). */
   unregisterSessionIfEpoch(
     sessionId: string,
     epochId: string,
     options?: OperationOptions,
   ): Promise<boolean>;
+  /** True when the session is registered in this runtime. */
   containsSession(sessionId: string): Promise<boolean>;
+  /** True when the session has a live runtime loop; `session_not_found` (never a silent false) for an unknown one. */
   sessionHasExecutor(sessionId: string): Promise<boolean>;
+  /** True when the session's comms drain is running. */
   sessionHasComms(sessionId: string): Promise<boolean>;
+  /** Wakes the loop when work is queued; true if woken (`not_ready` without a loop). */
   wakeRuntimeIfActiveInputs(sessionId: string): Promise<boolean>;
+  /** `admissible` or `denied_busy` for a transcript edit; any error means deny (fail closed). */
   resolveTranscriptEditAdmission(
     sessionId: string,
     runtimeRunning: boolean,
     hasActiveInputs: boolean,
   ): Promise<TranscriptEditVerdict>;
+  /** Replaces the silent-intent set (peer requests with these intents never wake a turn). */
   setSessionSilentIntents(
     sessionId: string,
     intents: readonly string[],
     options?: OperationOptions,
   ): Promise<void>;
+  /** Replaces the known tools (filters and deferred requests may only name known tools). */
   replaceToolCatalog(
     sessionId: string,
     tools: readonly ToolEntry[],
     options?: OperationOptions,
   ): Promise<void>;
+  /** Stages a tool filter, visible from the next boundary; returns the minted revision. */
   stagePersistentFilter(
     sessionId: string,
     filter: ToolFilter,
     options?: OperationOptions,
   ): Promise<number>;
+  /** Requests deferred tools, loaded from the next boundary; returns the minted revision. */
   requestDeferredTools(
     sessionId: string,
     names: readonly string[],
     options?: OperationOptions,
   ): Promise<number>;
+  /** Replaces both visibility sides after validation; returns what was installed. */
   publishCommittedVisibleSet(
     sessionId: string,
     sides: { readonly active: VisibilitySide; readonly staged: VisibilitySide },
     options?: OperationOptions,
   ): Promise<{ readonly active: VisibilitySide; readonly staged: VisibilitySide }>;
+  /** Records the turn bound by `beginServiceTurn` (no active inputs) as committed, with a receipt. */
   commitServiceTurnTerminalReceipt(sessionId: string, options?: OperationOptions): Promise<void>;
+  /** Installs the application's host for live model and provider switches. */
   setSessionLlmReconfigureHost(host: LlmReconfigureHost): void;
+  /** Switches a session's model or provider for its next turn through the installed host. */
   reconfigureSessionLlm(
     sessionId: string,
     change: JsonValue,
     options?: OperationOptions,
   ): Promise<JsonValue | void>;
+  /** Drops a finished storeless session (retired or stopped, nothing queued) through the drain; false if it does not qualify. */
   discardTerminalStorelessSession(sessionId: string): Promise<boolean>;
   /** Starts the comms drain of a session: peer inputs sent with `sendPeer` are pulled into it. */
   enableComms(
@@ -181,16 +211,21 @@ export interface Runtime {
   operations(sessionId: string): BackgroundOps;
   /** Sends a peer input to a session's mailbox (in-process peer channel). */
   sendPeer(toSessionId: string, input: InputSubmission): Promise<void>;
+  /** The public view of a session (05). */
   snapshot(sessionId: string): Promise<SessionSnapshot>;
+  /** One input's state, decision, attempts and outcome; read from the store once it is no longer in memory. */
   getInput(sessionId: string, inputId: string): Promise<InputRecord | null>;
+  /** The committed transcript, oldest first. */
   getTranscript(
     sessionId: string,
     range?: { readonly offset?: number; readonly limit?: number },
   ): Promise<TranscriptMessage[]>;
+  /** Registered sessions by id, paginated, with phase and queue sizes. */
   listSessions(range?: {
     readonly offset?: number;
     readonly limit?: number;
   }): Promise<SessionSummary[]>;
+  /** The session's events with `seq > since` (replayed, then live), until `signal` aborts or the session ends. */
   events(
     sessionId: string,
     options?: { readonly since?: number; readonly signal?: AbortSignal },
