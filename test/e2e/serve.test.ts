@@ -143,7 +143,9 @@ describe('burrow serve (child process)', () => {
     const replay = await openEvents(second.url, 's3', { since: 0 });
     // F runs again first; interrupting it lets G run.
     await replay.waitFor(
-      (e) => e.type === 'run.started' && (e.data as { inputIds: string[] }).inputIds.includes('F'),
+      (e) =>
+        e.type === 'run.started' &&
+        (e.data as { readonly inputIds: readonly string[] }).inputIds.includes('F'),
     );
     await api(second.url, 'POST', '/v1/sessions/s3/interrupt', { reason: 'enough' });
     await replay.waitFor(
