@@ -4,7 +4,9 @@
 import { BurrowError } from '../core/errors.js';
 import type { AbandonReason } from '../core/input-record.js';
 import { planAbandonPending } from '../core/ledger-run-end.js';
+import type { MachineEffect } from '../core/machine-effects.js';
 import type { MachineInput } from '../core/machine-inputs.js';
+import type { MachineState } from '../core/machine-state.js';
 import { step, stepAll } from '../core/session-machine.js';
 import { noticeEvents, performEffects } from './effects.js';
 import { refusalError, stepOrThrow, withSession } from './machine-errors.js';
@@ -43,6 +45,21 @@ async function control(
   performEffects(ctx, entry, result.effects);
 }
 
+/**
+ * A control step and, when a run is bound, its run-level follow-up (`CancelNow`,
+ * `RequestCancelAfterBoundary`). The follow-up is refused when the turn is no longer applying (it is
+ * already stopping), which is fine: the control step's effects still act.
+ */
+function withRunFollowUp(
+  entry: SessionEntry,
+  control: { readonly state: MachineState; readonly effects: readonly MachineEffect[] },
+  followUp: (runId: string) => MachineInput,
+): { state: MachineState; effects: readonly MachineEffect[] } {
+  const run = entry.machine.run;
+  const next = run === null ? null : step(control.state, followUp(run.runId));
+  return { state: next?.ok === true ? next.state : control.state, effects: control.effects };
+}
+
 /** Hard-cancels the current run (attached or running); with no run, a successful no-op. */
 export function interrupt(
   ctx: RuntimeContext,
@@ -58,12 +75,8 @@ export function interrupt(
         type: 'InterruptCurrentRun',
         reason,
       });
-      const run = entry.machine.run;
-      const cancel =
-        run === null ? null : step(interrupted.state, { type: 'CancelNow', runId: run.runId });
-      const machine = cancel?.ok === true ? cancel.state : interrupted.state;
       await commitChange(ctx, entry, {
-        machine: { state: machine, effects: interrupted.effects },
+        machine: withRunFollowUp(entry, interrupted, (runId) => ({ type: 'CancelNow', runId })),
         persist: 'defer',
       });
       performEffects(ctx, entry, interrupted.effects);
@@ -94,14 +107,11 @@ export function cancelAfterBoundary(
           guard: 'loop_attached',
         });
       }
-      const run = entry.machine.run;
-      const marked =
-        run === null
-          ? null
-          : step(requested.state, { type: 'RequestCancelAfterBoundary', runId: run.runId });
-      const machine = marked?.ok === true ? marked.state : requested.state;
       await commitChange(ctx, entry, {
-        machine: { state: machine, effects: requested.effects },
+        machine: withRunFollowUp(entry, requested, (runId) => ({
+          type: 'RequestCancelAfterBoundary',
+          runId,
+        })),
         persist: 'defer',
       });
     },
