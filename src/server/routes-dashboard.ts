@@ -1,9 +1,11 @@
 // The dashboard: `/` and `/static/<file>`, plain files from src/server/static (no build step), served
 // with a strict Content-Security-Policy. The page is public; the data it shows needs the token.
+// One module, `event-types.js`, is rendered from the core's event list so the page never keeps a copy.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { RUNTIME_EVENT_TYPES } from '../core/runtime-event.js';
 import { problemResponse } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
 
@@ -23,6 +25,11 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
+/** Dashboard modules rendered from the code instead of read from the directory. */
+const RENDERED: Readonly<Record<string, string>> = {
+  'event-types.js': `/** Every event type the runtime emits (03), rendered by the server. */\nexport const EVENT_TYPES = ${JSON.stringify(RUNTIME_EVENT_TYPES)};\n`,
+};
+
 /**
  * Where the dashboard files are: next to this module (source tree, or a build that copied them), else
  * the source tree seen from `dist/server/` (a build that did not copy them).
@@ -38,7 +45,10 @@ export function dashboardDir(): string {
 
 /** The dashboard routes. */
 export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
-  const cache = new Map<string, Uint8Array>();
+  const encoder = new TextEncoder();
+  const cache = new Map<string, Uint8Array>(
+    Object.entries(RENDERED).map(([file, text]) => [file, encoder.encode(text)]),
+  );
   const serve = async (file: string): Promise<Response> => {
     const match = /^[a-z0-9][a-z0-9-]*\.(html|js|css|svg)$/.exec(file);
     if (match === null) return problemResponse('route_not_found', `no dashboard file ${file}`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionContract, machineContract } from '../../src/core/contract.js';
+import { RUNTIME_EVENT_TYPES } from '../../src/core/runtime-event.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
@@ -211,12 +212,22 @@ describe('dashboard files', () => {
       ['api.js', 'text/javascript; charset=utf-8'],
       ['session-list.js', 'text/javascript; charset=utf-8'],
       ['session-view.js', 'text/javascript; charset=utf-8'],
+      ['event-types.js', 'text/javascript; charset=utf-8'],
       ['app.css', 'text/css; charset=utf-8'],
     ]) {
       const res = await h.request(`/static/${file}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe(type);
     }
+  });
+
+  it('renders the event types the page subscribes to from the runtime event list', async () => {
+    const h = await openHarness();
+    const res = await h.request('/static/event-types.js');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const source = await res.text();
+    const listed = /export const EVENT_TYPES = (\[.*\]);/.exec(source)?.[1];
+    expect(JSON.parse(listed ?? 'null')).toEqual([...RUNTIME_EVENT_TYPES]);
   });
 
   it('serves nothing outside its directory', async () => {

@@ -50,36 +50,6 @@ export function streamUrl(path, params = {}) {
   return url.pathname + url.search;
 }
 
-/** Every event type the runtime emits (03), plus the stream's own `end`. */
-export const EVENT_TYPES = [
-  'session.registered',
-  'session.unregistered',
-  'session.phase_changed',
-  'session.executor_attached',
-  'session.executor_detached',
-  'runtime.notice',
-  'input.accepted',
-  'input.deduplicated',
-  'input.rejected',
-  'input.queued',
-  'input.staged',
-  'input.applied',
-  'input.consumed',
-  'input.superseded',
-  'input.coalesced',
-  'input.abandoned',
-  'run.started',
-  'run.boundary',
-  'run.progress',
-  'run.completed',
-  'run.failed',
-  'run.cancelled',
-  'op.started',
-  'op.updated',
-  'op.finished',
-  'visibility.changed',
-];
-
 /**
  * Runs `fn` at most once per `ms`, always once more after the last call (so the final state is never
  * missed), and never twice at the same time.

@@ -2,7 +2,8 @@
 // stream (capped, rendered once per frame so a fast stream stays usable), its inputs and their states,
 // and the buttons that send input and control it.
 
-import { api, coalesce, EVENT_TYPES, streamUrl } from './api.js';
+import { api, coalesce, streamUrl } from './api.js';
+import { EVENT_TYPES } from './event-types.js';
 
 const MAX_EVENTS = 300;
 const MAX_INPUTS = 200;
