@@ -3,7 +3,6 @@
 // transactions directly with better-sqlite3 — and (b) LangGraph.js with its SQLite checkpointer.
 // Medians of several rounds, all in the same run; database bytes per turn for both.
 
-import Database from 'better-sqlite3';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import type { CommitBatch, RuntimeStore } from '../dist/index.js';
 import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
+import { openRawFloor } from './raw-floor.js';
 
 type Sync = 'full' | 'normal';
 const noop: Executor = { apply: () => Promise.resolve({ status: 'completed_without_result' }) };
@@ -68,31 +68,14 @@ async function burrow(
 
 /** The floor: the same batches, the same JSON, the same number of transactions, written directly. */
 function rawFloor(dir: string, sync: Sync, batches: readonly CommitBatch[]): number {
-  const db = new Database(join(dir, `raw-${sync}-${Math.random().toString(36).slice(2)}.db`));
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${sync.toUpperCase()}`);
-  db.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE inputs (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE receipts (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE transcript (idx INTEGER PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
-  const session = db.prepare('INSERT OR REPLACE INTO sessions VALUES (?, ?)');
-  const input = db.prepare('INSERT OR REPLACE INTO inputs VALUES (?, ?)');
-  const receipt = db.prepare('INSERT INTO receipts VALUES (?, ?)');
-  const message = db.prepare('INSERT INTO transcript VALUES (?, ?)');
-  const event = db.prepare('INSERT INTO events VALUES (?, ?)');
-  const write = db.transaction((batch: CommitBatch) => {
-    if (batch.lifecycle !== undefined) session.run('s1', JSON.stringify(batch.lifecycle));
-    for (const r of batch.inputs ?? []) input.run(r.header.inputId, JSON.stringify(r));
-    if (batch.receipt !== undefined)
-      receipt.run(batch.receipt.runId, JSON.stringify(batch.receipt));
-    for (const m of batch.transcript ?? []) message.run(m.index, JSON.stringify(m));
-    for (const e of batch.events ?? []) event.run(e.seq, JSON.stringify(e));
-  });
+  const floor = openRawFloor(
+    join(dir, `raw-${sync}-${Math.random().toString(36).slice(2)}.db`),
+    sync,
+  );
   const start = performance.now();
-  for (const batch of batches) write.immediate(batch);
+  for (const batch of batches) floor.write(batch);
   const us = ((performance.now() - start) * 1000) / (batches.length / 2);
-  db.close();
+  floor.close();
   return us;
 }
 

@@ -2,7 +2,6 @@
 // the raw better-sqlite3 floor, with synchronous FULL and NORMAL; and group commit on and off under
 // many concurrent sessions. Run: npx tsx bench/store-sqlite.bench.ts [turns]
 
-import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import {
   receipt,
 } from '../src/store/conformance/fixtures.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openRawFloor } from './raw-floor.js';
 
 type Sync = 'full' | 'normal';
 const TURNS = Number(process.argv[2] ?? 400);
@@ -67,42 +67,16 @@ async function storeTurns(
 
 /** The floor: the same two transactions and the same JSON text, written directly. */
 function rawTurns(path: string, synchronous: Sync): number[] {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
-  db.exec(`CREATE TABLE inputs (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE receipts (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE transcript (idx INTEGER PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
-    CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
-  const upsertInput = db.prepare('INSERT OR REPLACE INTO inputs VALUES (?, ?)');
-  const insertEvent = db.prepare('INSERT INTO events VALUES (?, ?)');
-  const insertReceipt = db.prepare('INSERT INTO receipts VALUES (?, ?)');
-  const insertMessage = db.prepare('INSERT INTO transcript VALUES (?, ?)');
-  const upsertSession = db.prepare('INSERT OR REPLACE INTO sessions VALUES (?, ?)');
-  const accept = db.transaction((batch: CommitBatch) => {
-    for (const record of batch.inputs ?? [])
-      upsertInput.run(record.header.inputId, JSON.stringify(record));
-    for (const event of batch.events ?? []) insertEvent.run(event.seq, JSON.stringify(event));
-  });
-  const done = db.transaction((batch: CommitBatch) => {
-    upsertSession.run('bench', JSON.stringify(batch.lifecycle));
-    for (const record of batch.inputs ?? [])
-      upsertInput.run(record.header.inputId, JSON.stringify(record));
-    insertReceipt.run(batch.receipt?.runId, JSON.stringify(batch.receipt));
-    for (const entry of batch.transcript ?? [])
-      insertMessage.run(entry.index, JSON.stringify(entry));
-    for (const event of batch.events ?? []) insertEvent.run(event.seq, JSON.stringify(event));
-  });
+  const floor = openRawFloor(path, synchronous);
   const samples: number[] = [];
   for (let n = 1; n <= TURNS + WARMUP; n += 1) {
     const [first, second] = turn('bench', n);
     const start = performance.now();
-    accept.immediate(first);
-    done.immediate(second);
+    floor.write(first);
+    floor.write(second);
     if (n > WARMUP) samples.push((performance.now() - start) * 1000);
   }
-  db.close();
+  floor.close();
   return samples;
 }
 
