@@ -2,8 +2,10 @@
 // times a second — when the global event stream reports a change.
 
 import { api, coalesce, streamUrl } from './api.js';
+import { EVENT_TYPES } from './event-types.js';
 
 const PAGE_SIZE = 50;
+/** What the list reacts to: a name ending in `.` watches every event type under that prefix. */
 const WATCHED = [
   'session.',
   'run.started',
@@ -16,7 +18,10 @@ const WATCHED = [
   'input.abandoned',
   'input.superseded',
   'input.coalesced',
-].join(',');
+];
+const WATCHED_TYPES = EVENT_TYPES.filter((type) =>
+  WATCHED.some((name) => (name.endsWith('.') ? type.startsWith(name) : type === name)),
+);
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -105,28 +110,10 @@ export function mountSessionList(ui) {
   next.addEventListener('click', onNext);
   form.addEventListener('submit', onSubmit);
 
-  const source = new EventSource(streamUrl('/v1/events', { types: WATCHED }));
+  const source = new EventSource(streamUrl('/v1/events', { types: WATCHED.join(',') }));
   const onEvent = () => refresh();
   source.onmessage = onEvent;
-  for (const type of [
-    'session.registered',
-    'session.unregistered',
-    'session.phase_changed',
-    'session.executor_attached',
-    'session.executor_detached',
-    'run.started',
-    'run.completed',
-    'run.failed',
-    'run.cancelled',
-    'input.queued',
-    'input.staged',
-    'input.consumed',
-    'input.abandoned',
-    'input.superseded',
-    'input.coalesced',
-  ]) {
-    source.addEventListener(type, onEvent);
-  }
+  for (const type of WATCHED_TYPES) source.addEventListener(type, onEvent);
   source.addEventListener('end', (event) => {
     // `overflow`: reconnect (EventSource does it by itself) and reload; `server_shutdown`: stop.
     if (JSON.parse(event.data).reason === 'server_shutdown') {
