@@ -14,6 +14,7 @@ import type { Runtime } from '../../src/runtime/runtime-api.js';
 import type { RunningServer, ServerOptions } from '../../src/server/server.js';
 import { startServer } from '../../src/server/server.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
+import { createGate } from '../server/harness.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -26,27 +27,11 @@ const CHROMIUM_ARGS = [
 ];
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
-/** A gate that holds every turn until opened; `entered` resolves when a turn waits at it. */
-function gate() {
-  let open!: () => void;
-  let entered!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const enteredPromise = new Promise<void>((resolve) => (entered = resolve));
-  return {
-    wait: () => {
-      entered();
-      return opened;
-    },
-    open: () => open(),
-    entered: enteredPromise,
-  };
-}
-
 let runtime: Runtime;
 let server: RunningServer;
 let context: BrowserContext;
 let profile: string;
-let turnGate: ReturnType<typeof gate>;
+let turnGate: ReturnType<typeof createGate>;
 let pageErrors: string[];
 
 async function boot(options: Partial<ServerOptions> = {}): Promise<Page> {
@@ -73,7 +58,7 @@ async function boot(options: Partial<ServerOptions> = {}): Promise<Page> {
 
 beforeEach(async () => {
   profile = await mkdtemp(join(tmpdir(), 'burrow-chromium-'));
-  turnGate = gate();
+  turnGate = createGate();
   pageErrors = [];
 });
 
