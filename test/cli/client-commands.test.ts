@@ -3,7 +3,6 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '../../src/cli/exit-codes.js';
-import type { CliIo } from '../../src/cli/cli-io.js';
 import { runSend } from '../../src/cli/send-command.js';
 import { runSessions } from '../../src/cli/sessions-command.js';
 import { runTail } from '../../src/cli/tail-command.js';
@@ -12,6 +11,7 @@ import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import { recordingIo } from './recording-io.js';
 
 const TOKEN = 'client-test-token';
 let runtime: Runtime;
@@ -21,40 +21,6 @@ let servers: RunningServer[];
 function failure(error: unknown): [number, string] {
   if (!(error instanceof CliError)) throw new Error(`expected a CliError, got ${String(error)}`);
   return [error.exitCode, error.message];
-}
-
-/** An io that records lines and lets a test wait for one. */
-function watchedIo() {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const waiters = new Set<() => void>();
-  const push = (into: string[], line: string): void => {
-    into.push(line);
-    waiters.forEach((w) => w());
-  };
-  const io: CliIo = {
-    out: (line) => push(stdout, line),
-    err: (line) => push(stderr, line),
-    progress: () => undefined,
-    clearProgress: () => undefined,
-    interactive: false,
-  };
-  const until = (match: () => boolean): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out; stdout ${stdout.join('\n')}`)),
-        15_000,
-      );
-      const check = (): void => {
-        if (!match()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-      check();
-    });
-  return { io, stdout, stderr, until };
 }
 
 async function serve(port = 0): Promise<RunningServer> {
@@ -83,20 +49,20 @@ describe('client commands', () => {
   it('send --create --wait registers the session and prints the outcome; sessions lists it', async () => {
     const { url } = await serve();
     const env = { BURROW_URL: url, BURROW_TOKEN: TOKEN };
-    const send = watchedIo();
+    const send = recordingIo({ interactive: false });
     expect(await runSend('s1', 'hello', { create: true, wait: true }, { io: send.io, env })).toBe(
       EXIT.ok,
     );
     expect(send.stdout[0]).toMatch(/^accepted input \S+ \(lane queue\)$/);
     expect(send.stdout[1]).toMatch(/^outcome \{"status":"completed".*"echo: hello"/);
 
-    const list = watchedIo();
+    const list = recordingIo({ interactive: false });
     expect(await runSessions({}, { io: list.io, env })).toBe(EXIT.ok);
     expect(list.stdout.join('\n')).toMatch(
       /^session\s+phase\s+queued\s+steer\s+running\n-+.*\ns1\s+attached\s+0\s+0\s+no$/s,
     );
 
-    const json = watchedIo();
+    const json = recordingIo({ interactive: false });
     await runSessions({ json: true }, { io: json.io, env });
     expect(JSON.parse(json.stdout.join(''))).toMatchObject({ sessions: [{ sessionId: 's1' }] });
   });
@@ -106,7 +72,7 @@ describe('client commands', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     await runtime.registerSessionWithExecutor('slow', scriptedExecutor([{ gate: () => gate }]));
     const { url } = await serve();
-    const send = watchedIo();
+    const send = recordingIo({ interactive: false });
     const env = { BURROW_URL: url, BURROW_TOKEN: TOKEN };
     expect(await runSend('slow', 'hi', { wait: '50ms' }, { io: send.io, env })).toBe(EXIT.ok);
     expect(send.stdout).toHaveLength(1);
@@ -122,7 +88,7 @@ describe('client commands', () => {
     const { url } = await serve();
     const refused = await runSessions(
       { url, token: 'wrong' },
-      { io: watchedIo().io, env: {} },
+      { io: recordingIo({ interactive: false }).io, env: {} },
     ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CliError);
     expect(failure(refused)).toEqual([
@@ -133,7 +99,7 @@ describe('client commands', () => {
       'nope',
       'hi',
       { url, token: TOKEN },
-      { io: watchedIo().io, env: {} },
+      { io: recordingIo({ interactive: false }).io, env: {} },
     ).catch((e: unknown) => e);
     expect(failure(missing)).toEqual([
       EXIT.failure,
@@ -144,9 +110,10 @@ describe('client commands', () => {
   it('exits 3 when no server answers', async () => {
     const closed = await serve();
     await closed.close();
-    const error = await runSessions({ url: closed.url }, { io: watchedIo().io, env: {} }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runSessions(
+      { url: closed.url },
+      { io: recordingIo({ interactive: false }).io, env: {} },
+    ).catch((e: unknown) => e);
     expect(failure(error)).toEqual([
       EXIT.unreachable,
       expect.stringMatching(/ECONNREFUSED/) as string,
@@ -157,7 +124,7 @@ describe('client commands', () => {
     await runtime.registerSessionWithExecutor('s1', echoExecutor());
     const first = await serve();
     const port = Number(new URL(first.url).port);
-    const tail = watchedIo();
+    const tail = recordingIo({ interactive: false });
     const seqs = (): number[] =>
       tail.stdout.map((line) => (JSON.parse(line) as { seq: number }).seq);
     const done = runTail(
@@ -198,7 +165,7 @@ describe('client commands', () => {
   it('tail exits 130 when interrupted, and prints readable lines without --json', async () => {
     await runtime.registerSessionWithExecutor('s1', echoExecutor());
     const { url } = await serve();
-    const tail = watchedIo();
+    const tail = recordingIo({ interactive: false });
     const stop = new AbortController();
     const done = runTail(
       's1',

@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/cli-io.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runServe } from '../../src/cli/serve-command.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openEvents } from '../e2e/support/sse-client.js';
+import { recordingIo } from './recording-io.js';
 
 let dir: string;
 let db: string;
@@ -25,37 +25,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function terminalIo() {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const waiters = new Set<() => void>();
-  const push = (into: string[], line: string): void => {
-    into.push(line);
-    waiters.forEach((w) => w());
-  };
-  const io: CliIo = {
-    out: (line) => push(stdout, line),
-    err: (line) => push(stderr, line),
-    progress: (line) => push(stderr, line),
-    clearProgress: () => undefined,
-    interactive: true,
-  };
-  const line = (match: (l: string) => boolean): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line; ${stdout.join('\n')}`)), 15_000);
-      const check = (): void => {
-        const found = stdout.find(match);
-        if (found === undefined) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve(found);
-      };
-      waiters.add(check);
-      check();
-    });
-  return { io, stdout, stderr, line };
-}
 
 /** Leaves `count` sessions in the database, each with one input still queued. */
 async function seedQueuedSessions(count: number): Promise<void> {
@@ -74,7 +43,7 @@ describe('runServe', () => {
   it('recovers with a progress bar, announces the URL, and drains on the first signal (exit 0)', async () => {
     await seedQueuedSessions(12);
     const signals = new EventEmitter();
-    const term = terminalIo();
+    const term = recordingIo({ interactive: true });
     const serving = runServe(
       { db, port: '0', json: true, executor: 'echo' },
       { io: term.io, env: {}, signals },
@@ -103,7 +72,7 @@ describe('runServe', () => {
 
   it('forces the shutdown on the second signal (exit 130)', async () => {
     const signals = new EventEmitter();
-    const term = terminalIo();
+    const term = recordingIo({ interactive: true });
     const serving = runServe(
       { db, port: '0', json: true, executor: 'scripted', stepMs: '600000' },
       { io: term.io, env: {}, signals },
