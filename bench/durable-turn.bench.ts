@@ -7,7 +7,6 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Annotation, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { Executor } from '../dist/index.js';
 import { createRuntime } from '../dist/index.js';
@@ -15,6 +14,7 @@ import type { CommitBatch, RuntimeStore } from '../dist/index.js';
 import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
+import { oneNodeGraph } from './langgraph-peer.js';
 import { openRawFloor } from './raw-floor.js';
 
 type Sync = 'full' | 'normal';
@@ -82,14 +82,7 @@ function rawFloor(dir: string, sync: Sync, batches: readonly CommitBatch[]): num
 async function langGraph(dir: string, turns: number): Promise<{ us: number; bytes: number }> {
   const path = join(dir, `langgraph-${Math.random().toString(36).slice(2)}.db`);
   const saver = SqliteSaver.fromConnString(path);
-  const State = Annotation.Root({
-    messages: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
-  });
-  const graph = new StateGraph(State)
-    .addNode('agent', () => ({ messages: ['ok'] }))
-    .addEdge('__start__', 'agent')
-    .addEdge('agent', '__end__')
-    .compile({ checkpointer: saver });
+  const graph = oneNodeGraph(saver);
   for (let i = 0; i < 20; i += 1)
     await graph.invoke({ messages: ['warm'] }, { configurable: { thread_id: 't' } });
   const start = performance.now();

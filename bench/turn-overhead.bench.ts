@@ -2,12 +2,13 @@
 // one-node graph), measured side by side in the same run; median of several rounds.
 
 import { performance } from 'node:perf_hooks';
-import { Annotation, MemorySaver, StateGraph } from '@langchain/langgraph';
+import { MemorySaver } from '@langchain/langgraph';
 import { createRuntime } from '../dist/index.js';
 import type { Executor } from '../dist/index.js';
 import { memoryStore } from '../dist/index.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
+import { oneNodeGraph } from './langgraph-peer.js';
 
 const noop: Executor = { apply: () => Promise.resolve({ status: 'completed_without_result' }) };
 
@@ -32,14 +33,7 @@ async function burrowTurns(sessions: number, turns: number, withStore: boolean):
 
 /** Microseconds per turn of LangGraph.js: a one-node graph with the in-memory checkpointer. */
 async function langGraphTurns(threads: number, turns: number): Promise<number> {
-  const State = Annotation.Root({
-    messages: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
-  });
-  const graph = new StateGraph(State)
-    .addNode('agent', () => ({ messages: ['ok'] }))
-    .addEdge('__start__', 'agent')
-    .addEdge('agent', '__end__')
-    .compile({ checkpointer: new MemorySaver() });
+  const graph = oneNodeGraph(new MemorySaver());
   const start = performance.now();
   await Promise.all(
     Array.from({ length: threads }, async (_, i) => {
