@@ -1,18 +1,8 @@
 // The input kinds of 02 and the common header: zod schemas (strict: unknown fields are refused) and types.
 
 import { z } from 'zod';
+import { jsonValue } from './json-schema.js';
 import type { JsonValue } from './json.js';
-
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
 
 /** One block of content: text, or an image by URL or base64 data. */
 export const contentBlockSchema = z.discriminatedUnion('type', [

@@ -3,6 +3,7 @@
 // (the core may not import the store; a type test pins them equal).
 
 import { z } from 'zod';
+import { jsonValue } from './json-schema.js';
 import type { JsonValue } from './json.js';
 import { isSequence } from './ops-lifecycle-guards.js';
 import type { ActiveOpStatus, OpStatus } from './ops-lifecycle-kinds.js';
@@ -64,17 +65,6 @@ export function toStoredOperation(op: Operation): StoredOperation {
 export function toStoredCursor(state: OpsState): StoredOpsCursor {
   return { epochId: state.epochId, nextCompletionSeq: state.nextCompletionSeq, ...state.cursors };
 }
-
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
 
 const body = z.strictObject({
   meta: jsonValue,
