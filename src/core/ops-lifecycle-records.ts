@@ -1,6 +1,5 @@
 // The stored shapes of background operations and the feed cursor, and the pure codec between them and
-// the in-memory state. The shapes mirror `OperationRecord` / `OpsCursorRecord` of src/store/records.ts
-// (the core may not import the store; a type test pins them equal).
+// the in-memory state. The store names them `OperationRecord` / `OpsCursorRecord` (src/store/records.ts).
 
 import { z } from 'zod';
 import { jsonValue } from './json-schema.js';
@@ -26,6 +25,7 @@ export interface StoredOperation {
   readonly kind: string;
   readonly status: string;
   readonly terminal: boolean;
+  /** The completion sequence number of a finished operation in its epoch. */
   readonly completionSeq: number | null;
   readonly finishedAt: string | null;
   readonly record: JsonValue;

@@ -1,10 +1,8 @@
 // BackgroundOps: waitAll barriers, recovery through a real (memory) store, and unregister.
 
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isBurrowError } from '../core/errors.js';
-import type { StoredOperation, StoredOpsCursor } from '../core/ops-lifecycle-records.js';
 import { memoryStore } from '../store/memory/memory-store.js';
-import type { OperationRecord, OpsCursorRecord } from '../store/records.js';
 import { runtimeIdOf } from '../store/runtime-store.js';
 import { deferred, flush, harness } from './background-ops-fixtures.test-support.js';
 
@@ -79,11 +77,6 @@ describe('waitAll', () => {
 });
 
 describe('recovery', () => {
-  it('stores the same shapes as the store records', () => {
-    expectTypeOf<StoredOperation>().toEqualTypeOf<OperationRecord>();
-    expectTypeOf<StoredOpsCursor>().toEqualTypeOf<OpsCursorRecord>();
-  });
-
   it('ends in-flight operations after a crash, persisting that first, and then delivers their wakes', async () => {
     const store = memoryStore();
     const before = harness({ onPersist: (change) => store.commit(rt, change) });

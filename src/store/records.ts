@@ -2,6 +2,8 @@
 
 import type { JsonValue } from '../core/json.js';
 import type { Binding, Phase } from '../core/machine-state.js';
+import type { StoredOperation, StoredOpsCursor } from '../core/ops-lifecycle-records.js';
+import { STORED_OPERATION_VERSION } from '../core/ops-lifecycle-records.js';
 import type { VisibilityState } from '../core/tool-visibility.js';
 
 /** The version of {@link LifecycleRecord}; a record with another version is refused, never guessed. */
@@ -47,26 +49,13 @@ export interface TranscriptEntry {
 }
 
 /** The version of {@link OperationRecord}. */
-export const OPERATION_RECORD_VERSION = 1;
+export const OPERATION_RECORD_VERSION = STORED_OPERATION_VERSION;
 
-/** A background operation as stored (04); `record` holds the kind-specific body. */
-export interface OperationRecord {
-  readonly recordVersion: typeof OPERATION_RECORD_VERSION;
-  readonly operationId: string;
-  readonly kind: string;
-  readonly status: string;
-  readonly terminal: boolean;
-  /** The completion sequence number of a finished operation in its epoch. */
-  readonly completionSeq: number | null;
-  readonly finishedAt: string | null;
-  readonly record: JsonValue;
-}
+/**
+ * A background operation as stored (04); `record` holds the kind-specific body. The ops lifecycle in
+ * the core owns the shape (it encodes and decodes it), so the store uses the core's type.
+ */
+export type OperationRecord = StoredOperation;
 
 /** The completion feed's position for a session epoch: next sequence and three forward-only cursors. */
-export interface OpsCursorRecord {
-  readonly epochId: string;
-  readonly nextCompletionSeq: number;
-  readonly applied: number;
-  readonly observed: number;
-  readonly injected: number;
-}
+export type OpsCursorRecord = StoredOpsCursor;
