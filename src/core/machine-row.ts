@@ -4,7 +4,7 @@ import type { GuardName } from './machine-guards.js';
 import type { InputOf, MachineInputType } from './machine-inputs.js';
 import type { MachineEffect } from './machine-effects.js';
 import type { MachineState, Phase, TurnState } from './machine-state.js';
-import { READY_TURN } from './machine-state.js';
+import { PHASES, READY_TURN } from './machine-state.js';
 
 /**
  * One row of the transition table. Rows for an input are tried in order; the first whose phase is in
@@ -38,14 +38,7 @@ export function row<T extends MachineInputType>(spec: TransitionRow<T>): Transit
 }
 
 /** Every phase except `destroyed`. */
-export const LIVE_PHASES: readonly Phase[] = [
-  'initializing',
-  'idle',
-  'attached',
-  'running',
-  'retired',
-  'stopped',
-];
+export const LIVE_PHASES: readonly Phase[] = PHASES.filter((phase) => phase !== 'destroyed');
 
 /** Phases with a session that can take control inputs. */
 export const REGISTERED_PHASES: readonly Phase[] = [
