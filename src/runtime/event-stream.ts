@@ -2,7 +2,7 @@
 // through a bounded buffer per subscriber, so a consumer that stops pulling costs a bounded amount of
 // memory and is ended with `overflow`, and a long backlog never holds the event loop.
 //
-// Modes, in order: store replay (one page at a time, while memory does not cover the cursor) → memory
+// Modes, in order: store replay (one page of about 1 MiB at a time, while memory does not cover the cursor) → memory
 // replay (a copy of the session's recent events, taken in the same tick as the subscription, so nothing
 // falls between the two) → live (the subscriber's buffer). Every mode stops at once when the signal
 // aborts; transient events (`seq: null`) are live only, never replayed.
@@ -10,6 +10,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BurrowError } from '../core/errors.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
+import { serializedEvent } from './event-json.js';
 import type { SubscriberLimits, SubscriberStatistics } from './event-subscriber.js';
 import {
   DEFAULT_SUBSCRIBER_LIMITS,
@@ -19,8 +20,10 @@ import {
 import { requireEntry } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 
-/** Events read from the store per page of a replay. */
-const PAGE = 500;
+/** A replay reads the store a page at a time: at most this many events... */
+const PAGE_EVENTS = 500;
+/** ...and about this many bytes (the next page's size follows the sizes seen so far). */
+const PAGE_BYTES = 1024 * 1024;
 /** Events yielded back to back before the stream lets the event loop run (timers, sockets, health checks). */
 const CHUNK = 64;
 
@@ -30,6 +33,11 @@ export interface EventStreamOptions extends Partial<SubscriberLimits> {
   readonly since?: number;
   /** Ends the iteration (normally) when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * Called once, as soon as the subscriber falls behind (its buffer is dropped then; the next pull
+   * throws). For a consumer blocked elsewhere, e.g. on a network write, that must stop at once.
+   */
+  readonly onOverflow?: () => void;
 }
 
 const live = new WeakMap<RuntimeContext, Set<SubscriberBuffer>>();
@@ -41,6 +49,14 @@ export function eventSubscriberStatistics(ctx: RuntimeContext): SubscriberStatis
 
 // The seq a resuming subscriber counts from: null for transient events, which are never replayed.
 const durableSeq = (event: RuntimeEvent): number | null => event.seq;
+
+// Large events make short pages, so a replay holds about PAGE_BYTES whatever the events weigh.
+function nextPageSize(page: readonly RuntimeEvent[]): number {
+  let bytes = 0;
+  for (const event of page) bytes += serializedEvent(event).bytes;
+  const average = page.length === 0 ? 1 : Math.max(1, bytes / page.length);
+  return Math.max(1, Math.min(PAGE_EVENTS, Math.floor(PAGE_BYTES / average)));
+}
 
 function overflowError(sessionId: string, limits: SubscriberLimits, cursor: number): BurrowError {
   return new BurrowError(
@@ -97,8 +113,10 @@ export async function* sessionEvents(
   const stopped = (): boolean => signal?.aborted === true;
 
   if (options.since !== undefined && ctx.store !== null) {
+    let pageSize = 64;
     while (!stopped() && !entry.events.recent(cursor).complete) {
-      const page = await ctx.store.readEvents(entry.runtimeId, cursor, PAGE);
+      const page = await ctx.store.readEvents(entry.runtimeId, cursor, pageSize);
+      pageSize = nextPageSize(page);
       const before = cursor;
       for (const event of page) {
         const seq = durableSeq(event);
@@ -139,8 +157,14 @@ export async function* sessionEvents(
     notify();
   };
   const unsubscribe = entry.events.subscribe((event) => {
-    if (!buffer.push(event)) release();
+    if (buffer.push(event)) {
+      notify();
+      return;
+    }
+    release();
     notify();
+    // Last: a hook that throws is reported by the publisher and cannot undo the release.
+    options.onOverflow?.();
   });
   const unclose = entry.events.onClose(onEnd);
   signal?.addEventListener('abort', onEnd, { once: true });

@@ -86,7 +86,12 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
         }
         if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });
         return deps.streams.open(sseOptions(c), async (channel): Promise<SseEndReason> => {
-          const options = { signal: channel.signal, ...(since === undefined ? {} : { since }) };
+          const options = {
+            signal: channel.signal,
+            // The route may be waiting for the client to read: end the stream at once, not at the next pull.
+            onOverflow: () => channel.end('overflow'),
+            ...(since === undefined ? {} : { since }),
+          };
           try {
             for await (const event of runtime.events(id, options)) {
               await channel.send(eventFrame(event, { format, withId: true }));

@@ -1,11 +1,11 @@
 // Server-Sent Event streams: framing, heartbeats, backpressure, and the registry that ends every open
 // stream when the server shuts down. A stream ends with an `end` event that says why.
 //
-// A stream is open (registered, heartbeating, its `run` writing) until `end(reason)`: the final frame is
-// queued, everything the stream holds is released in `finish`, and the connection (when there is one)
-// is destroyed if the client has not read to the end within `lingerMs`. A client that stops reading
-// costs at most the stream's queue bound; past it, or after `stallMs` without reading while a sender
-// waits, the stream ends with `overflow`.
+// A stream is open (registered, heartbeating, its `run` writing) until `end(reason)`: the final frame
+// is queued, everything the stream holds is released in `finish`, and the connection (when there is
+// one) is destroyed if the client then reads nothing for `lingerMs` (or has not reached the end after
+// `stallMs`). A client that stops reading costs at most the stream's queue bound; past it, or after
+// `stallMs` without reading while a sender waits, the stream ends with `overflow`.
 
 import { toError } from '../core/errors.js';
 import type { ServerLogger } from './server-logger.js';
@@ -32,6 +32,8 @@ export interface SseChannel {
    * with `overflow`. A no-op once the stream ended.
    */
   send(frame: string): Promise<void>;
+  /** Ends the stream now, as if `run` had resolved to `reason` (for callbacks that cannot return it). */
+  end(reason: SseEndReason): void;
 }
 
 /** Options of one stream. */
@@ -84,7 +86,10 @@ export interface StreamLimits {
   readonly maxBufferedFrames?: number;
   /** A sender waiting this long for a client that reads nothing ends it with `overflow` (default 30 s). */
   readonly stallMs?: number;
-  /** After the final frame, how long the client has to read it before its connection is destroyed (default 2 s). */
+  /**
+   * After the final frame, how long a client may read nothing before its connection is destroyed
+   * (default 2 s); one that keeps reading has up to `stallMs` to reach the end.
+   */
   readonly lingerMs?: number;
 }
 
@@ -144,7 +149,7 @@ export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {
       if (reason === 'overflow') queue.clear();
       queue.close(formatSse({ event: 'end', data: JSON.stringify({ reason }) }));
       finish();
-      options.connection?.closeAfter(lingerMs);
+      options.connection?.closeAfter({ idleMs: lingerMs, maxMs: stallMs });
     };
     const waitForRoom = (): Promise<void> => {
       if (room === null) {
@@ -164,6 +169,7 @@ export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {
         }
         return queue.bytes < highWater ? Promise.resolve() : waitForRoom();
       },
+      end: (reason) => end(reason),
     };
     queue.push(`retry: ${SSE_RETRY_MS}\n: connected\n\n`);
     if (closed || options.requestSignal.aborted) {
