@@ -12,9 +12,10 @@ import { BurrowError } from '../core/errors.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import { serializedEvent } from './event-json.js';
 import type { SubscriberLimits, SubscriberStatistics } from './event-subscriber.js';
+import type { SubscriberBuffer } from './event-subscriber.js';
 import {
   DEFAULT_SUBSCRIBER_LIMITS,
-  SubscriberBuffer,
+  subscribeLive,
   subscriberStatistics,
 } from './event-subscriber.js';
 import { requireEntry } from './machine-errors.js';
@@ -103,6 +104,7 @@ export async function* sessionEvents(
   };
   let cursor = options.since ?? entry.events.nextSeq - 1;
   let backToBack = 0;
+  const stopped = (): boolean => signal?.aborted === true;
   // A consumer that never awaits real I/O would otherwise run a whole backlog as one microtask chain.
   const breathe = async (): Promise<void> => {
     backToBack += 1;
@@ -110,7 +112,18 @@ export async function* sessionEvents(
     backToBack = 0;
     await nextTurn();
   };
-  const stopped = (): boolean => signal?.aborted === true;
+
+  // Yields the events after the cursor, durable ones only (transient events are never replayed).
+  const replay = async function* (events: Iterable<RuntimeEvent>) {
+    for (const event of events) {
+      const seq = durableSeq(event);
+      if (seq === null || seq <= cursor) continue;
+      cursor = seq;
+      yield event;
+      if (stopped()) return;
+      await breathe();
+    }
+  };
 
   if (options.since !== undefined && ctx.store !== null) {
     let pageSize = 64;
@@ -118,14 +131,7 @@ export async function* sessionEvents(
       const page = await ctx.store.readEvents(entry.runtimeId, cursor, pageSize);
       pageSize = nextPageSize(page);
       const before = cursor;
-      for (const event of page) {
-        const seq = durableSeq(event);
-        if (seq === null || seq <= cursor) continue;
-        cursor = seq;
-        yield event;
-        if (stopped()) return;
-        await breathe();
-      }
+      yield* replay(page);
       // The store holds nothing newer (a storeless gap, or events not written yet): memory is all there is.
       if (cursor === before) break;
     }
@@ -134,56 +140,23 @@ export async function* sessionEvents(
 
   // One tick: copy what memory holds after the cursor and subscribe, so no event falls between them.
   const backlog = options.since === undefined ? [] : entry.events.recent(cursor).events;
-  const buffer = new SubscriberBuffer(limits);
   const buffers = live.get(ctx) ?? new Set<SubscriberBuffer>();
   live.set(ctx, buffers);
-  buffers.add(buffer);
-  let wake: (() => void) | null = null;
-  let ended = false;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  // One place releases everything the subscription holds; it runs on overflow and when iteration ends.
-  const release = (): void => {
-    unsubscribe();
-    unclose();
-    signal?.removeEventListener('abort', onEnd);
-    buffers.delete(buffer);
-  };
-  const onEnd = (): void => {
-    ended = true;
-    notify();
-  };
-  const unsubscribe = entry.events.subscribe((event) => {
-    if (buffer.push(event)) {
-      notify();
-      return;
-    }
-    release();
-    notify();
-    // Last: a hook that throws is reported by the publisher and cannot undo the release.
-    options.onOverflow?.();
+  const subscription = subscribeLive(entry.events, limits, {
+    live: buffers,
+    signal,
+    onOverflow: options.onOverflow,
   });
-  const unclose = entry.events.onClose(onEnd);
-  signal?.addEventListener('abort', onEnd, { once: true });
   try {
-    for (const event of backlog) {
-      const seq = durableSeq(event);
-      if (seq === null || seq <= cursor) continue;
-      cursor = seq;
-      yield event;
-      if (stopped()) return;
-      await breathe();
-    }
+    yield* replay(backlog);
     for (;;) {
-      const event = buffer.shift();
+      if (stopped()) return;
+      const event = subscription.shift();
       if (event === undefined) {
-        if (buffer.overflowed) throw overflowError(sessionId, limits, cursor);
-        if (ended || stopped()) return;
+        if (subscription.overflowed) throw overflowError(sessionId, limits, cursor);
+        if (subscription.ended) return;
         backToBack = 0;
-        await new Promise<void>((resolve) => (wake = resolve));
+        await subscription.wait();
         continue;
       }
       const seq = durableSeq(event);
@@ -192,10 +165,9 @@ export async function* sessionEvents(
         cursor = seq;
       }
       yield event;
-      if (stopped()) return;
       await breathe();
     }
   } finally {
-    release();
+    subscription.release();
   }
 }

@@ -4,6 +4,7 @@
 
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import { serializedEvent } from './event-json.js';
+import type { SessionEvents } from './session-events.js';
 
 /** How far one subscriber may fall behind before it is ended with overflow. */
 export interface SubscriberLimits {
@@ -91,6 +92,76 @@ export class SubscriberBuffer {
   get overflowed(): boolean {
     return this.#overflowed;
   }
+}
+
+/** A live subscription to one session's published events, through a bounded buffer. */
+export interface LiveSubscription {
+  /** The oldest event not pulled yet. */
+  shift(): RuntimeEvent | undefined;
+  /** True once the subscriber fell behind (its buffer is gone). */
+  readonly overflowed: boolean;
+  /** True once the session's stream ended or the signal aborted. */
+  readonly ended: boolean;
+  /** Resolves at the next publish, overflow or end. */
+  wait(): Promise<void>;
+  /** Unsubscribes and releases everything; idempotent. */
+  release(): void;
+}
+
+/**
+ * Subscribes to `events` through a new buffer registered in `live` (for statistics) until released.
+ * Past a bound the buffer is dropped, the subscription released, and `onOverflow` called.
+ */
+export function subscribeLive(
+  events: Pick<SessionEvents, 'subscribe' | 'onClose'>,
+  limits: SubscriberLimits,
+  options: {
+    readonly live: Set<SubscriberBuffer>;
+    readonly signal?: AbortSignal | undefined;
+    readonly onOverflow?: (() => void) | undefined;
+  },
+): LiveSubscription {
+  const { live, signal } = options;
+  const buffer = new SubscriberBuffer(limits);
+  let wake: (() => void) | null = null;
+  let ended = false;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const onEnd = (): void => {
+    ended = true;
+    notify();
+  };
+  live.add(buffer);
+  const unsubscribe = events.subscribe((event) => {
+    const kept = buffer.push(event);
+    if (!kept) release();
+    notify();
+    // Last: a hook that throws is reported by the publisher and cannot undo the release.
+    if (!kept) options.onOverflow?.();
+  });
+  const unclose = events.onClose(onEnd);
+  signal?.addEventListener('abort', onEnd, { once: true });
+  // One place releases everything the subscription holds; it runs on overflow and when iteration ends.
+  function release(): void {
+    unsubscribe();
+    unclose();
+    signal?.removeEventListener('abort', onEnd);
+    live.delete(buffer);
+  }
+  return {
+    shift: () => buffer.shift(),
+    get overflowed() {
+      return buffer.overflowed;
+    },
+    get ended() {
+      return ended || signal?.aborted === true;
+    },
+    wait: () => new Promise<void>((resolve) => (wake = resolve)),
+    release,
+  };
 }
 
 /** Sums the statistics of `buffers`. */
