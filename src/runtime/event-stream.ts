@@ -48,9 +48,6 @@ export function eventSubscriberStatistics(ctx: RuntimeContext): SubscriberStatis
   return subscriberStatistics(live.get(ctx) ?? []);
 }
 
-// The seq a resuming subscriber counts from: null for transient events, which are never replayed.
-const durableSeq = (event: RuntimeEvent): number | null => event.seq;
-
 // Large events make short pages, so a replay holds about PAGE_BYTES whatever the events weigh.
 function nextPageSize(page: readonly RuntimeEvent[]): number {
   let bytes = 0;
@@ -102,7 +99,7 @@ export async function* sessionEvents(
     maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_SUBSCRIBER_LIMITS.maxBufferedEvents,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_SUBSCRIBER_LIMITS.maxBufferedBytes,
   };
-  let cursor = options.since ?? entry.events.nextSeq - 1;
+  let cursor = options.since ?? entry.events.lastSeq;
   let backToBack = 0;
   const stopped = (): boolean => signal?.aborted === true;
   // A consumer that never awaits real I/O would otherwise run a whole backlog as one microtask chain.
@@ -116,9 +113,8 @@ export async function* sessionEvents(
   // Yields the events after the cursor, durable ones only (transient events are never replayed).
   const replay = async function* (events: Iterable<RuntimeEvent>) {
     for (const event of events) {
-      const seq = durableSeq(event);
-      if (seq === null || seq <= cursor) continue;
-      cursor = seq;
+      if (event.seq === null || event.seq <= cursor) continue;
+      cursor = event.seq;
       yield event;
       if (stopped()) return;
       await breathe();
@@ -159,10 +155,10 @@ export async function* sessionEvents(
         await subscription.wait();
         continue;
       }
-      const seq = durableSeq(event);
-      if (seq !== null) {
-        if (seq <= cursor) continue;
-        cursor = seq;
+      // Transient events have no seq: delivered live as they come, never replayed.
+      if (event.seq !== null) {
+        if (event.seq <= cursor) continue;
+        cursor = event.seq;
       }
       yield event;
       await breathe();

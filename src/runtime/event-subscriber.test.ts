@@ -1,11 +1,11 @@
 // The subscriber buffer: bounded by events and bytes, dropped whole on overflow, FIFO across compaction.
 
 import { describe, expect, it } from 'vitest';
-import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { DurableEvent } from '../core/runtime-event.js';
 import { serializedEvent } from './event-json.js';
 import { SubscriberBuffer, subscriberStatistics } from './event-subscriber.js';
 
-function notice(seq: number, message = 'm'): RuntimeEvent {
+function notice(seq: number, message = 'm'): DurableEvent {
   return {
     seq,
     id: `e.${seq}`,
@@ -60,9 +60,9 @@ describe('SubscriberBuffer', () => {
     let next = 1;
     for (let round = 0; round < 5; round += 1) {
       for (let i = 0; i < 1500; i += 1) buffer.push(notice(next++));
-      for (let i = 0; i < 1200; i += 1) out.push((buffer.shift() as RuntimeEvent).seq);
+      for (let i = 0; i < 1200; i += 1) out.push((buffer.shift() as DurableEvent).seq);
     }
-    for (let e = buffer.shift(); e !== undefined; e = buffer.shift()) out.push(e.seq);
+    for (let e = buffer.shift(); e !== undefined; e = buffer.shift()) out.push(e.seq ?? -1);
     expect(out).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
     expect(subscriberStatistics([buffer])).toEqual({
       subscribers: 1,

@@ -40,7 +40,6 @@ async function control(
     machine: result,
     patches,
     events: noticeEvents(result.effects),
-    persist: 'now',
   });
   performEffects(ctx, entry, result.effects);
 }
@@ -77,7 +76,6 @@ export function interrupt(
       });
       await commitChange(ctx, entry, {
         machine: withRunFollowUp(entry, interrupted, (runId) => ({ type: 'CancelNow', runId })),
-        persist: 'defer',
       });
       performEffects(ctx, entry, interrupted.effects);
     },
@@ -112,7 +110,6 @@ export function cancelAfterBoundary(
           type: 'RequestCancelAfterBoundary',
           runId,
         })),
-        persist: 'defer',
       });
     },
     options.signal,
@@ -164,7 +161,7 @@ export function abandonRetiredPendingInputs(
         );
       }
       const plan = planAbandonPending(entry.ledger, 'retired', 'queued', reason, ctx.nowIso());
-      await commitChange(ctx, entry, { patches: [plan.patch], persist: 'now' });
+      await commitChange(ctx, entry, { patches: [plan.patch] });
       return plan.records.length;
     },
     options.signal,
@@ -234,7 +231,6 @@ export async function stop(
         await commitChange(ctx, entry, {
           machine: requested,
           events: noticeEvents(requested.effects),
-          persist: 'defer',
         });
         performEffects(ctx, entry, requested.effects);
         return { done: loop.done };

@@ -15,7 +15,7 @@ import type { SessionEntry } from './session-entry.js';
 import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
 import { claimSession, releaseSession } from './ownership.js';
-import { createSessionOps } from './session-ops.js';
+import { commitOpsChange, createSessionOps } from './session-ops.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { LifecycleRecord } from '../store/records.js';
 import { lifecycleRecord } from './session-commit.js';
@@ -48,7 +48,6 @@ export async function repairDeadAttachment(
       ...noticeEvents(exited.effects),
       { type: 'session.executor_detached', data: { reason: 'dead attachment repaired' } },
     ],
-    persist: 'now',
   });
 }
 
@@ -74,7 +73,6 @@ async function onLoopExit(
           ...noticeEvents(exited.effects),
           { type: 'session.executor_detached', data: { reason: exit.reason } },
         ],
-        persist: 'now',
       });
     });
   }
@@ -120,7 +118,11 @@ export async function registerSession(
         // Finished operations come back with their completion sequence; in-flight ones end
         // terminated{runtime_restarted} (written before this resolves). Corrupt records fail closed.
         entry.ops = createSessionOps(ctx, entry);
-        await entry.ops.recover(stored.operations, stored.opsCursor);
+        // The gate is held here: the recovery's own write goes straight to the commit path.
+        const recovering = entry;
+        await entry.ops.recover(stored.operations, stored.opsCursor, (change) =>
+          commitOpsChange(ctx, recovering, change),
+        );
       }
     } catch (error: unknown) {
       // A session that cannot be built here (destroyed, corrupt) must not keep this host's lease.
@@ -135,7 +137,6 @@ export async function registerSession(
     if (unchanged) entry.persistedLifecycle = storedKey;
     await commitChange(ctx, entry, {
       events: [{ type: 'session.registered', data: { epochId: entry.epochId, recovered } }],
-      persist: unchanged ? 'defer' : 'now',
     });
     ctx.sessions.set(sessionId, entry);
     // Wakes of operations that finished before a crash but were never delivered (outside the gate).
@@ -182,7 +183,6 @@ export async function ensureSessionWithExecutor(
       await commitChange(ctx, entry, {
         machine: claimed,
         events: [{ type: 'session.executor_attached', data: {} }],
-        persist: 'defer',
       });
       entry.loop = loop;
       entry.provisionalInterrupt = null;

@@ -54,7 +54,7 @@ export async function pruneOnce(
       const patch = planPrune(entry.ledger, olderThan, retention.inputs.keepPerSession);
       memoryInputs += patch.ops.length;
       // Memory only: the store prunes its own copy with the same rule below.
-      await commitChange(ctx, entry, { patches: [patch], persist: 'defer' });
+      await commitChange(ctx, entry, { patches: [patch] });
     });
   }
   const policy: PrunePolicy = { now, ...retention };

@@ -127,7 +127,7 @@ export async function executeRun(
     boundary: () => ctx.gate.with(entry.sessionId, () => applyBoundary(ctx, entry, runId)),
     emit: (progress: RunProgress) => {
       try {
-        entry.events.emitNow([{ type: 'run.progress', data: { runId, progress: progress } }]);
+        entry.events.emitTransient({ type: 'run.progress', data: { runId, progress } });
       } catch (error: unknown) {
         ctx.log.warn('run.progress could not be emitted', {
           sessionId: entry.sessionId,

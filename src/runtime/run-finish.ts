@@ -29,6 +29,11 @@ export interface FinishResult {
   readonly setback?: boolean;
   /** The loop is stale or the session is gone: exit without touching state. */
   readonly exit: boolean;
+  /**
+   * The run must be rolled back but its commit failed (the store is down): the loop retries
+   * {@link rollbackRun} after its back-off, before it starts anything else.
+   */
+  readonly pendingRollback?: string;
 }
 
 type Verdict =
@@ -137,12 +142,42 @@ function usageOf(result: RunResult): {
   return Object.keys(clean).length === 0 ? {} : { usage: clean };
 }
 
-/** Unbinds a run that consumed nothing: its inputs go back to the front of their lanes, as the store has them. */
-async function rollbackRun(ctx: RuntimeContext, entry: SessionEntry, runId: string): Promise<void> {
+/**
+ * Unbinds a run that consumed nothing: its inputs go back to the front of their lanes (the state a
+ * recovery would give them). A no-op when the run is no longer bound. Throws when the commit failed.
+ */
+export async function rollbackRun(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  runId: string,
+): Promise<void> {
+  if (entry.machine.run?.runId !== runId) return;
   const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
   if (!rollback.ok) return;
   const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
-  await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch], persist: 'defer' });
+  await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch] });
+}
+
+/** Rolls `runId` back, or reports that the loop must retry it (the store refused the commit). */
+async function rollbackOrRetry(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  runId: string,
+  result: FinishResult,
+): Promise<FinishResult> {
+  try {
+    await rollbackRun(ctx, entry, runId);
+    return result;
+  } catch (error: unknown) {
+    ctx.log.warn('could not roll back a run; will retry', {
+      sessionId: entry.sessionId,
+      runId,
+      error: toError(error).message,
+    });
+    return isBurrowError(error, 'fenced')
+      ? { backoffMs: 0, exit: true }
+      : { ...result, pendingRollback: runId, setback: true };
+  }
 }
 
 function backoff(ctx: RuntimeContext, attempts: number): number {
@@ -169,14 +204,11 @@ export async function finishBatch(
   if (entry.machine.run?.runId !== runId) return { backoffMs: 0, exit: entry.loop !== loop };
   if (entry.loop !== loop) {
     // A stale attachment: another loop owns the session now. Roll the run back; nothing was consumed.
-    await rollbackRun(ctx, entry, runId);
-    return { backoffMs: 0, exit: true };
+    return rollbackOrRetry(ctx, entry, runId, { backoffMs: 0, exit: true });
   }
   const verdict = verdictOf(outcome, entry, started);
-  if (verdict.type === 'rollback') {
-    await rollbackRun(ctx, entry, runId);
-    return { backoffMs: 0, exit: false };
-  }
+  if (verdict.type === 'rollback')
+    return rollbackOrRetry(ctx, entry, runId, { backoffMs: 0, exit: false });
   const now = ctx.nowIso();
   let inputs: MachineInput[];
   let end: RunEnd;
@@ -268,7 +300,8 @@ export async function finishBatch(
           ? end.outcome.status
           : 'completed'
         : verdict.type,
-    inputIds: started.records.map((r) => r.header.inputId),
+    // Every member of the run: the batch it started with and the steer inputs injected at its boundaries.
+    inputIds: plan.records.map((r) => r.header.inputId),
     attempt: started.primitive.attempt,
     at: now,
     result,
@@ -280,7 +313,6 @@ export async function finishBatch(
       events,
       receipt,
       ...(append.length > 0 ? { transcript: { runId, messages: append } } : {}),
-      persist: 'now',
     });
   } catch (error: unknown) {
     return finalizationFailed(ctx, entry, started, error, verdict.type === 'completed');
@@ -324,12 +356,11 @@ async function finalizationFailed(
       });
     }
   }
-  await rollbackRun(ctx, entry, runId);
   // A store outage is retried after the back-off. Anything else (fenced: another host owns the session;
   // internal: the store refuses this batch) will not heal by retrying, so the loop stops.
-  return {
+  return rollbackOrRetry(ctx, entry, runId, {
     backoffMs: ctx.options.retryBackoffMs.max,
     exit: !isBurrowError(error, 'store_unavailable'),
     setback: true,
-  };
+  });
 }

@@ -34,7 +34,7 @@ export function debounceWait(ctx: RuntimeContext, entry: SessionEntry): number {
 /** Expires queued inputs past their time to live (a durable, terminal change). */
 async function expire(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
   const plan = planExpire(entry.ledger, ctx.nowIso());
-  if (plan !== null) await commitChange(ctx, entry, { patches: [plan.patch], persist: 'now' });
+  if (plan !== null) await commitChange(ctx, entry, { patches: [plan.patch] });
 }
 
 /**
@@ -98,7 +98,6 @@ export async function startBatch(
         data: { runId, inputIds: records.map((r) => r.header.inputId), attempt: primitive.attempt },
       },
     ],
-    persist: 'defer',
   });
   return { runId, records, primitive, conflict: merged.ok ? null : merged.conflict };
 }

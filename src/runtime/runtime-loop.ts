@@ -5,10 +5,11 @@
 // one). For each batch it stages under the gate, runs the executor outside it, and finishes under it.
 // After a failure it backs off instead of spinning. Its exit settles what it owns.
 
-import { toError } from '../core/errors.js';
+import { isBurrowError, toError } from '../core/errors.js';
 import type { Executor } from './executor.js';
 import { executeRun, RunAbort } from './run-execute.js';
-import { finishBatch } from './run-finish.js';
+import { finishBatch, rollbackRun } from './run-finish.js';
+import { isCurrent } from './machine-errors.js';
 import { debounceWait, startBatch } from './run-start.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
@@ -161,6 +162,34 @@ export class RuntimeLoop implements LoopHandle {
         return;
       }
       if (finished.setback === true) await this.#backOff(finished.backoffMs);
+      if (
+        finished.pendingRollback !== undefined &&
+        !(await this.#rollBack(finished.pendingRollback))
+      )
+        return;
+    }
+  }
+
+  /**
+   * Retries the rollback of `runId` (its commit failed: the store is down) with back-off, outside the
+   * gate so control operations and unregister go on meanwhile. False when the loop must exit instead.
+   */
+  async #rollBack(runId: string): Promise<boolean> {
+    const { ctx, entry } = this;
+    for (;;) {
+      if (this.#exit !== null || !isCurrent(ctx, entry)) return false;
+      try {
+        await ctx.gate.with(entry.sessionId, () => rollbackRun(ctx, entry, runId));
+        return true;
+      } catch (error: unknown) {
+        if (isBurrowError(error, 'fenced')) return false;
+        ctx.log.warn('could not roll back a run; will retry', {
+          sessionId: entry.sessionId,
+          runId,
+          error: toError(error).message,
+        });
+        await this.#backOff(ctx.options.retryBackoffMs.max);
+      }
     }
   }
 }

@@ -36,7 +36,6 @@ import type {
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './runtime-context.js';
-import { commitChange } from './session-commit.js';
 
 /**
  * Creates a runtime. Without a store it is storeless (memory only). The runtime owns the store from
@@ -120,17 +119,7 @@ async function shutdown(
     options.signal?.removeEventListener('abort', escalate);
   }
   for (const entry of entries) {
-    await ctx.gate.with(entry.sessionId, async () => {
-      if (ctx.store !== null && entry.deferredEvents.length > 0) {
-        await commitChange(ctx, entry, { persist: 'now' }).catch((error: unknown) =>
-          ctx.log.warn('could not flush events at shutdown', {
-            sessionId: entry.sessionId,
-            error: toError(error).message,
-          }),
-        );
-      }
-      removeEntry(ctx, entry, 'process shutdown');
-    });
+    await ctx.gate.with(entry.sessionId, () => removeEntry(ctx, entry, 'process shutdown'));
     await releaseSession(ctx, entry.sessionId);
   }
   await stopHeartbeat();

@@ -12,10 +12,6 @@ export const SSE_FORMATS = ['named', 'message'] as const;
 /** One of {@link SSE_FORMATS}. */
 export type SseFormat = (typeof SSE_FORMATS)[number];
 
-// The seq a frame's `id:` carries: none for transient events (seq null), so a client's Last-Event-ID
-// always names a durable event it can resume after.
-const durableSeq = (event: RuntimeEvent): number | null => event.seq;
-
 /**
  * The SSE frame of one event: `id: <seq>` when `withId` and the event is durable, `event: <type>` in the
  * `named` format, and `data:` with the whole envelope `{ seq, id, at, sessionId, type, data }`.
@@ -27,8 +23,8 @@ export function eventFrame(
   event: RuntimeEvent,
   options: { readonly format: SseFormat; readonly withId: boolean },
 ): string {
-  const seq = durableSeq(event);
-  let frame = options.withId && seq !== null ? `id: ${seq}\n` : '';
+  // Transient events (seq null) carry no `id:`: a client's Last-Event-ID always names a durable event.
+  let frame = options.withId && event.seq !== null ? `id: ${event.seq}\n` : '';
   if (options.format === 'named') frame += `event: ${event.type}\n`;
   // JSON text never holds a raw line break, so the envelope is always exactly one data line.
   return `${frame}data: ${serializedEvent(event).json}\n\n`;

@@ -190,19 +190,10 @@ describe('slow consumers over real sockets', () => {
       expect(result.growth).toBeLessThanOrEqual(
         (stalledCount + slowCount) * PER_SUBSCRIBER_MIB + SLACK_MIB,
       );
-      const stored = new Set(
-        (await store.readEvents(runtimeIdOf('hot'), 0, 1_000_000)).map((e) => e.seq),
-      );
       for (const reading of result.readings) {
-        // Gapless: every durable event from the first it saw to the last is there once, in order.
+        // Gapless across every overflow and reconnect: each durable event once, in order.
         const first = reading.seqs[0] as number;
-        const last = reading.seqs.at(-1) as number;
-        expect(
-          reading.seqs.every((seq, i) => i === 0 || seq > (reading.seqs[i - 1] as number)),
-        ).toBe(true);
-        const got = new Set(reading.seqs);
-        const missing = [...stored].filter((seq) => seq >= first && seq <= last && !got.has(seq));
-        expect(missing).toEqual([]);
+        expect(reading.seqs).toEqual(reading.seqs.map((_, i) => first + i));
       }
     },
     180_000,

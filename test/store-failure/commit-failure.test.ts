@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';
+import { isDurableEvent } from '../../src/core/runtime-event.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';
@@ -105,6 +106,31 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     expect((await failing.inner.readInput(RT, 'in-1'))?.state.status).toBe('consumed');
   });
 
+  it('leaves no gap and reuses no seq when a commit fails: subscribers saw exactly what the store replays', async () => {
+    const { failing, runtime } = await setup(mode);
+    const turns = gatedExecutor({ autoRelease: true });
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const live: RuntimeEvent[] = [];
+    runtime.onEvent((event) => live.push(event));
+    failing.failAt(failing.calls + 1);
+    await expect(runtime.acceptInput('s1', { kind: 'prompt', content: 'lost' })).rejects.toSatisfy(
+      (e) => isBurrowError(e, 'store_unavailable'),
+    );
+    const kept = await runtime.acceptInput('s1', { kind: 'prompt', content: 'kept' });
+    expect(await kept.completion).toMatchObject({ status: 'completed' });
+    await expect(
+      runtime.acceptInput('s1', { kind: 'prompt', content: 'x', whenBusy: 'nope' } as never),
+    ).rejects.toSatisfy((e) => isBurrowError(e, 'validation_failed'));
+
+    const replay = await failing.inner.readEvents(RT, 0, 1000);
+    expect(replay.map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
+    const seenLive = live.filter(isDurableEvent);
+    expect(seenLive.length).toBeGreaterThan(3);
+    expect(replay.slice(-seenLive.length)).toEqual(seenLive);
+    // The refusal was live only: a transient event with no seq, never stored.
+    expect(live.find((e) => e.type === 'input.rejected')).toMatchObject({ seq: null });
+  });
+
   it('keeps the last durable state when a run cannot commit, and completes its inputs once the store is back', async () => {
     const { failing, runtime } = await setup(mode);
     const turns = gatedExecutor({ autoRelease: false });
@@ -127,18 +153,24 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
       error: { code: 'store_unavailable' },
     });
 
-    // The loop backs off and re-runs the same input first; while that turn is held, the store still
-    // holds the last durable state: both inputs queued, no receipt, no transcript.
-    const run2 = await turns.started(1);
-    expect(run2.inputs.map((i) => i.inputId)).toEqual(['in-1']);
+    // While the store is down the run cannot even be rolled back: nothing new starts, and the store
+    // holds the last durable state — in-1 staged into run 1 (a recovery would requeue it), in-2
+    // queued, no receipt, no transcript.
     expect(failing.failures).toBeGreaterThanOrEqual(1);
-    for (const id of ['in-1', 'in-2'])
-      expect((await failing.inner.readInput(RT, id))?.state).toEqual({ status: 'queued' });
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state).toEqual({
+      status: 'staged',
+      runId: run1.runId,
+    });
+    expect((await failing.inner.readInput(RT, 'in-2'))?.state).toEqual({ status: 'queued' });
     expect(await failing.inner.readReceipts(RT, 0, 100)).toEqual([]);
     expect(await failing.inner.readTranscript(RT, 0, 100)).toEqual([]);
     expect((await runtime.snapshot('s1')).transcriptLength).toBe(0);
+    expect(turns.runs).toHaveLength(1);
 
+    // The store comes back: the rollback lands, and the loop re-runs the same input first.
     failing.heal();
+    const run2 = await turns.started(1);
+    expect(run2.inputs.map((i) => i.inputId)).toEqual(['in-1']);
     const committed = nextEvent(runtime, (e) => e.type === 'run.completed');
     turns.release(1);
     expect((await committed).data).toMatchObject({ runId: run2.runId });
@@ -172,14 +204,16 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     const turns = gatedExecutor({ autoRelease: false });
     await runtime.registerSessionWithExecutor('s1', turns.executor);
     const ids = ['in-1', 'in-2', 'in-3'];
+    const completions = [];
     for (const inputId of ids)
-      await runtime.acceptInput('s1', { kind: 'prompt', content: inputId, inputId });
+      completions.push(
+        (await runtime.acceptInput('s1', { kind: 'prompt', content: inputId, inputId })).completion,
+      );
     await turns.started(0);
     failing.outage();
     turns.release(0);
-    await turns.started(1);
-    // Forced shutdown while the store is still down: the held turn is cancelled, and its commit
-    // (and the shutdown's flush of deferred events) fail too.
+    expect(await completions[0]).toMatchObject({ status: 'completed_with_finalization_failure' });
+    // Forced shutdown while the store is still down: the run's rollback could not be written either.
     await runtime.close({ signal: AbortSignal.abort() });
     expect(failing.failures).toBeGreaterThanOrEqual(1);
     const path = (temp as TempDatabase).path;
