@@ -32,9 +32,9 @@ import {
   readSlowly,
 } from './slow-consumer-clients.js';
 
-const INPUTS_PER_PHASE = 400;
+const INPUTS_PER_PHASE = 160;
 /** Large enough that a phase sends each subscriber far more than the kernel's socket buffers hold. */
-const CONTENT_BYTES = 32 * 1024;
+const CONTENT_BYTES = 96 * 1024;
 const PER_SUBSCRIBER_MIB = 2.5;
 const SLACK_MIB = 16;
 
@@ -96,7 +96,7 @@ async function lastStoredSeq(): Promise<number> {
 
 /**
  * Posts a phase's inputs through the API (8 clients), samples the heap after GC (with the /healthz
- * prober paused) every 150 inputs, and waits until the session has nothing left to run.
+ * prober paused) every 40 inputs, and waits until the session has nothing left to run.
  */
 async function load(health: ReturnType<typeof probeHealth>): Promise<number> {
   let next = 0;
@@ -112,7 +112,7 @@ async function load(health: ReturnType<typeof probeHealth>): Promise<number> {
       const content = `input ${n} `.padEnd(CONTENT_BYTES, 'x');
       const res = await post('/v1/sessions/hot/inputs', { kind: 'prompt', content });
       expect(res.status).toBe(202);
-      if (n % 150 === 149) await sample();
+      if (n % 40 === 39) await sample();
     }
   };
   await Promise.all(Array.from({ length: 8 }, client));
@@ -135,7 +135,7 @@ async function phase(name: string, stalledCount: number, slowCount: number) {
   let target: number | null = null;
   const readers: Promise<SlowReading>[] = Array.from({ length: slowCount }, () =>
     readSlowly(server.url, 'hot', {
-      bytesPerSecond: 256 * 1024,
+      bytesPerSecond: 64 * 1024,
       slow: () => loading,
       target: () => target,
     }),
