@@ -99,6 +99,14 @@ export async function* sessionEvents(
     maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_SUBSCRIBER_LIMITS.maxBufferedEvents,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_SUBSCRIBER_LIMITS.maxBufferedBytes,
   };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new BurrowError('validation_failed', `${name} must be a positive integer`, {
+        sessionId,
+        issues: [`${name}: a positive integer`],
+      });
+    }
+  }
   let cursor = options.since ?? entry.events.lastSeq;
   let backToBack = 0;
   const stopped = (): boolean => signal?.aborted === true;

@@ -126,6 +126,18 @@ describe('a subscriber that falls behind', () => {
   });
 });
 
+describe('subscriber bounds', () => {
+  it('refuses bounds that are not positive integers', async () => {
+    const { runtime } = await testRuntime();
+    await runtime.registerSession('s1');
+    for (const bad of [{ maxBufferedEvents: 0 }, { maxBufferedBytes: 1.5 }]) {
+      await expect(pull(runtime.events('s1', bad)).next()).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+    }
+  });
+});
+
 describe('a replay from the store', () => {
   it('returns every stored event in order, a page at a time, and lets the event loop run between chunks', async () => {
     const { runtime } = await testRuntime({ store: memoryStore() });
