@@ -198,6 +198,27 @@ describe('retire, recycle, reset', () => {
     expect((await runtime.snapshot('s1')).phase).toBe('retired');
   });
 
+  it('retire closes admission the moment it returns, even while a turn still runs', async () => {
+    const { runtime } = await testRuntime();
+    const turns = gatedExecutor();
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const a = await runtime.acceptInput('s1', prompt('a'));
+    await turns.running(0);
+    await runtime.retire('s1');
+    expect(await refusal(runtime.acceptInput('s1', prompt('too late')))).toMatchObject({
+      code: 'not_ready',
+      guard: 'not_retiring',
+    });
+    turns.release(0);
+    expect(await a.completion).toMatchObject({ status: 'completed' });
+    expect(await refusal(runtime.acceptInput('s1', prompt('later still')))).toMatchObject({
+      code: 'not_ready',
+      phase: 'retired',
+    });
+    await flush();
+    expect(turns.executor.runs).toHaveLength(1);
+  });
+
   it('retire without a loop abandons pending inputs; abandonRetiredPendingInputs clears what is left', async () => {
     const { runtime } = await testRuntime();
     await runtime.registerSession('s1');
