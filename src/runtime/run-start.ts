@@ -75,7 +75,7 @@ export async function startBatch(
   const primitive: RunPrimitive = {
     runId,
     sessionId: entry.sessionId,
-    attempt: Math.max(...records.map((r) => r.attempts)) + 1,
+    attempt: Math.max(...records.map((r) => r.attempts)),
     executionKind: head.decision.executionKind,
     boundary: head.decision.boundary,
     inputs: records.map(stagedInput),
