@@ -56,34 +56,34 @@ function retryLater(
   return { next: 'retry', runId, detach, backoffMs: ctx.options.retryBackoffMs.max };
 }
 
-/** Rolls `runId` back and answers `after`, or tells the loop to retry the rollback. */
+/**
+ * Rolls `runId` back (and, when `detach` gives a reason, detaches the executor: see
+ * {@link detachExecutor}), then answers `after`; or tells the loop to retry the same write later.
+ */
 export async function rollbackOrRetry(
   ctx: RuntimeContext,
   entry: SessionEntry,
   runId: string,
   after: FinishResult,
+  detach: string | null = null,
 ): Promise<FinishResult> {
   try {
-    await rollbackRun(ctx, entry, runId);
+    if (detach === null) await rollbackRun(ctx, entry, runId);
+    else await detachExecutor(ctx, entry, detach);
     return after;
   } catch (error: unknown) {
-    return retryLater(ctx, entry, runId, null, error);
+    return retryLater(ctx, entry, runId, detach, error);
   }
 }
 
-/** Rolls the run back and detaches the executor (see {@link detachExecutor}), or tells the loop to retry. */
-export async function detachOrRetry(
+/** Rolls the run back and detaches the executor, then the loop exits; or tells the loop to retry. */
+export function detachOrRetry(
   ctx: RuntimeContext,
   entry: SessionEntry,
   runId: string,
   reason: string,
 ): Promise<FinishResult> {
-  try {
-    await detachExecutor(ctx, entry, reason);
-    return { next: 'exit', reason };
-  } catch (error: unknown) {
-    return retryLater(ctx, entry, runId, reason, error);
-  }
+  return rollbackOrRetry(ctx, entry, runId, { next: 'exit', reason }, reason);
 }
 
 /**
