@@ -1,9 +1,11 @@
 // The runtime loop of one attached session (03): created -> running -> stopping -> stopped.
 //
 // It waits on, in priority order: an exit request (stop, detach, abort) — always first, so a stop
-// beats queued work — then wakes (level-triggered: any number of wakes before it looks coalesce into
-// one). For each batch it stages under the gate, runs the executor outside it, and finishes under it.
-// After a failure it backs off instead of spinning. Its exit settles what it owns.
+// beats queued work, and a loop asked to exit never starts a new turn — then wakes (level-triggered:
+// any number of wakes before it looks coalesce into one). For each batch it stages under the gate,
+// runs the executor outside it, and finishes under it. After a setback it backs off instead of
+// spinning, or exits once its executor was detached (run-setback.ts). Its exit settles what it owns;
+// only a crash (a bug of its own) leaves a dead attachment, which its exit hook repairs.
 
 import { isBurrowError, toError } from '../core/errors.js';
 import type { Executor } from './executor.js';
