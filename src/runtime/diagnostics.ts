@@ -2,6 +2,8 @@
 
 import { checkLedgerInvariants } from '../core/ledger-invariants.js';
 import { checkInvariants } from '../core/machine-invariants.js';
+import { eventSubscriberStatistics } from './event-stream.js';
+import type { SubscriberStatistics } from './event-subscriber.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** One session's internal health. */
@@ -21,6 +23,8 @@ export interface RuntimeDiagnostics {
   readonly gatesHeld: number;
   readonly inflightAccepts: number;
   readonly closing: boolean;
+  /** Live `events()` subscribers and what their buffers hold (each is bounded). */
+  readonly eventSubscribers: SubscriberStatistics;
 }
 
 /** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
@@ -39,5 +43,6 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     gatesHeld: ctx.gate.size,
     inflightAccepts: ctx.inflightAccepts,
     closing: ctx.closing,
+    eventSubscribers: eventSubscriberStatistics(ctx),
   };
 }
