@@ -6,6 +6,7 @@ import { WHEN_BUSY } from './input-kinds.js';
 import type { InputSubmission } from './input-kinds.js';
 import { applyLedgerPatch, createLedger, runMembers } from './input-ledger.js';
 import { planAdmit } from './ledger-admit.js';
+import { NOTHING_KNOWN } from './ledger-identity.js';
 import { planExpire, planInjectSteer, planStageBatch } from './ledger-batch.js';
 import { admitRequest, at } from './ledger-fixtures.test-support.js';
 import { checkLedgerInvariants } from './ledger-invariants.js';
@@ -88,6 +89,7 @@ describe('the ledger under random operation sequences', () => {
               const plan = planAdmit(ledger, request, {
                 running: runId !== null,
                 maxQueuedInputs: 8,
+                stored: NOTHING_KNOWN,
               });
               if (plan.status === 'accepted') applyLedgerPatch(ledger, plan.patch);
               break;

@@ -10,6 +10,9 @@ export interface SessionDiagnostics {
   readonly machineViolations: readonly string[];
   readonly ledgerViolations: readonly string[];
   readonly liveInputs: number;
+  /** Finished inputs held in memory, and their JSON size. */
+  readonly retainedInputs: number;
+  readonly retainedBytes: number;
   readonly pendingCompletions: number;
   readonly loop: 'none' | 'created' | 'running' | 'stopping' | 'stopped';
 }
@@ -21,6 +24,8 @@ export interface RuntimeDiagnostics {
   readonly gatesHeld: number;
   readonly inflightAccepts: number;
   readonly closing: boolean;
+  /** Finished inputs held in memory over every session, and their JSON size (the process bound). */
+  readonly retained: { readonly records: number; readonly bytes: number };
 }
 
 /** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
@@ -30,6 +35,8 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     machineViolations: checkInvariants(entry.machine),
     ledgerViolations: checkLedgerInvariants(entry.ledger, entry.machine.run?.runId ?? null),
     liveInputs: entry.ledger.live.size,
+    retainedInputs: entry.ledger.terminal.size,
+    retainedBytes: entry.ledger.retainedBytes,
     pendingCompletions: entry.completions.pending().length,
     loop: entry.loop === null ? ('none' as const) : entry.loop.state,
   }));
@@ -39,5 +46,6 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     gatesHeld: ctx.gate.size,
     inflightAccepts: ctx.inflightAccepts,
     closing: ctx.closing,
+    retained: { records: ctx.retained.records, bytes: ctx.retained.bytes },
   };
 }

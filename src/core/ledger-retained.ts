@@ -1,0 +1,150 @@
+// Memory for finished inputs (issue 10): retained terminal records are bounded per session and per
+// process, by count and by size, and the oldest leave memory first. Only the ledger's mutator calls this.
+//
+// A pool is shared by the ledgers of one runtime. It keeps the retained records of every ledger in
+// the order they finished, so the process bound evicts the oldest record of any session. Evicting
+// from another session's ledger outside its gate is safe: it only removes finished records (never
+// a live one, never a lane entry), and a plan in flight never relies on a finished record staying
+// in memory (what left memory is still in the store, where the shell looks when memory misses).
+
+import type { InputRecord } from './input-record.js';
+import type { Ledger } from './input-ledger.js';
+
+/** A bound on retained finished inputs: at most `records` of them and `bytes` of their JSON text. */
+export interface RetainLimits {
+  readonly records: number;
+  readonly bytes: number;
+}
+
+/** No bound (ledgers created without a pool, e.g. in the core's own tests). */
+export const UNBOUNDED: RetainLimits = { records: Infinity, bytes: Infinity };
+
+interface PoolEntry {
+  readonly ledger: Ledger;
+  readonly record: InputRecord;
+  readonly bytes: number;
+}
+
+/**
+ * The retained-record accounting of one runtime: the two bounds, the totals, and every retained
+ * record in finish order (entries of records that already left are skipped and compacted away).
+ */
+export interface RetainedPool {
+  readonly perSession: RetainLimits;
+  readonly perProcess: RetainLimits;
+  /** Retained records and bytes over every ledger of the pool. */
+  records: number;
+  bytes: number;
+  /** Finish order over every ledger; only kept when the process bound is finite. */
+  queue: PoolEntry[];
+  head: number;
+}
+
+/**
+ * A pool with the given bounds.
+ *
+ * @example
+ * const pool = createRetainedPool({ records: 256, bytes: 1 << 20 }, { records: 100_000, bytes: 64 << 20 });
+ * const ledger = createLedger('s1', 1, pool);
+ */
+export function createRetainedPool(
+  perSession: RetainLimits,
+  perProcess: RetainLimits,
+): RetainedPool {
+  return { perSession, perProcess, records: 0, bytes: 0, queue: [], head: 0 };
+}
+
+/** What a retained record costs against the byte bounds: the length of its JSON text. */
+export function retainedSize(record: InputRecord): number {
+  return JSON.stringify(record).length;
+}
+
+function tracksOrder(pool: RetainedPool): boolean {
+  return Number.isFinite(pool.perProcess.records) || Number.isFinite(pool.perProcess.bytes);
+}
+
+/** The collections {@link retain} and {@link forget} write (the ledger's mutator hands them over). */
+export interface RetainedMaps {
+  readonly terminal: Map<string, InputRecord>;
+  readonly idempotency: Map<string, string>;
+}
+
+/** Counts `record`, which was just added to `maps.terminal`, against both bounds. */
+export function retain(ledger: Ledger, record: InputRecord): void {
+  const bytes = retainedSize(record);
+  const pool = ledger.pool;
+  ledger.retainedBytes += bytes;
+  if (ledger.released) return;
+  pool.records += 1;
+  pool.bytes += bytes;
+  if (tracksOrder(pool)) pool.queue.push({ ledger, record, bytes });
+}
+
+/**
+ * Removes a retained record from memory (prune or eviction): the record, its idempotency key, its
+ * accounting. The ledger remembers that memory no longer holds everything it finished.
+ */
+export function forget(ledger: Ledger, maps: RetainedMaps, inputId: string): void {
+  const record = maps.terminal.get(inputId);
+  if (record === undefined) return;
+  maps.terminal.delete(inputId);
+  const key = record.header.idempotencyKey;
+  if (key !== null && maps.idempotency.get(key) === inputId) maps.idempotency.delete(key);
+  const bytes = retainedSize(record);
+  ledger.retainedBytes -= bytes;
+  ledger.forgotten = true;
+  if (ledger.released) return;
+  ledger.pool.records -= 1;
+  ledger.pool.bytes -= bytes;
+}
+
+function overLimit(records: number, bytes: number, limits: RetainLimits): boolean {
+  return records > limits.records || bytes > limits.bytes;
+}
+
+function compact(pool: RetainedPool): void {
+  const live = pool.queue
+    .slice(pool.head)
+    .filter(
+      (e) => !e.ledger.released && e.ledger.terminal.get(e.record.header.inputId) === e.record,
+    );
+  pool.queue = live;
+  pool.head = 0;
+}
+
+/**
+ * Evicts the oldest retained records until `ledger` is within the per-session bound, then the
+ * oldest of any ledger of the pool until the pool is within the per-process bound. `mapsOf` hands
+ * over the writable collections of a ledger (only the ledger's mutator can).
+ */
+export function enforceBounds(ledger: Ledger, mapsOf: (ledger: Ledger) => RetainedMaps): void {
+  const pool = ledger.pool;
+  if (overLimit(ledger.terminal.size, ledger.retainedBytes, pool.perSession)) {
+    const maps = mapsOf(ledger);
+    for (const inputId of maps.terminal.keys()) {
+      if (!overLimit(maps.terminal.size, ledger.retainedBytes, pool.perSession)) break;
+      forget(ledger, maps, inputId);
+    }
+  }
+  while (pool.head < pool.queue.length && overLimit(pool.records, pool.bytes, pool.perProcess)) {
+    const entry = pool.queue[pool.head] as PoolEntry;
+    pool.head += 1;
+    const id = entry.record.header.inputId;
+    if (!entry.ledger.released && entry.ledger.terminal.get(id) === entry.record)
+      forget(entry.ledger, mapsOf(entry.ledger), id);
+  }
+  if (pool.head > 1024 && pool.head * 2 > pool.queue.length) compact(pool);
+  else if (pool.queue.length - pool.head > 2 * pool.records + 1024) compact(pool);
+}
+
+/**
+ * The session of `ledger` left the runtime: its retained records stop counting against the
+ * process bound (they go with the ledger). Idempotent. A ledger dropped without this (a
+ * registration that failed half-way) only wastes budget until its records are evicted in turn.
+ */
+export function releaseLedger(ledger: Ledger): void {
+  if (ledger.released) return;
+  ledger.released = true;
+  ledger.pool.records -= ledger.terminal.size;
+  ledger.pool.bytes -= ledger.retainedBytes;
+}
