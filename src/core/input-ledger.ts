@@ -43,6 +43,8 @@ export interface Ledger {
   idempotency: ReadonlyMap<string, string>;
   /** The retained-input bounds this ledger counts against (shared by the ledgers of a runtime). */
   readonly pool: RetainedPool;
+  /** The JSON size of each retained terminal input, by id (measured once, when it is retained). */
+  retainedSizes: ReadonlyMap<string, number>;
   /** The JSON size of the retained terminal inputs. */
   retainedBytes: number;
   /** True once a terminal input left memory (pruned or evicted): memory no longer knows every id. */
@@ -53,6 +55,7 @@ export interface Ledger {
 
 const SHARED_RECORDS: ReadonlyMap<string, InputRecord> = new Map();
 const SHARED_KEYS: ReadonlyMap<string, string> = new Map();
+const SHARED_SIZES: ReadonlyMap<string, number> = new Map();
 const SHARED_LANES: Readonly<Record<QueueLane, readonly string[]>> = Object.freeze({
   queue: Object.freeze([]),
   steer: Object.freeze([]),
@@ -63,6 +66,7 @@ interface Writable {
   live: Map<string, InputRecord>;
   terminal: Map<string, InputRecord>;
   idempotency: Map<string, string>;
+  retainedSizes: Map<string, number>;
   lanes: Record<QueueLane, string[]>;
 }
 
@@ -70,6 +74,7 @@ function writable(ledger: Ledger): Writable {
   if (ledger.live === SHARED_RECORDS) ledger.live = new Map();
   if (ledger.terminal === SHARED_RECORDS) ledger.terminal = new Map();
   if (ledger.idempotency === SHARED_KEYS) ledger.idempotency = new Map();
+  if (ledger.retainedSizes === SHARED_SIZES) ledger.retainedSizes = new Map();
   if (ledger.lanes === SHARED_LANES) ledger.lanes = { queue: [], steer: [] };
   return ledger as unknown as Writable;
 }
@@ -79,6 +84,7 @@ export function sharedCollectionsEmpty(): boolean {
   return (
     SHARED_RECORDS.size === 0 &&
     SHARED_KEYS.size === 0 &&
+    SHARED_SIZES.size === 0 &&
     SHARED_LANES.queue.length === 0 &&
     SHARED_LANES.steer.length === 0
   );
@@ -110,6 +116,7 @@ export function createLedger(
     terminal: SHARED_RECORDS,
     idempotency: SHARED_KEYS,
     pool,
+    retainedSizes: SHARED_SIZES,
     retainedBytes: 0,
     forgotten: false,
     released: false,
@@ -164,7 +171,7 @@ export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
             // Re-putting an equal terminal record changes nothing (checkHistory compared them).
             if (w.terminal.has(id)) break;
             w.terminal.set(id, op.record);
-            retain(ledger, op.record);
+            retain(ledger, w, op.record);
           } else {
             removeFromLanes(w, id);
             w.live.set(id, op.record);

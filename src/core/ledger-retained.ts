@@ -67,12 +67,14 @@ function tracksOrder(pool: RetainedPool): boolean {
 export interface RetainedMaps {
   readonly terminal: Map<string, InputRecord>;
   readonly idempotency: Map<string, string>;
+  readonly retainedSizes: Map<string, number>;
 }
 
 /** Counts `record`, which was just added to `maps.terminal`, against both bounds. */
-export function retain(ledger: Ledger, record: InputRecord): void {
+export function retain(ledger: Ledger, maps: RetainedMaps, record: InputRecord): void {
   const bytes = retainedSize(record);
   const pool = ledger.pool;
+  maps.retainedSizes.set(record.header.inputId, bytes);
   ledger.retainedBytes += bytes;
   if (ledger.released) return;
   pool.records += 1;
@@ -90,7 +92,8 @@ export function forget(ledger: Ledger, maps: RetainedMaps, inputId: string): voi
   maps.terminal.delete(inputId);
   const key = record.header.idempotencyKey;
   if (key !== null && maps.idempotency.get(key) === inputId) maps.idempotency.delete(key);
-  const bytes = retainedSize(record);
+  const bytes = maps.retainedSizes.get(inputId) ?? 0;
+  maps.retainedSizes.delete(inputId);
   ledger.retainedBytes -= bytes;
   ledger.forgotten = true;
   if (ledger.released) return;

@@ -78,9 +78,8 @@ export interface RetainedInputLimits {
 
 /**
  * Defaults: 256 finished inputs or 1 MiB per session, 100,000 or 64 MiB per runtime. Measured (see
- * docs/decisions.md): a retained prompt record costs about 3.5 times its JSON size in heap, so the
- * process bound holds finished inputs to roughly 200 MB of heap in the worst case and far less for
- * small inputs.
+ * docs/decisions.md): a retained record costs 0.7 to 0.9 times its JSON length in heap, so the
+ * process bound holds finished inputs to about 60 MB of heap.
  */
 export const DEFAULT_RETAINED_INPUTS: RetainedInputLimits = {
   sessionRecords: 256,
