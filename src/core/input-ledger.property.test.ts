@@ -238,6 +238,8 @@ function checkAgainstStore(ledger: Ledger, store: StoreModel, runId: string | nu
   expect([...ledger.retainedSizes.keys()]).toEqual([...ledger.terminal.keys()]);
   expect([...ledger.retainedSizes.values()].reduce((a, b) => a + b, 0)).toBe(ledger.retainedBytes);
   expect(ledger.terminal.size).toBeLessThanOrEqual(ledger.pool.perSession.records);
+  // Every retained record has its slot in the pool's finish order.
+  expect(ledger.queued).toBeGreaterThanOrEqual(ledger.terminal.size);
   expect(ledger.retainedBytes).toBeLessThanOrEqual(ledger.pool.perSession.bytes);
 }
 

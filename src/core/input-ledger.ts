@@ -51,6 +51,8 @@ export interface Ledger {
   forgotten: boolean;
   /** True once the session left the runtime: its records no longer count against the pool. */
   released: boolean;
+  /** Slots this ledger holds in the pool's finish order (ledger-retained.ts). */
+  queued: number;
 }
 
 const SHARED_RECORDS: ReadonlyMap<string, InputRecord> = new Map();
@@ -120,6 +122,7 @@ export function createLedger(
     retainedBytes: 0,
     forgotten: false,
     released: false,
+    queued: 0,
   };
 }
 

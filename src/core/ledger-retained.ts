@@ -1,8 +1,8 @@
 // Memory for finished inputs (issue 10): retained terminal records are bounded per session and per
 // process, by count and by size, and the oldest leave memory first. Only the ledger's mutator calls this.
 //
-// A pool is shared by the ledgers of one runtime. It keeps the retained records of every ledger in
-// the order they finished, so the process bound evicts the oldest record of any session. Evicting
+// A pool is shared by the ledgers of one runtime. It keeps the order in which the records of every
+// ledger finished, so the process bound evicts the oldest record of any session. Evicting
 // from another session's ledger outside its gate is safe: it only removes finished records (never
 // a live one, never a lane entry), and a plan in flight never relies on a finished record staying
 // in memory (what left memory is still in the store, where the shell looks when memory misses).
@@ -19,15 +19,12 @@ export interface RetainLimits {
 /** No bound (ledgers created without a pool, e.g. in the core's own tests). */
 export const UNBOUNDED: RetainLimits = { records: Infinity, bytes: Infinity };
 
-interface PoolEntry {
-  readonly ledger: Ledger;
-  readonly record: InputRecord;
-  readonly bytes: number;
-}
-
 /**
- * The retained-record accounting of one runtime: the two bounds, the totals, and every retained
- * record in finish order (entries of records that already left are skipped and compacted away).
+ * The retained-record accounting of one runtime: the two bounds, the totals, and the finish order
+ * over every ledger. The order holds one slot per retained record: the ledger it belongs to (a slot
+ * is a pointer, not an object, so retaining allocates nothing). A ledger's slots, oldest first,
+ * match its finished records oldest first; when it holds more slots than records (`queued` >
+ * `terminal.size`, because records left by its own bound or a prune), its oldest slots are stale.
  */
 export interface RetainedPool {
   readonly perSession: RetainLimits;
@@ -35,8 +32,8 @@ export interface RetainedPool {
   /** Retained records and bytes over every ledger of the pool. */
   records: number;
   bytes: number;
-  /** Finish order over every ledger; only kept when the process bound is finite. */
-  queue: PoolEntry[];
+  /** Finish order over every ledger (from `head` on); only kept when the process bound is finite. */
+  queue: Ledger[];
   head: number;
 }
 
@@ -54,9 +51,30 @@ export function createRetainedPool(
   return { perSession, perProcess, records: 0, bytes: 0, queue: [], head: 0 };
 }
 
-/** What a retained record costs against the byte bounds: the length of its JSON text. */
+/** The JSON text of a record without its variable parts (header, decision, state, timestamps): measured ~610. */
+const RECORD_FRAME_BYTES = 610;
+
+function jsonLength(value: unknown): number {
+  return JSON.stringify(value).length;
+}
+
+/**
+ * What a retained record costs against the byte bounds: the length of its JSON text, estimated as
+ * the fixed frame plus the parts that vary (ids and keys, payload, metadata, outcome). Serialising
+ * only those costs a third of serialising the whole record, once per finished input.
+ */
 export function retainedSize(record: InputRecord): number {
-  return JSON.stringify(record).length;
+  const { header, payload, outcome } = record;
+  return (
+    RECORD_FRAME_BYTES +
+    header.inputId.length +
+    header.sessionId.length +
+    (header.idempotencyKey?.length ?? 0) +
+    (header.supersedeKey?.length ?? 0) +
+    jsonLength(payload) +
+    (header.metadata === null ? 0 : jsonLength(header.metadata)) +
+    (outcome === null ? 0 : jsonLength(outcome))
+  );
 }
 
 function tracksOrder(pool: RetainedPool): boolean {
@@ -79,7 +97,10 @@ export function retain(ledger: Ledger, maps: RetainedMaps, record: InputRecord):
   if (ledger.released) return;
   pool.records += 1;
   pool.bytes += bytes;
-  if (tracksOrder(pool)) pool.queue.push({ ledger, record, bytes });
+  if (tracksOrder(pool)) {
+    pool.queue.push(ledger);
+    ledger.queued += 1;
+  }
 }
 
 /**
@@ -105,13 +126,19 @@ function overLimit(records: number, bytes: number, limits: RetainLimits): boolea
   return records > limits.records || bytes > limits.bytes;
 }
 
+/** Keeps, for each ledger, only its newest `terminal.size` slots (the ones that are not stale). */
 function compact(pool: RetainedPool): void {
-  const live = pool.queue
-    .slice(pool.head)
-    .filter(
-      (e) => !e.ledger.released && e.ledger.terminal.get(e.record.header.inputId) === e.record,
-    );
-  pool.queue = live;
+  const kept: Ledger[] = [];
+  const counts = new Map<Ledger, number>();
+  for (let i = pool.queue.length - 1; i >= pool.head; i -= 1) {
+    const ledger = pool.queue[i] as Ledger;
+    const count = counts.get(ledger) ?? 0;
+    if (!ledger.released && count < ledger.terminal.size) kept.push(ledger);
+    counts.set(ledger, count + 1);
+  }
+  for (const ledger of counts.keys()) ledger.queued = 0;
+  for (const ledger of kept) ledger.queued += 1;
+  pool.queue = kept.reverse();
   pool.head = 0;
 }
 
@@ -129,15 +156,23 @@ export function enforceBounds(ledger: Ledger, mapsOf: (ledger: Ledger) => Retain
       forget(ledger, maps, inputId);
     }
   }
+  // Every retained record of a ledger that is not released has a slot, so the loop cannot run out
+  // of slots while the pool is over its bound.
   while (pool.head < pool.queue.length && overLimit(pool.records, pool.bytes, pool.perProcess)) {
-    const entry = pool.queue[pool.head] as PoolEntry;
+    const owner = pool.queue[pool.head] as Ledger;
     pool.head += 1;
-    const id = entry.record.header.inputId;
-    if (!entry.ledger.released && entry.ledger.terminal.get(id) === entry.record)
-      forget(entry.ledger, mapsOf(entry.ledger), id);
+    owner.queued -= 1;
+    if (owner.released || owner.queued >= owner.terminal.size) continue; // a stale slot
+    const maps = mapsOf(owner);
+    const oldest = maps.terminal.keys().next();
+    if (oldest.done !== true) forget(owner, maps, oldest.value);
   }
-  if (pool.head > 1024 && pool.head * 2 > pool.queue.length) compact(pool);
-  else if (pool.queue.length - pool.head > 2 * pool.records + 1024) compact(pool);
+  const slots = pool.queue.length - pool.head;
+  if (pool.head > 1024 && pool.head * 2 > pool.queue.length) {
+    pool.queue = pool.queue.slice(pool.head);
+    pool.head = 0;
+  }
+  if (slots > 2 * pool.records + 1024) compact(pool);
 }
 
 /**
