@@ -74,6 +74,41 @@ const pureCore = {
   },
 };
 
+const baseSyntax = [
+  {
+    selector: 'TSEnumDeclaration',
+    message: 'Use string-literal unions or `as const` objects, never enum.',
+  },
+  {
+    selector: 'ExportAllDeclaration',
+    message: 'List public names explicitly; no `export *`.',
+  },
+  { selector: 'ExportDefaultDeclaration', message: 'No default exports.' },
+];
+
+/** One write path (STYLE.md): a session's durable state changes only through its commit under its gate. */
+const oneWritePath = {
+  files: ['src/runtime/**/*.ts', 'src/executors/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
+  ignores: [
+    'src/runtime/session-commit.ts',
+    // The metrics wrapper times the store's commit for whoever calls it; it calls nothing itself.
+    'src/server/metrics.ts',
+    '**/*.test.ts',
+    '**/*.test-support.ts',
+  ],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      ...baseSyntax,
+      {
+        selector: "CallExpression[callee.property.name='commit']",
+        message:
+          'One write path: only commitChange (src/runtime/session-commit.ts) calls store.commit, under the session gate.',
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -110,18 +145,7 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'TSEnumDeclaration',
-          message: 'Use string-literal unions or `as const` objects, never enum.',
-        },
-        {
-          selector: 'ExportAllDeclaration',
-          message: 'List public names explicitly; no `export *`.',
-        },
-        { selector: 'ExportDefaultDeclaration', message: 'No default exports.' },
-      ],
+      'no-restricted-syntax': ['error', ...baseSyntax],
     },
   },
   {
@@ -130,6 +154,7 @@ export default tseslint.config(
   },
   ...['store', 'runtime', 'executors', 'server'].map(boundary),
   pureCore,
+  oneWritePath,
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

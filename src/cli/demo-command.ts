@@ -68,7 +68,8 @@ function printStep(io: CliIo, step: DemoStep, index: number, total: number): voi
     );
   }
   for (const event of step.events) {
-    io.out(`    event   #${event.seq} ${event.type}: ${describeEvent(event, step.inputs)}`);
+    const seq = event.seq === null ? 'live' : `#${event.seq}`;
+    io.out(`    event   ${seq} ${event.type}: ${describeEvent(event, step.inputs)}`);
   }
   for (const input of step.inputs) {
     if (input.outcome !== null)

@@ -20,7 +20,8 @@ export type DemoStepName = (typeof DEMO_STEPS)[number];
 
 /** An event as the demo shows it. */
 export interface StoryEvent {
-  readonly seq: number;
+  /** Null for a transient event (a rejection): it has no seq of its own. */
+  readonly seq: number | null;
   readonly type: RuntimeEventType;
   readonly data: JsonValue;
 }

@@ -289,6 +289,7 @@ describe('the end of a run', () => {
     admit(l, 'e2', { kind: 'external_event', source: 's', eventType: 't', payload: 2 });
     stage(l, 'r1');
     admit(l, 'e3', { kind: 'external_event', source: 's', eventType: 't', payload: 3 }, RUNNING);
+    expect(findInput(l, 'e1')?.attempts).toBe(1);
     applyLedgerPatch(l, planRunEnd(l, 'r1', { type: 'rollback' }, at(2)).patch);
     expect(l.lanes.queue).toEqual(['e1', 'e2', 'e3']);
     expect(findInput(l, 'e1')?.attempts).toBe(0);
@@ -317,8 +318,12 @@ describe('control operations, expiry, retention, recovery', () => {
     admit(l, 'a', prompt('a'));
     admit(l, 'b', prompt('b'));
     stage(l, 'r1');
-    applyLedgerPatch(l, planAbandonPending(l, 'retired', 'queued', 'retired', at(2)).patch);
-    expect(findInput(l, 'b')?.outcome).toEqual({ status: 'abandoned', reason: 'retired' });
+    applyLedgerPatch(l, planAbandonPending(l, 'retired', 'queued', 'closing shop', at(2)).patch);
+    expect(findInput(l, 'b')?.outcome).toEqual({
+      status: 'abandoned',
+      reason: 'retired',
+      message: 'closing shop',
+    });
     expect(state(l, 'a')).toEqual({ status: 'staged', runId: 'r1' });
     applyLedgerPatch(
       l,
@@ -365,8 +370,11 @@ describe('control operations, expiry, retention, recovery', () => {
     admit(l, 'a', prompt('a', { idempotencyKey: 'k' }));
     admit(l, 'b', prompt('b'));
     stage(l, 'r1');
+    expect(findInput(l, 'a')?.attempts).toBe(1);
     const restored = restoreLedger('s1', [...l.live.values()].reverse(), at(9));
     expect(restored.lanes.queue).toEqual(['a', 'b']);
+    // The run the crash interrupted does not count: the input is back where it was before it.
+    expect(findInput(restored, 'a')?.attempts).toBe(0);
     expect(restored.idempotency.get('k')).toBe('a');
     expect(restored.nextSeq).toBe(3);
     expect(checkLedgerInvariants(restored, null)).toEqual([]);

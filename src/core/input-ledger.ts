@@ -244,10 +244,11 @@ export function countByStatus(ledger: Ledger): Record<InputStatus, number> {
 }
 
 /**
- * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued with
- * their attempts kept; lanes are rebuilt from admission sequences, priority inputs first; the
- * idempotency index is rebuilt from every retained record. Of the terminal records, only the newest
- * the pool's per-session bound allows are kept in memory (the ledger then knows it `forgotten` some).
+ * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued, and
+ * the run the crash interrupted does not count as an attempt; lanes are rebuilt from admission
+ * sequences, priority inputs first; the idempotency index is rebuilt from every retained record. Of
+ * the terminal records, only the newest the pool's per-session bound allows are kept in memory (the
+ * ledger then knows it `forgotten` some).
  */
 export function restoreLedger(
   sessionId: string,
@@ -266,7 +267,12 @@ export function restoreLedger(
     if (skip.has(record)) continue;
     const requeue = record.state.status === 'staged' || record.state.status === 'applied';
     const restored: InputRecord = requeue
-      ? { ...record, state: { status: 'queued' }, updatedAt }
+      ? {
+          ...record,
+          state: { status: 'queued' },
+          attempts: Math.max(0, record.attempts - 1),
+          updatedAt,
+        }
       : record;
     ops.push({ op: 'put', record: restored, placement: 'back' });
     if (record.header.idempotencyKey !== null)

@@ -108,12 +108,32 @@ export const RUNTIME_EVENT_TYPES = [
   'visibility.changed',
 ] as const satisfies readonly RuntimeEventType[];
 
-/** Event types that are live-only and never persisted. */
-export const EPHEMERAL_EVENT_TYPES: readonly RuntimeEventType[] = ['run.progress'];
+/**
+ * Event types that report nothing the store keeps (a refusal, a deduplication, progress of a turn):
+ * they are delivered live only, carry no seq of their own, and are never replayed. Every other event
+ * reports a durable change: it gets its seq when its commit is built and is written in the same
+ * transaction, so what a subscriber saw is exactly what a replay returns.
+ */
+export const TRANSIENT_EVENT_TYPES = [
+  'input.rejected',
+  'input.deduplicated',
+  'run.progress',
+] as const satisfies readonly RuntimeEventType[];
 
-/** An event as emitted and stored: `seq` is strictly increasing per session. */
-export type RuntimeEvent = {
-  [T in RuntimeEventType]: {
+/** One of {@link TRANSIENT_EVENT_TYPES}. */
+export type TransientEventType = (typeof TRANSIENT_EVENT_TYPES)[number];
+
+/** Every event type that is written to the store with the change it reports. */
+export type DurableEventType = Exclude<RuntimeEventType, TransientEventType>;
+
+/** True when events of `type` are transient (never stored, no seq). */
+export function isTransientType(type: RuntimeEventType): type is TransientEventType {
+  return (TRANSIENT_EVENT_TYPES as readonly RuntimeEventType[]).includes(type);
+}
+
+/** An event that reports a durable change: `seq` is strictly increasing per session, never reused. */
+export type DurableEvent = {
+  [T in DurableEventType]: {
     readonly seq: number;
     readonly id: string;
     readonly at: string;
@@ -121,4 +141,28 @@ export type RuntimeEvent = {
     readonly type: T;
     readonly data: RuntimeEventData[T];
   };
-}[RuntimeEventType];
+}[DurableEventType];
+
+/**
+ * A live-only event: no seq or id of its own; `after` is the seq of the last durable event published
+ * before it (0 when none), so a viewer can place it in the stream.
+ */
+export type TransientEvent = {
+  [T in TransientEventType]: {
+    readonly seq: null;
+    readonly id: null;
+    readonly after: number;
+    readonly at: string;
+    readonly sessionId: string;
+    readonly type: T;
+    readonly data: RuntimeEventData[T];
+  };
+}[TransientEventType];
+
+/** An event as emitted: durable (stored, with a seq) or transient (live only). */
+export type RuntimeEvent = DurableEvent | TransientEvent;
+
+/** True when `event` is durable (it has a seq and a replay returns it). */
+export function isDurableEvent(event: RuntimeEvent): event is DurableEvent {
+  return event.seq !== null;
+}

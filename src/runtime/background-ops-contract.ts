@@ -8,10 +8,14 @@ import type { Operation } from '../core/ops-lifecycle-state.js';
 import type { OperationRecord, OpsCursorRecord } from '../store/records.js';
 import type { EventDraft } from './session-events.js';
 
-/** What one durable step writes: the changed operations and the feed's position, in one commit. */
+/**
+ * What one step writes in one commit of its session: the changed durable operations, the feed's
+ * position (when it or a durable operation changed) and the step's `op.*` events.
+ */
 export interface OpsPersistChange {
   readonly operations: OperationRecord[];
-  readonly opsCursor: OpsCursorRecord;
+  readonly opsCursor?: OpsCursorRecord;
+  readonly events: readonly EventDraft[];
 }
 
 /** What a {@link BackgroundOps} needs from its session. */
@@ -20,12 +24,16 @@ export interface BackgroundOpsOptions {
   /** The epoch of a fresh registry (recovery keeps the stored epoch when there is one). */
   readonly epochId: string;
   readonly now: () => string;
-  /** Writes one change durably; throws when it could not (nothing is then installed). */
+  /**
+   * Writes one change through the session's commit (under its gate); throws when it could not
+   * (nothing is then installed). Events reach subscribers only through this commit.
+   */
   readonly persist: (change: OpsPersistChange) => Promise<void>;
   /** Admits a `continuation` input into the session (the runtime's `acceptInput`). */
   readonly admitContinuation: (input: InputSubmission) => Promise<void>;
   readonly isIdle: () => boolean;
-  readonly emit: (event: EventDraft) => void;
+  /** Reports a failure that fails nobody (an undelivered wake): best effort, never throws. */
+  readonly notice: (message: string) => void;
   /** Mints operation ids; default a UUID v7 at `now()`. */
   readonly newId?: () => string;
 }
@@ -48,10 +56,11 @@ export interface FinishReport {
   readonly sessionWasIdle: boolean | null;
 }
 
-/** What an unregister writes: the ended operations and cursor (retain), or a delete of the record. */
-export type OpsUnregisterBatch =
+/** What an unregister writes: the ended operations and cursor (retain), or a delete of the record; and their events. */
+export type OpsUnregisterBatch = { readonly events: readonly EventDraft[] } & (
   | { readonly operations: OperationRecord[]; readonly opsCursor: OpsCursorRecord }
-  | { readonly deleteOperations: true };
+  | { readonly deleteOperations: true }
+);
 
 /** The lifecycle step an outcome asks for. */
 export function stepFor(outcome: OpOutcome): OpStepInput {

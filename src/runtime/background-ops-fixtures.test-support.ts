@@ -57,6 +57,7 @@ export function harness(options: HarnessOptions = {}) {
         throw new Error(`persist call ${call} failed`);
       await options.onPersist?.(change);
       persisted.push(structuredClone(change));
+      events.push(...change.events);
     },
     admitContinuation: (input) => {
       calls.admit += 1;
@@ -66,7 +67,7 @@ export function harness(options: HarnessOptions = {}) {
       return Promise.resolve();
     },
     isIdle: () => session.idle,
-    emit: (event) => events.push(event),
+    notice: (message) => events.push({ type: 'runtime.notice', data: { kind: 'ops', message } }),
     newId: () => `op${++ids}`,
   });
   return { ops, persisted, admitted, events, calls, session };

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { isBurrowError } from '../core/errors.js';
 import { memoryStore } from '../store/memory/memory-store.js';
+import type { CommitBatch } from '../store/runtime-store.js';
 import { runtimeIdOf } from '../store/runtime-store.js';
+import type { OpsPersistChange } from './background-ops-contract.js';
 import { deferred, flush, harness } from './background-ops-fixtures.test-support.js';
 
 const rt = runtimeIdOf('s1');
@@ -76,10 +78,18 @@ describe('waitAll', () => {
   });
 });
 
+/** The store part of an ops change (its events are the session commit's business, not this test's). */
+function opsBatch(change: OpsPersistChange): CommitBatch {
+  return {
+    operations: change.operations,
+    ...(change.opsCursor === undefined ? {} : { opsCursor: change.opsCursor }),
+  };
+}
+
 describe('recovery', () => {
   it('ends in-flight operations after a crash, persisting that first, and then delivers their wakes', async () => {
     const store = memoryStore();
-    const before = harness({ onPersist: (change) => store.commit(rt, change) });
+    const before = harness({ onPersist: (change) => store.commit(rt, opsBatch(change)) });
     const done = (await before.ops.start('background_tool', { tool: 'a' })).operationId;
     await before.ops.update(done, 'running');
     await before.ops.finish(done, { status: 'completed', result: 1 });
@@ -87,7 +97,7 @@ describe('recovery', () => {
     await before.ops.start('capacity_slot');
     // Crash. A new registry (new fresh epoch) recovers from what the store holds.
     const stored = await store.load(rt);
-    const after = harness({ onPersist: (change) => store.commit(rt, change) });
+    const after = harness({ onPersist: (change) => store.commit(rt, opsBatch(change)) });
     await after.ops.recover(stored?.operations ?? [], stored?.opsCursor ?? null);
     expect(after.ops.epochId).toBe('e1');
     expect(after.ops.get(done)).toEqual(before.ops.get(done));
@@ -164,7 +174,17 @@ describe('unregister', () => {
       batches.push(batch);
       return Promise.resolve();
     });
-    expect(batches).toEqual([{ deleteOperations: true }]);
+    expect(batches).toEqual([
+      {
+        deleteOperations: true,
+        events: [
+          {
+            type: 'op.finished',
+            data: { operationId: 'op1', status: 'terminated', completionSeq: 1 },
+          },
+        ],
+      },
+    ]);
     expect(h.ops.state.open).toBe(false);
     expect(h.calls.admit).toBe(0); // no wake is delivered into a session that is going away
   });

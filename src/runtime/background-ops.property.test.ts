@@ -49,12 +49,12 @@ describe('BackgroundOps under interleaved calls', () => {
             persist: s.scheduleFunction((change) => {
               if (failures[calls++] === true) return Promise.reject(new Error('store down'));
               for (const op of change.operations) stored.set(op.operationId, op);
-              cursor = change.opsCursor;
+              cursor = change.opsCursor ?? cursor;
               return Promise.resolve();
             }),
             admitContinuation: s.scheduleFunction(() => Promise.resolve()),
             isIdle: () => true,
-            emit: () => undefined,
+            notice: () => undefined,
             newId: () => `op${ids++}`,
           });
           const pending = commands.map((cmd) => {

@@ -2,11 +2,11 @@
 // shell that persists every durable step before it returns and delivers the wakes of finished tools.
 //
 // Rules this module owns:
-// - Persist, then install. Every step of a durable kind (start, update, finish, cancel) and every
-//   cursor move goes through `persist` as `{ operations, opsCursor }` before the method returns; if
-//   `persist` throws, nothing changed in memory and the error propagates. Capacity slots are memory
-//   only: they never reach `persist`. Starts are persisted too, or recovery could not end an
-//   operation it never heard of (the seed's silent drop).
+// - Persist, then install. Every step (start, update, finish, cancel) and every cursor move goes
+//   through `persist` as `{ operations, opsCursor, events }` — the session's one commit path — before
+//   the method returns; if `persist` throws, nothing changed in memory and the error propagates.
+//   Capacity slots are memory only: only their events reach the store. Starts of durable kinds are
+//   persisted too, or recovery could not end an operation it never heard of (the seed's silent drop).
 // - One step at a time. Mutations run one after another (a FIFO chain), so two operations finishing
 //   together take distinct, increasing completion sequence numbers.
 // - Wakes. After a terminal step of a waking kind (`background_tool`), the continuation of every feed
@@ -38,6 +38,7 @@ import type {
   BackgroundOpsOptions,
   FinishReport,
   OpOutcome,
+  OpsPersistChange,
   OpsUnregisterBatch,
 } from './background-ops-contract.js';
 import { finishedEvent, stepFor } from './background-ops-contract.js';
@@ -51,7 +52,7 @@ import type { EventDraft } from './session-events.js';
  * The background operations of one session.
  *
  * @example
- * const ops = new BackgroundOps({ sessionId, epochId, now, persist, admitContinuation, isIdle, emit });
+ * const ops = new BackgroundOps({ sessionId, epochId, now, persist, admitContinuation, isIdle, notice });
  * const op = await ops.start('background_tool', { tool: 'search' });
  * await ops.update(op.operationId, 'running');
  * await ops.finish(op.operationId, { status: 'completed', result: { hits: 3 } }); // wakes the session
@@ -166,10 +167,15 @@ export class BackgroundOps {
   /**
    * Installs the state stored for the session (`StoredSession.operations` and `opsCursor`), before any
    * other call. In-flight operations end `terminated{runtime_restarted}`; that change is persisted
-   * first. Fails closed with `internal` on an inconsistent record. Wakes are not delivered here: call
+   * first, through `commit` when given (a caller that already holds the session's gate). Fails closed
+   * with `internal` on an inconsistent record. Wakes are not delivered here: call
    * {@link deliverPending} once the session accepts input.
    */
-  recover(records: readonly OperationRecord[], cursor: OpsCursorRecord | null): Promise<void> {
+  recover(
+    records: readonly OperationRecord[],
+    cursor: OpsCursorRecord | null,
+    commit?: (change: OpsPersistChange) => Promise<void>,
+  ): Promise<void> {
     if (this.#used)
       return Promise.reject(
         new BurrowError('internal', 'recover must come before any other call', {
@@ -189,7 +195,13 @@ export class BackgroundOps {
           `corrupt stored operations of session ${this.#options.sessionId}: ${result.violations.join(', ')}`,
           { sessionId: this.#options.sessionId, issues: result.violations },
         );
-      await this.#install(result.state, result.changed, result.changed.map(finishedEvent));
+      await this.#install(
+        result.state,
+        result.changed,
+        result.changed.map(finishedEvent),
+        false,
+        commit,
+      );
     });
   }
 
@@ -210,16 +222,18 @@ export class BackgroundOps {
     return this.#serial(async () => {
       const resolved = resolveOpsDurability(this.#state, action, this.#options.now());
       const durable = resolved.changed.filter((op) => OP_KINDS[op.kind].durable);
+      const events = resolved.changed.map(finishedEvent);
       const batch: OpsUnregisterBatch =
         resolved.store === 'retain'
           ? {
               operations: durable.map(toStoredOperation),
               opsCursor: toStoredCursor(resolved.state),
+              events,
             }
-          : { deleteOperations: true };
+          : { deleteOperations: true, events };
       if (commit !== undefined) await commit(batch);
       else if ('operations' in batch) await this.#options.persist(batch);
-      this.#apply(resolved.state, resolved.changed.map(finishedEvent));
+      this.#apply(resolved.state);
     });
   }
 
@@ -241,7 +255,7 @@ export class BackgroundOps {
     return deliverWakes(this.#state, {
       admit: this.#options.admitContinuation,
       isIdle: this.#options.isIdle,
-      notice: (message) => this.#emit({ type: 'runtime.notice', data: { kind: 'ops', message } }),
+      notice: (message) => this.#options.notice(message),
       observe: async (seq) => {
         const moved = advanceCursor(this.#state, 'observed', seq);
         if (moved.ok && moved.moved) await this.#install(moved.state, [], [], true);
@@ -249,34 +263,29 @@ export class BackgroundOps {
     });
   }
 
-  /** Persist (when anything durable changed), then install, publish and settle barriers. */
+  /** Persist (operations, cursor and events in one commit), then install and settle barriers. */
   async #install(
     next: OpsState,
     changed: readonly Operation[],
     events: readonly EventDraft[],
     cursorMoved = false,
+    commit: (change: OpsPersistChange) => Promise<void> = this.#options.persist,
   ): Promise<void> {
     const durable = changed.filter((op) => OP_KINDS[op.kind].durable);
-    if (durable.length > 0 || cursorMoved)
-      await this.#options.persist({
+    const cursorChanged = durable.length > 0 || cursorMoved;
+    if (cursorChanged || events.length > 0) {
+      await commit({
         operations: durable.map(toStoredOperation),
-        opsCursor: toStoredCursor(next),
+        ...(cursorChanged ? { opsCursor: toStoredCursor(next) } : {}),
+        events,
       });
-    this.#apply(next, events);
-  }
-
-  #apply(next: OpsState, events: readonly EventDraft[]): void {
-    this.#state = next;
-    for (const event of events) this.#emit(event);
-    this.#barriers.check(next);
-  }
-
-  #emit(event: EventDraft): void {
-    try {
-      this.#options.emit(event);
-    } catch {
-      // The step already landed; a throwing event sink must not make it look failed.
     }
+    this.#apply(next);
+  }
+
+  #apply(next: OpsState): void {
+    this.#state = next;
+    this.#barriers.check(next);
   }
 
   #must(operationId: string): Operation {

@@ -104,14 +104,14 @@ export function enableComms(
 ): Promise<void> {
   return withSession(ctx, sessionId, async (entry) => {
     const spawned = stepOrThrow(sessionId, entry.machine, { type: 'SpawnDrain', mode });
-    await commitChange(ctx, entry, { machine: spawned, persist: 'defer' });
+    await commitChange(ctx, entry, { machine: spawned });
     const controller = new AbortController();
     const done = pull(ctx, entry, controller.signal).then(async (reason) => {
       await ctx.gate.with(sessionId, async () => {
         if (!isCurrent(ctx, entry) || entry.comms !== handle) return;
         entry.comms = null;
         const exited = step(entry.machine, { type: 'NotifyDrainExited', reason });
-        if (exited.ok) await commitChange(ctx, entry, { machine: exited, persist: 'defer' });
+        if (exited.ok) await commitChange(ctx, entry, { machine: exited });
       });
     });
     const handle: CommsHandle = { done, abort: (reason) => controller.abort(reason) };

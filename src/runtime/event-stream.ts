@@ -41,7 +41,7 @@ export async function* sessionEvents(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    let last = options.since ?? entry.events.nextSeq - 1;
+    let last = options.since ?? entry.events.lastSeq;
     if (options.since !== undefined) {
       const recent = entry.events.recent(last);
       if (!recent.complete && ctx.store !== null) {
@@ -65,8 +65,11 @@ export async function* sessionEvents(
     for (;;) {
       while (buffer.length > 0) {
         const event = buffer.shift() as RuntimeEvent;
-        if (event.seq <= last) continue;
-        last = event.seq;
+        // Transient events have no seq: delivered live as they come, never replayed.
+        if (event.seq !== null) {
+          if (event.seq <= last) continue;
+          last = event.seq;
+        }
         yield event;
       }
       if (ended || signal?.aborted === true) return;

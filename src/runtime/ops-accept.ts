@@ -19,12 +19,10 @@ import type { SessionEntry } from './session-entry.js';
 import { step } from '../core/session-machine.js';
 
 function reject(entry: SessionEntry, error: BurrowError): BurrowError {
-  entry.events.emitNow([
-    {
-      type: 'input.rejected',
-      data: { code: error.code, message: error.message, inputId: error.details.inputId ?? null },
-    },
-  ]);
+  entry.events.emitTransient({
+    type: 'input.rejected',
+    data: { code: error.code, message: error.message, inputId: error.details.inputId ?? null },
+  });
   return error;
 }
 
@@ -204,12 +202,10 @@ async function admit(
   }
   if (plan.status === 'deduplicated') {
     const existing = plan.existing;
-    entry.events.emitNow([
-      {
-        type: 'input.deduplicated',
-        data: { inputId: header.inputId, existingId: existing.header.inputId },
-      },
-    ]);
+    entry.events.emitTransient({
+      type: 'input.deduplicated',
+      data: { inputId: header.inputId, existingId: existing.header.inputId },
+    });
     return {
       status: 'deduplicated',
       inputId: existing.header.inputId,
@@ -224,7 +220,7 @@ async function admit(
     withoutWake,
   });
   if (!accepted.ok) throw refusalError(sessionId, accepted);
-  await commitChange(ctx, entry, { machine: accepted, patches: [plan.patch], persist: 'now' });
+  await commitChange(ctx, entry, { machine: accepted, patches: [plan.patch] });
   const completion = completionOf(entry, header.inputId, plan.record.outcome);
   entry.lastInputAt = ctx.clock.now();
   performEffects(ctx, entry, accepted.effects);

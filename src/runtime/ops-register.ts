@@ -14,52 +14,48 @@ import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
+import { detachExecutor } from './executor-detach.js';
 import { claimSession, releaseSession } from './ownership.js';
-import { createSessionOps } from './session-ops.js';
+import { commitOpsChange, createSessionOps } from './session-ops.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { LifecycleRecord } from '../store/records.js';
 import { lifecycleRecord } from './session-commit.js';
 
 /**
- * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
- * register, attach, stop or unregister notices it and steps `RuntimeExecutorExited` (the seed's
- * repair path always errors; this one works). Called under the gate.
+ * A loop that crashed (a bug of its own: executors cannot crash it) leaves a dead attachment: the claim
+ * is active but nothing drains the queue. The loop's exit hook repairs it at once; if that failed (the
+ * store was down), the next register, attach, stop, retire, destroy or unregister repairs it. The
+ * repair detaches the executor: the run is rolled back, the claim released (`RuntimeExecutorLost`),
+ * queued inputs stay queued and an executor can claim the session again (the seed's repair always
+ * errors; ours once left the session `stopped` for good). A loop that exited normally is no dead
+ * attachment, even before its exit hook ran. Called under the gate.
  */
 export async function repairDeadAttachment(
   ctx: RuntimeContext,
   entry: SessionEntry,
 ): Promise<void> {
-  if (entry.loop === null || entry.loop.state !== 'stopped') return;
-  entry.loop = null;
-  if (entry.machine.registration !== 'active') return;
-  const exited = step(entry.machine, { type: 'RuntimeExecutorExited' });
-  if (!exited.ok) return;
-  const abandon = planAbandonPending(
-    entry.ledger,
-    'stopped',
-    'all',
-    'the runtime loop died',
-    ctx.nowIso(),
-  );
-  await commitChange(ctx, entry, {
-    machine: exited,
-    patches: [abandon.patch],
-    events: [
-      ...noticeEvents(exited.effects),
-      { type: 'session.executor_detached', data: { reason: 'dead attachment repaired' } },
-    ],
-    persist: 'now',
-  });
+  const loop = entry.loop;
+  if (loop === null || loop.crash === null) return;
+  const detached = await detachExecutor(ctx, entry, `the runtime loop crashed: ${loop.crash}`);
+  // The machine refused (logged as a bug): forget the loop anyway, so a new executor can claim.
+  if (!detached) entry.loop = null;
 }
 
-/** What happens when a loop exits: a stop ends the executor's claim; a detach leaves state to its caller. */
+/**
+ * What happens when a loop exits: a stop ends the executor's claim; a crash detaches the executor (see
+ * {@link repairDeadAttachment}); a detach leaves state to its caller. The executor is stopped in every case.
+ */
 async function onLoopExit(
   ctx: RuntimeContext,
   entry: SessionEntry,
   loop: RuntimeLoop,
   exit: { kind: 'stop' | 'detach' | 'crash'; reason: string },
 ): Promise<void> {
-  if (exit.kind === 'crash') return;
+  if (exit.kind === 'crash') {
+    await ctx.gate.with(entry.sessionId, async () => {
+      if (isCurrent(ctx, entry) && entry.loop === loop) await repairDeadAttachment(ctx, entry);
+    });
+  }
   if (exit.kind === 'stop') {
     await ctx.gate.with(entry.sessionId, async () => {
       if (!isCurrent(ctx, entry) || entry.loop !== loop) return;
@@ -74,7 +70,6 @@ async function onLoopExit(
           ...noticeEvents(exited.effects),
           { type: 'session.executor_detached', data: { reason: exit.reason } },
         ],
-        persist: 'now',
       });
     });
   }
@@ -120,7 +115,11 @@ export async function registerSession(
         // Finished operations come back with their completion sequence; in-flight ones end
         // terminated{runtime_restarted} (written before this resolves). Corrupt records fail closed.
         entry.ops = createSessionOps(ctx, entry);
-        await entry.ops.recover(stored.operations, stored.opsCursor);
+        // The gate is held here: the recovery's own write goes straight to the commit path.
+        const recovering = entry;
+        await entry.ops.recover(stored.operations, stored.opsCursor, (change) =>
+          commitOpsChange(ctx, recovering, change),
+        );
       }
     } catch (error: unknown) {
       // A session that cannot be built here (destroyed, corrupt) must not keep this host's lease.
@@ -135,7 +134,6 @@ export async function registerSession(
     if (unchanged) entry.persistedLifecycle = storedKey;
     await commitChange(ctx, entry, {
       events: [{ type: 'session.registered', data: { epochId: entry.epochId, recovered } }],
-      persist: unchanged ? 'defer' : 'now',
     });
     ctx.sessions.set(sessionId, entry);
     // Wakes of operations that finished before a crash but were never delivered (outside the gate).
@@ -182,7 +180,6 @@ export async function ensureSessionWithExecutor(
       await commitChange(ctx, entry, {
         machine: claimed,
         events: [{ type: 'session.executor_attached', data: {} }],
-        persist: 'defer',
       });
       entry.loop = loop;
       entry.provisionalInterrupt = null;

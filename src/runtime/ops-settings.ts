@@ -38,7 +38,7 @@ async function setting(
           data: { revision: result.state.visibility.staged.revision },
         });
       }
-      await commitChange(ctx, entry, { machine: result, events, persist: 'now' });
+      await commitChange(ctx, entry, { machine: result, events });
       return result.state;
     },
     options.signal,
@@ -140,7 +140,6 @@ export function beginServiceTurn(
       await commitChange(ctx, entry, {
         machine: prepared,
         events: [{ type: 'run.started', data: { runId, inputIds: [], attempt: 1 } }],
-        persist: 'defer',
       });
       return { runId };
     },
@@ -191,7 +190,6 @@ export function commitServiceTurnTerminalReceipt(
             data: { runId: run.runId, resultClass: 'completed_without_result' },
           },
         ],
-        persist: 'now',
       });
       entry.provisionalInterrupt = null;
       entry.loop?.wake();

@@ -63,7 +63,6 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
     machine: closed,
     patches: [abandon.patch],
     events: [{ type: 'session.unregistered', data: { retainSnapshot: retain } }],
-    persist: 'now',
     ...(retain
       ? { lifecycle: 'keep' as const }
       : {
@@ -83,7 +82,11 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
   const ops = entry.ops;
   if (ops !== null) {
     await ops.unregister(retain ? 'retain_snapshot' : 'delete_snapshot', (batch) =>
-      commitChange(ctx, entry, { ...change, ...batch }),
+      commitChange(ctx, entry, {
+        ...change,
+        ...batch,
+        events: [...batch.events, ...(change.events ?? [])],
+      }),
     );
   } else {
     await commitChange(ctx, entry, change);
@@ -104,7 +107,7 @@ async function drain(
     sessionId,
     binding: entry.machine.binding,
   });
-  await commitChange(ctx, entry, { machine: begin, persist: 'defer' });
+  await commitChange(ctx, entry, { machine: begin });
   // Phase 2: detach the loop and abort the comms drain, keeping their handles.
   const loop = entry.loop;
   const comms = entry.comms;

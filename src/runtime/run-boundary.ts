@@ -1,5 +1,6 @@
 // A boundary of a running turn (03, steering): count it, hand over steer inputs, or tell the turn to stop.
 
+import { isBurrowError, toError } from '../core/errors.js';
 import { planInjectSteer } from '../core/ledger-batch.js';
 import { step } from '../core/session-machine.js';
 import type { BoundaryDirective } from './executor.js';
@@ -10,6 +11,7 @@ import { commitChange } from './session-commit.js';
 import { stagedInput } from './turn-metadata.js';
 
 const STOP: BoundaryDirective = { inject: [], stop: true };
+const NOTHING: BoundaryDirective = { inject: [], stop: false };
 
 /**
  * Steps `BoundaryApplied` for `runId`. With a pending cancel-after-boundary the turn stops here and
@@ -42,11 +44,21 @@ export async function applyBoundary(
     type: 'run.boundary' as const,
     data: { runId, n: machine.turn.boundaryCount, injected: injected.map((r) => r.header.inputId) },
   });
-  await commitChange(ctx, entry, {
-    machine: { state: machine, effects: boundary.effects },
-    patches: inject === null ? [] : [inject.patch],
-    events,
-    persist: 'defer',
-  });
+  try {
+    await commitChange(ctx, entry, {
+      machine: { state: machine, effects: boundary.effects },
+      patches: inject === null ? [] : [inject.patch],
+      events,
+    });
+  } catch (error: unknown) {
+    // Nothing was installed: steer inputs stay queued for a later boundary or the next turn. The
+    // turn itself goes on (its own commit will meet the store's state); a fenced session stops it.
+    ctx.log.warn('could not record a boundary', {
+      sessionId: entry.sessionId,
+      runId,
+      error: toError(error).message,
+    });
+    return isBurrowError(error, 'fenced') ? STOP : NOTHING;
+  }
   return { inject: injected.map(stagedInput), stop };
 }

@@ -10,11 +10,12 @@ import type { InputRecord } from '../core/input-record.js';
 import { isTerminal } from '../core/input-record.js';
 import type { LedgerPatch } from '../core/input-ledger.js';
 import { applyLedgerPatch, patchRecords } from '../core/input-ledger.js';
+import { checkHistory } from '../core/ledger-history.js';
 import type { JsonValue } from '../core/json.js';
 import { durablePhase, visiblePhase } from '../core/machine-classifiers.js';
 import type { MachineEffect } from '../core/machine-effects.js';
 import type { MachineState } from '../core/machine-state.js';
-import { EPHEMERAL_EVENT_TYPES } from '../core/runtime-event.js';
+import type { DurableEvent } from '../core/runtime-event.js';
 import type { CommitBatch } from '../store/runtime-store.js';
 import type {
   LifecycleRecord,
@@ -36,8 +37,6 @@ export interface SessionChange {
   readonly events?: readonly EventDraft[];
   readonly receipt?: RunReceipt;
   readonly transcript?: { readonly runId: string; readonly messages: readonly JsonValue[] };
-  /** `now`: write before installing; `defer`: memory only now, events go with the next write. */
-  readonly persist: 'now' | 'defer';
   readonly deleteOperations?: boolean;
   /** Background operations and their feed cursor written in the same transaction. */
   readonly operations?: readonly OperationRecord[];
@@ -83,7 +82,7 @@ function buildBatch(
   entry: SessionEntry,
   change: SessionChange,
   machine: MachineState,
-  events: CommitBatch['events'],
+  events: readonly DurableEvent[],
 ): {
   batch: CommitBatch;
   lifecycleKey: string;
@@ -115,7 +114,7 @@ function buildBatch(
     ...(durable.length > 0 ? { inputs: durable } : {}),
     ...(change.receipt !== undefined ? { receipt: change.receipt } : {}),
     ...(transcript !== undefined && transcript.length > 0 ? { transcript } : {}),
-    ...(events !== undefined && events.length > 0 ? { events } : {}),
+    ...(events.length > 0 ? { events } : {}),
     ...(change.deleteOperations === true ? { deleteOperations: true } : {}),
     ...(change.operations !== undefined && change.operations.length > 0
       ? { operations: change.operations }
@@ -126,8 +125,11 @@ function buildBatch(
 }
 
 /**
- * Persists and installs a change. Throws `store_unavailable` (or `fenced`) when the write fails, in
- * which case nothing changed. Returns the records that became terminal (their completions are settled).
+ * Persists and installs a change: the one write path of a session (call it under the session's gate;
+ * nothing else calls `store.commit`). Its events get their seqs here, are written in the same
+ * transaction, and are published only once it landed. Throws `store_unavailable` (or `fenced`, after
+ * dropping the session locally) when the write fails, in which case nothing changed in memory and no
+ * seq was used. Completions of inputs that became terminal are settled.
  */
 export async function commitChange(
   ctx: RuntimeContext,
@@ -135,6 +137,9 @@ export async function commitChange(
   change: SessionChange,
 ): Promise<void> {
   const machine = change.machine?.state ?? entry.machine;
+  // History only grows: a patch that would rewrite a finished input fails here, before the write
+  // (the mutator would refuse it at install, after the store had taken it).
+  for (const patch of change.patches ?? []) checkHistory(entry.ledger, patch);
   const drafts: EventDraft[] = [];
   const from = visiblePhase(entry.machine);
   const to = visiblePhase(machine);
@@ -142,36 +147,46 @@ export async function commitChange(
   const seen = new Map<string, InputRecord>();
   for (const patch of change.patches ?? []) drafts.push(...inputEvents(entry.ledger, patch, seen));
   drafts.push(...(change.events ?? []));
-  const block = entry.events.reserve(drafts);
-  const durableEvents = block.events.filter((e) => !EPHEMERAL_EVENT_TYPES.includes(e.type));
-  let lifecycleKey: string | null = entry.persistedLifecycle;
-  if (ctx.store !== null && change.persist === 'now') {
-    const built = buildBatch(entry, change, machine, [...entry.deferredEvents, ...durableEvents]);
-    try {
-      await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
-    } catch (error: unknown) {
-      entry.events.discard(block);
-      if (isBurrowError(error, 'fenced')) {
-        fenceOut(ctx, entry);
-        throw error;
-      }
-      if (isBurrowError(error, 'store_unavailable')) throw error;
-      throw new BurrowError(
-        'store_unavailable',
-        'the store failed; nothing was acknowledged',
-        { sessionId: entry.sessionId },
-        { cause: error },
-      );
-    }
-    lifecycleKey = built.lifecycleKey;
-    entry.deferredEvents = [];
-  } else if (ctx.store !== null) {
-    if (durableEvents.length > 0)
-      entry.deferredEvents = [...entry.deferredEvents, ...durableEvents];
+  const events = entry.events.compose(drafts);
+  let lifecycleKey: string | null;
+  try {
+    lifecycleKey = await write(ctx, entry, change, machine, events);
+  } catch (error: unknown) {
+    entry.events.abandoned();
+    throw error;
   }
   install(entry, change, machine, lifecycleKey);
-  entry.events.publish(block);
+  entry.events.committed();
   settleTerminal(entry, change.patches ?? []);
+}
+
+/** Writes the change's batch (nothing when it changes nothing durable); returns the lifecycle key written. */
+async function write(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  change: SessionChange,
+  machine: MachineState,
+  events: readonly DurableEvent[],
+): Promise<string | null> {
+  if (ctx.store === null) return entry.persistedLifecycle;
+  const built = buildBatch(entry, change, machine, events);
+  if (Object.keys(built.batch).length === 0) return built.lifecycleKey;
+  try {
+    await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
+  } catch (error: unknown) {
+    if (isBurrowError(error, 'fenced')) {
+      fenceOut(ctx, entry);
+      throw error;
+    }
+    if (isBurrowError(error)) throw error;
+    throw new BurrowError(
+      'store_unavailable',
+      'the store failed; nothing was acknowledged',
+      { sessionId: entry.sessionId },
+      { cause: error },
+    );
+  }
+  return built.lifecycleKey;
 }
 
 function install(

@@ -1,27 +1,35 @@
-// The per-session event stream: strictly increasing `seq`, publication in seq order, a recent-events
-// buffer for replay, and listeners that can never break the runtime.
+// The per-session event stream: seqs assigned in commit order, publication only after the commit that
+// carries an event landed, transient events delivered live with no seq, a recent-events buffer for
+// replay, and listeners that can never break the runtime.
 //
-// Events that belong to a store commit get their seq before the commit (they are written with it) but
-// are published only after it lands; an event reserved later (a progress event) waits behind them, so
-// subscribers always see seq order. A failed commit discards its block: its seqs become a gap.
+// The rule this module holds (03, "Events"): a durable event gets its seq when its commit is built,
+// under the session's gate, continuing after the last published event; it is published once the store
+// took it, and a failed commit releases its seqs (nobody saw them, nothing was written). So a seq is
+// never published before it is durable (a crash cannot make the next incarnation reuse one a
+// subscriber saw), never skipped, and a replay from the store equals what subscribers saw live.
 
-import type { RuntimeEvent, RuntimeEventData, RuntimeEventType } from '../core/runtime-event.js';
+import type {
+  DurableEvent,
+  DurableEventType,
+  RuntimeEvent,
+  RuntimeEventData,
+  TransientEvent,
+  TransientEventType,
+} from '../core/runtime-event.js';
 
-/** An event before it has a seq. */
+/** A durable event before its commit gives it a seq. */
 export type EventDraft = {
-  [T in RuntimeEventType]: { readonly type: T; readonly data: RuntimeEventData[T] };
-}[RuntimeEventType];
+  [T in DurableEventType]: { readonly type: T; readonly data: RuntimeEventData[T] };
+}[DurableEventType];
 
-/** A reserved block of events: publish it once its commit landed, or discard it. */
-export interface EventBlock {
-  readonly events: readonly RuntimeEvent[];
-  state: 'pending' | 'ready' | 'discarded';
-}
+/** A transient event before it is published. */
+export type TransientDraft = {
+  [T in TransientEventType]: { readonly type: T; readonly data: RuntimeEventData[T] };
+}[TransientEventType];
 
 /** Receives events; a throw is caught and reported, never propagated. */
 export type EventListener = (event: RuntimeEvent) => void;
 
-/** Events of one session. */
 /** What every session's stream shares: the clock, the runtime-wide listeners, and error reporting. */
 export interface EventsShared {
   readonly now: () => string;
@@ -34,8 +42,8 @@ export interface EventsShared {
 /** Events of one session. Collections are created on first use: an idle session costs little. */
 export class SessionEvents {
   #nextSeq: number;
-  #blocks: EventBlock[] | null = null;
-  #recent: RuntimeEvent[] | null = null;
+  #composed: readonly DurableEvent[] | null = null;
+  #recent: DurableEvent[] | null = null;
   #listeners: Set<EventListener> | null = null;
   #closeListeners: Set<() => void> | null = null;
   #closed = false;
@@ -49,57 +57,74 @@ export class SessionEvents {
     this.#nextSeq = highWater + 1;
   }
 
-  /** The seq the next event will get. */
-  get nextSeq(): number {
-    return this.#nextSeq;
+  /** The seq of the last published durable event (0 when none). */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
   }
 
-  /** Assigns seqs to drafts and holds them until the block is published or discarded. */
-  reserve(drafts: readonly EventDraft[]): EventBlock {
+  /**
+   * Gives the drafts of one commit their seqs, continuing after the last published event. One
+   * composition at a time: commits of a session are serialised by its gate, so a second one while
+   * another is outstanding is a bug, and it throws rather than hand out a seq twice.
+   */
+  compose(drafts: readonly EventDraft[]): readonly DurableEvent[] {
+    if (this.#composed !== null)
+      throw new Error(`session ${this.sessionId}: two commits composed events at once`);
     const at = this.shared.now();
     const events = drafts.map(
-      (draft) =>
+      (draft, i) =>
         ({
-          seq: this.#nextSeq,
-          id: `${this.epochId}.${this.#nextSeq++}`,
+          seq: this.#nextSeq + i,
+          id: `${this.epochId}.${this.#nextSeq + i}`,
           at,
           sessionId: this.sessionId,
           type: draft.type,
           data: draft.data,
-        }) as RuntimeEvent,
+        }) as DurableEvent,
     );
-    const block: EventBlock = { events, state: 'pending' };
-    if (events.length > 0) {
-      if (this.#blocks === null) this.#blocks = [block];
-      else this.#blocks.push(block);
+    this.#composed = events;
+    return events;
+  }
+
+  /** The commit that carried the composed events landed: they are published, in seq order. */
+  committed(): void {
+    const events = this.#composed ?? [];
+    this.#composed = null;
+    this.#nextSeq += events.length;
+    for (const event of events) {
+      // Exact-size arrays on first use: most sessions hold one or two events.
+      if (this.#recent === null) this.#recent = [event];
+      else this.#recent.push(event);
+      if (this.#recent.length > this.shared.recentLimit) this.#recent.shift();
+      this.#deliver(event);
     }
-    return block;
   }
 
-  /** Marks a block ready (its commit landed) and publishes every ready block at the head, in order. */
-  publish(block: EventBlock): void {
-    block.state = 'ready';
-    this.#flush();
+  /** The commit failed: its seqs are released (nothing was written or published). */
+  abandoned(): void {
+    this.#composed = null;
   }
 
-  /** Drops a block whose commit failed; its seqs stay unused. */
-  discard(block: EventBlock): void {
-    block.state = 'discarded';
-    this.#flush();
+  /** Publishes a transient event at once: no seq; `after` places it after the last durable event. */
+  emitTransient(draft: TransientDraft): TransientEvent {
+    const event = {
+      seq: null,
+      id: null,
+      after: this.lastSeq,
+      at: this.shared.now(),
+      sessionId: this.sessionId,
+      type: draft.type,
+      data: draft.data,
+    } as TransientEvent;
+    this.#deliver(event);
+    return event;
   }
 
-  /** Reserves and publishes at once (events not tied to a commit). */
-  emitNow(drafts: readonly EventDraft[]): readonly RuntimeEvent[] {
-    const block = this.reserve(drafts);
-    this.publish(block);
-    return block.events;
-  }
-
-  /** Recent published events with `seq > since`, oldest first, and whether the buffer covers `since`. */
-  recent(since: number): { events: RuntimeEvent[]; complete: boolean } {
+  /** Recent published durable events with `seq > since`, oldest first, and whether the buffer covers `since`. */
+  recent(since: number): { events: DurableEvent[]; complete: boolean } {
     const recent = this.#recent ?? [];
     const first = recent[0];
-    const complete = first === undefined ? since >= this.#nextSeq - 1 : first.seq <= since + 1;
+    const complete = first === undefined ? since >= this.lastSeq : first.seq <= since + 1;
     return { events: recent.filter((event) => event.seq > since), complete };
   }
 
@@ -121,7 +146,7 @@ export class SessionEvents {
     return () => listeners.delete(listener);
   }
 
-  /** Ends the stream: publishes what is ready, then tells close listeners. */
+  /** Ends the stream and tells close listeners. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -134,22 +159,9 @@ export class SessionEvents {
     return this.#closed;
   }
 
-  #flush(): void {
-    const blocks = this.#blocks;
-    if (blocks === null) return;
-    while (blocks.length > 0 && (blocks[0] as EventBlock).state !== 'pending') {
-      const block = blocks.shift() as EventBlock;
-      if (block.state === 'discarded') continue;
-      for (const event of block.events) {
-        // Exact-size arrays on first use: most sessions hold one or two events.
-        if (this.#recent === null) this.#recent = [event];
-        else this.#recent.push(event);
-        if (this.#recent.length > this.shared.recentLimit) this.#recent.shift();
-        this.#safely(() => this.shared.fanout(event));
-        for (const listener of this.#listeners ?? []) this.#safely(() => listener(event));
-      }
-    }
-    if (blocks.length === 0) this.#blocks = null;
+  #deliver(event: RuntimeEvent): void {
+    this.#safely(() => this.shared.fanout(event));
+    for (const listener of this.#listeners ?? []) this.#safely(() => listener(event));
   }
 
   #safely(call: () => void): void {

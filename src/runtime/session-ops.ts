@@ -1,13 +1,45 @@
-// Wires a session's background-operations registry to the runtime: persistence through the store with
-// the session's fence, continuations through acceptInput, op.* events on the session's stream.
+// Wires a session's background-operations registry to the runtime: every step is written through the
+// session's one commit path (under its gate, with its fence, events included), continuations go through
+// acceptInput, and undelivered wakes become operator notices.
 
-import { BurrowError, isBurrowError } from '../core/errors.js';
-import { EPHEMERAL_EVENT_TYPES } from '../core/runtime-event.js';
+import { toError } from '../core/errors.js';
 import { BackgroundOps } from './background-ops.js';
+import type { OpsPersistChange } from './background-ops-contract.js';
 import { requireEntry } from './machine-errors.js';
 import { acceptInput } from './ops-accept.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
+import { BurrowError } from '../core/errors.js';
+
+/** The commit of one ops step, for a caller that already holds the session's gate. */
+export function commitOpsChange(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  change: OpsPersistChange,
+): Promise<void> {
+  return commitChange(ctx, entry, {
+    events: change.events,
+    ...(change.operations.length > 0 ? { operations: change.operations } : {}),
+    ...(change.opsCursor !== undefined ? { opsCursor: change.opsCursor } : {}),
+  });
+}
+
+/** Runs `work` under the gate of `entry`, if it is still the registered entry of its session. */
+async function underGate(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  work: () => Promise<void>,
+): Promise<void> {
+  await ctx.gate.with(entry.sessionId, async () => {
+    if (entry.removed || ctx.sessions.get(entry.sessionId) !== entry) {
+      throw new BurrowError('session_not_found', `no session ${entry.sessionId}`, {
+        sessionId: entry.sessionId,
+      });
+    }
+    await work();
+  });
+}
 
 /** Creates the registry of `entry` (not yet recovered). */
 export function createSessionOps(ctx: RuntimeContext, entry: SessionEntry): BackgroundOps {
@@ -15,36 +47,26 @@ export function createSessionOps(ctx: RuntimeContext, entry: SessionEntry): Back
     sessionId: entry.sessionId,
     epochId: entry.epochId,
     now: () => ctx.nowIso(),
-    persist: async (change) => {
-      if (ctx.store === null) return;
-      try {
-        await ctx.store.commit(entry.runtimeId, change, entry.fence);
-      } catch (error: unknown) {
-        if (isBurrowError(error)) throw error;
-        throw new BurrowError(
-          'store_unavailable',
-          'the store failed; nothing was acknowledged',
-          { sessionId: entry.sessionId },
-          { cause: error },
-        );
-      }
-    },
+    persist: (change) => underGate(ctx, entry, () => commitOpsChange(ctx, entry, change)),
     admitContinuation: async (input) => {
       await acceptInput(ctx, entry.sessionId, input, {}, false);
     },
     isIdle: () =>
       entry.machine.run === null &&
       (entry.machine.phase === 'idle' || entry.machine.phase === 'attached'),
-    emit: (draft) => {
-      // Published now; written with the session's next commit (like staging and boundary events).
-      const [event] = entry.events.emitNow([draft]);
-      if (
-        ctx.store !== null &&
-        event !== undefined &&
-        !EPHEMERAL_EVENT_TYPES.includes(event.type)
-      ) {
-        entry.deferredEvents = [...entry.deferredEvents, event];
-      }
+    notice: (message) => {
+      ctx.log.warn(message, { sessionId: entry.sessionId });
+      // Best effort and not awaited: the notice is for operators; the step it reports already landed.
+      void underGate(ctx, entry, () =>
+        commitChange(ctx, entry, {
+          events: [{ type: 'runtime.notice', data: { kind: 'ops', message } }],
+        }),
+      ).catch((error: unknown) =>
+        ctx.log.warn('could not record an operations notice', {
+          sessionId: entry.sessionId,
+          error: toError(error).message,
+        }),
+      );
     },
   });
 }

@@ -23,8 +23,9 @@ function typeFilter(value: string | undefined): (type: string) => boolean {
   return (type) => patterns.some((p) => (p.endsWith('.') ? type.startsWith(p) : type === p));
 }
 
+// Transient events (seq null) carry no `id:` line: a reconnect resumes after the last durable event.
 const frame = (event: RuntimeEvent, withId: boolean) => ({
-  ...(withId ? { id: String(event.seq) } : {}),
+  ...(withId && event.seq !== null ? { id: String(event.seq) } : {}),
   event: event.type,
   data: JSON.stringify(event),
 });

@@ -3,7 +3,7 @@
 import type { InputRecord } from '../core/input-record.js';
 import { isTerminal } from '../core/input-record.js';
 import type { Binding } from '../core/machine-state.js';
-import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { DurableEvent } from '../core/runtime-event.js';
 import { eventCodec } from './codecs/event-codec.js';
 import { timestampMs } from './codecs/json-value.js';
 import {
@@ -121,7 +121,7 @@ function encodeReceipt(receipt: RunReceipt): EncodedReceipt {
   return { runId: receipt.runId, seq: receipt.seq, atMs: timestampMs(receipt.at), body };
 }
 
-function encodeEvent(event: RuntimeEvent): EncodedEvent {
+function encodeEvent(event: DurableEvent): EncodedEvent {
   const body = eventCodec.encode(event);
   return { seq: event.seq, type: event.type, atMs: timestampMs(event.at), body };
 }

@@ -1,7 +1,7 @@
 // The RuntimeStore interface (04): narrow on purpose; one commit batch is one transaction.
 
 import type { InputRecord } from '../core/input-record.js';
-import type { RuntimeEvent } from '../core/runtime-event.js';
+import type { DurableEvent } from '../core/runtime-event.js';
 import type {
   LifecycleRecord,
   OperationRecord,
@@ -38,7 +38,7 @@ export interface CommitBatch {
   /** Inserted transcript messages (contiguous indexes, continuing the stored transcript). */
   readonly transcript?: readonly TranscriptEntry[];
   /** Inserted events (never `run.progress`). */
-  readonly events?: readonly RuntimeEvent[];
+  readonly events?: readonly DurableEvent[];
   /** Upserted background operations, keyed by operation id. */
   readonly operations?: readonly OperationRecord[];
   /** Upserted completion-feed cursor. */
@@ -92,7 +92,7 @@ export interface RuntimeStore {
   /** One transaction. With `fence`, the commit happens only if the session's lease still carries that fence token. */
   commit(runtimeId: RuntimeId, batch: CommitBatch, fence?: FenceToken): Promise<void>;
   /** Events with `seq > sinceSeq`, oldest first, at most `limit`. */
-  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RuntimeEvent[]>;
+  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<DurableEvent[]>;
   /** Run receipts with `seq > sinceSeq`, oldest first, at most `limit` (pruned receipts are gone). */
   readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RunReceipt[]>;
   /** Transcript messages from `offset`, oldest first, at most `limit`. */

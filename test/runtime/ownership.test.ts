@@ -10,6 +10,7 @@ import { isBurrowError } from '../../src/core/errors.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { flush } from '../support/deferred.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -64,6 +65,8 @@ describe('ownership on one database file', () => {
       kind: 'prompt',
       content: 'before the pause',
     });
+    // The turn has started (its staging commit landed) before the pause.
+    while ((await a.runtime.snapshot('s1')).run === null) await flush();
     // Host A pauses (its clock stands still, so it renews nothing); host B's clock passes the lease.
     b.clock?.advance(1_001);
     expect(await b.runtime.registerSession('s1')).toBe(true);

@@ -1,11 +1,14 @@
 // Store failure injection (04, promises 1 and 3): a real SQLite store whose commit fails at the Nth
 // call or during an outage. The runtime reports `store_unavailable` for an accept that did not land
 // and changes nothing; a run whose commit failed keeps the last durable state and is re-run once the
-// store works again; a restart loses and duplicates nothing.
+// store works again; a restart loses and duplicates nothing. A run commit the store refuses for good
+// (`internal`, issue 10) is never re-run by itself: the run is rolled back, the executor detached with
+// a notice, and the inputs wait for an operator.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';
+import { isDurableEvent } from '../../src/core/runtime-event.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';
@@ -105,6 +108,31 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     expect((await failing.inner.readInput(RT, 'in-1'))?.state.status).toBe('consumed');
   });
 
+  it('leaves no gap and reuses no seq when a commit fails: subscribers saw exactly what the store replays', async () => {
+    const { failing, runtime } = await setup(mode);
+    const turns = gatedExecutor({ autoRelease: true });
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const live: RuntimeEvent[] = [];
+    runtime.onEvent((event) => live.push(event));
+    failing.failAt(failing.calls + 1);
+    await expect(runtime.acceptInput('s1', { kind: 'prompt', content: 'lost' })).rejects.toSatisfy(
+      (e) => isBurrowError(e, 'store_unavailable'),
+    );
+    const kept = await runtime.acceptInput('s1', { kind: 'prompt', content: 'kept' });
+    expect(await kept.completion).toMatchObject({ status: 'completed' });
+    await expect(
+      runtime.acceptInput('s1', { kind: 'prompt', content: 'x', whenBusy: 'nope' } as never),
+    ).rejects.toSatisfy((e) => isBurrowError(e, 'validation_failed'));
+
+    const replay = await failing.inner.readEvents(RT, 0, 1000);
+    expect(replay.map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
+    const seenLive = live.filter(isDurableEvent);
+    expect(seenLive.length).toBeGreaterThan(3);
+    expect(replay.slice(-seenLive.length)).toEqual(seenLive);
+    // The refusal was live only: a transient event with no seq, never stored.
+    expect(live.find((e) => e.type === 'input.rejected')).toMatchObject({ seq: null });
+  });
+
   it('keeps the last durable state when a run cannot commit, and completes its inputs once the store is back', async () => {
     const { failing, runtime } = await setup(mode);
     const turns = gatedExecutor({ autoRelease: false });
@@ -127,18 +155,24 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
       error: { code: 'store_unavailable' },
     });
 
-    // The loop backs off and re-runs the same input first; while that turn is held, the store still
-    // holds the last durable state: both inputs queued, no receipt, no transcript.
-    const run2 = await turns.started(1);
-    expect(run2.inputs.map((i) => i.inputId)).toEqual(['in-1']);
+    // While the store is down the run cannot even be rolled back: nothing new starts, and the store
+    // holds the last durable state — in-1 staged into run 1 (a recovery would requeue it), in-2
+    // queued, no receipt, no transcript.
     expect(failing.failures).toBeGreaterThanOrEqual(1);
-    for (const id of ['in-1', 'in-2'])
-      expect((await failing.inner.readInput(RT, id))?.state).toEqual({ status: 'queued' });
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state).toEqual({
+      status: 'staged',
+      runId: run1.runId,
+    });
+    expect((await failing.inner.readInput(RT, 'in-2'))?.state).toEqual({ status: 'queued' });
     expect(await failing.inner.readReceipts(RT, 0, 100)).toEqual([]);
     expect(await failing.inner.readTranscript(RT, 0, 100)).toEqual([]);
     expect((await runtime.snapshot('s1')).transcriptLength).toBe(0);
+    expect(turns.runs).toHaveLength(1);
 
+    // The store comes back: the rollback lands, and the loop re-runs the same input first.
     failing.heal();
+    const run2 = await turns.started(1);
+    expect(run2.inputs.map((i) => i.inputId)).toEqual(['in-1']);
     const committed = nextEvent(runtime, (e) => e.type === 'run.completed');
     turns.release(1);
     expect((await committed).data).toMatchObject({ runId: run2.runId });
@@ -172,14 +206,16 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     const turns = gatedExecutor({ autoRelease: false });
     await runtime.registerSessionWithExecutor('s1', turns.executor);
     const ids = ['in-1', 'in-2', 'in-3'];
+    const completions = [];
     for (const inputId of ids)
-      await runtime.acceptInput('s1', { kind: 'prompt', content: inputId, inputId });
+      completions.push(
+        (await runtime.acceptInput('s1', { kind: 'prompt', content: inputId, inputId })).completion,
+      );
     await turns.started(0);
     failing.outage();
     turns.release(0);
-    await turns.started(1);
-    // Forced shutdown while the store is still down: the held turn is cancelled, and its commit
-    // (and the shutdown's flush of deferred events) fail too.
+    expect(await completions[0]).toMatchObject({ status: 'completed_with_finalization_failure' });
+    // Forced shutdown while the store is still down: the run's rollback could not be written either.
     await runtime.close({ signal: AbortSignal.abort() });
     expect(failing.failures).toBeGreaterThanOrEqual(1);
     const path = (temp as TempDatabase).path;
@@ -218,5 +254,66 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     expect(turns.runs.filter((r) => committedRuns.has(r.runId))).toEqual([]);
     expect(transcript.every((m) => committedRuns.has(m.runId))).toBe(true);
     expect(transcript.map((m) => m.index)).toEqual(transcript.map((_, i) => i));
+  });
+});
+
+describe('a run commit the store refuses for good', () => {
+  it('rolls the run back, detaches the executor with a notice, and never re-runs the turn by itself', async () => {
+    const { failing, runtime } = await setup('rejected');
+    const turns = gatedExecutor({ autoRelease: false });
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const first = await runtime.acceptInput('s1', {
+      kind: 'prompt',
+      content: 'a',
+      inputId: 'in-1',
+    });
+    const run1 = await turns.started(0);
+    await runtime.acceptInput('s1', { kind: 'prompt', content: 'b', inputId: 'in-2' });
+
+    failing.refuseAt(failing.calls + 1);
+    const detached = nextEvent(runtime, (e) => e.type === 'session.executor_detached');
+    turns.release(0);
+    expect(await first.completion).toMatchObject({
+      status: 'completed_with_finalization_failure',
+      runId: run1.runId,
+      error: { code: 'internal' },
+    });
+    const detachedEvent = await detached;
+    expect(detachedEvent.data).toMatchObject({
+      reason: expect.stringContaining('refused the commit') as unknown,
+    });
+
+    // Many back-off periods later the turn still ran once: nothing re-runs it by itself.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(turns.runs).toHaveLength(1);
+    const snapshot = await runtime.snapshot('s1');
+    expect(snapshot).toMatchObject({
+      phase: 'idle',
+      registration: 'queuing',
+      run: null,
+      hasExecutor: false,
+      queues: { queue: 2, steer: 0 },
+    });
+    // The store says the same, and the notice and detachment are in the durable stream.
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state).toEqual({ status: 'queued' });
+    expect((await failing.inner.readInput(RT, 'in-2'))?.state).toEqual({ status: 'queued' });
+    expect(await failing.inner.readReceipts(RT, 0, 100)).toEqual([]);
+    const replay = await failing.inner.readEvents(RT, 0, 1000);
+    const notice = replay.find((e) => e.type === 'runtime.notice' && e.data.kind === 'lost');
+    expect(notice?.data).toMatchObject({
+      message: expect.stringContaining('internal') as unknown,
+    });
+    expect(replay.filter(isDurableEvent).map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
+
+    // The operator acts: a new executor claims the session, and both inputs run and commit.
+    const again = gatedExecutor({ autoRelease: true });
+    await runtime.ensureSessionWithExecutor('s1', again.executor);
+    const consumed = nextEvent(
+      runtime,
+      (e) => e.type === 'input.consumed' && e.data.inputId === 'in-2',
+    );
+    await consumed;
+    expect(again.runs.map((r) => r.inputIds)).toEqual([['in-1'], ['in-2']]);
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state.status).toBe('consumed');
   });
 });

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { BurrowError } from '../../core/errors.js';
 import { FAILURE_CAUSES, PHASES } from '../../core/machine-state.js';
-import type { RuntimeEvent, RuntimeEventData, RuntimeEventType } from '../../core/runtime-event.js';
-import { EPHEMERAL_EVENT_TYPES, RUNTIME_EVENT_TYPES } from '../../core/runtime-event.js';
+import type { DurableEvent, RuntimeEventData, RuntimeEventType } from '../../core/runtime-event.js';
+import { isTransientType, RUNTIME_EVENT_TYPES } from '../../core/runtime-event.js';
 import { ABANDON_REASONS } from '../../core/input-record.js';
 import type { Codec } from './record-codec.js';
 import { createCodec } from './record-codec.js';
@@ -91,20 +91,20 @@ const eventSchema = z
     for (const issue of result.error.issues) {
       ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
     }
-  }) as z.ZodType<RuntimeEvent>;
+  }) as z.ZodType<DurableEvent>;
 
-const baseCodec = createCodec<RuntimeEvent>('event', eventSchema);
+const baseCodec = createCodec<DurableEvent>('event', eventSchema);
 
-/** Stored events. Ephemeral types (`run.progress`) are live-only and refused on encode. */
-export const eventCodec: Codec<RuntimeEvent> = {
+/** Stored events. Transient types (`run.progress`, ...) are live-only and refused on encode. */
+export const eventCodec: Codec<DurableEvent> = {
   record: baseCodec.record,
-  encode(event: RuntimeEvent): string {
-    if (EPHEMERAL_EVENT_TYPES.includes(event.type)) {
+  encode(event: DurableEvent): string {
+    const type: string = event.type;
+    if (isTransientType(event.type))
       throw new BurrowError(
         'internal',
-        `cannot encode event ${event.seq}: ${event.type} is never stored`,
+        `cannot encode event ${event.seq}: ${type} is never stored`,
       );
-    }
     return baseCodec.encode(event);
   },
   decode: (text, where) => baseCodec.decode(text, where),

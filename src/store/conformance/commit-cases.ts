@@ -1,7 +1,7 @@
 // Conformance: a commit batch is one transaction; collisions and bad records leave nothing behind.
 
 import { describe, expect, it } from 'vitest';
-import type { RuntimeEvent } from '../../core/runtime-event.js';
+import type { DurableEvent } from '../../core/runtime-event.js';
 import type { LifecycleRecord } from '../records.js';
 import type { CommitBatch } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
@@ -128,7 +128,7 @@ export function commitCases(ctx: HarnessContext): void {
     });
 
     it('refuses a batch with an invalid record anywhere in it, before writing anything', async () => {
-      const bad = { ...events('s1', 2, 1)[0], data: { inputId: 'x' } } as unknown as RuntimeEvent;
+      const bad = { ...events('s1', 2, 1)[0], data: { inputId: 'x' } } as unknown as DurableEvent;
       const batch = {
         lifecycle: lifecycle('s1'),
         inputs: [input('s1', 'a', 1)],
@@ -157,7 +157,7 @@ export function commitCases(ctx: HarnessContext): void {
         ...events('s1', 1, 1)[0],
         type: 'run.progress',
         data: { runId: 'r1', progress: 1 },
-      } as RuntimeEvent;
+      } as unknown as DurableEvent;
       await expectBurrowError(
         ctx.store.commit(RT, { events: [progress] }),
         'internal',

@@ -6,7 +6,7 @@ import { isTerminal } from '../../core/input-record.js';
 import type { JsonValue } from '../../core/json.js';
 import type { Phase } from '../../core/machine-state.js';
 import { EMPTY_BINDING } from '../../core/machine-state.js';
-import type { RuntimeEvent } from '../../core/runtime-event.js';
+import type { DurableEvent } from '../../core/runtime-event.js';
 import { initialVisibility } from '../../core/tool-visibility.js';
 import type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt } from '../records.js';
 import type { TranscriptEntry } from '../records.js';
@@ -124,8 +124,8 @@ export function events(
   fromSeq: number,
   count: number,
   when: (seq: number) => string = (seq) => at(seq),
-): RuntimeEvent[] {
-  return Array.from({ length: count }, (_, i): RuntimeEvent => {
+): DurableEvent[] {
+  return Array.from({ length: count }, (_, i): DurableEvent => {
     const seq = fromSeq + i;
     const envelope = { seq, id: `${sessionId}-ev-${seq}`, at: when(seq), sessionId };
     return i % 2 === 0

@@ -2,7 +2,7 @@
 
 import { toError } from '../../core/errors.js';
 import type { InputRecord } from '../../core/input-record.js';
-import type { RuntimeEvent } from '../../core/runtime-event.js';
+import type { DurableEvent } from '../../core/runtime-event.js';
 import { isTrivialLifecycle } from '../commit-checks.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import {
@@ -110,7 +110,7 @@ export function memoryStore(): RuntimeStore {
         if (existing === undefined) sessions.set(runtimeId, session);
       });
     },
-    readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<RuntimeEvent[]> {
+    readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): Promise<DurableEvent[]> {
       return settle(() => {
         open();
         const events = sessions.get(runtimeId)?.events ?? [];

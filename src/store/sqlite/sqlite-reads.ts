@@ -2,7 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import type { InputRecord } from '../../core/input-record.js';
-import type { RuntimeEvent } from '../../core/runtime-event.js';
+import type { DurableEvent } from '../../core/runtime-event.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import {
   inputCodec,
@@ -30,7 +30,7 @@ interface KeyedBody {
 /** The read operations, each synchronous (better-sqlite3) and each on statements prepared once. */
 export interface SqliteReads {
   load(runtimeId: RuntimeId): StoredSession | null;
-  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): RuntimeEvent[];
+  readEvents(runtimeId: RuntimeId, sinceSeq: number, limit: number): DurableEvent[];
   readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): RunReceipt[];
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): TranscriptEntry[];
   readInput(runtimeId: RuntimeId, inputId: string): InputRecord | null;
