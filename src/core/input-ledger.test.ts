@@ -7,13 +7,14 @@ import type { Ledger } from './input-ledger.js';
 import { applyLedgerPatch, createLedger, findInput, restoreLedger } from './input-ledger.js';
 import type { AdmitContext } from './ledger-admit.js';
 import { planAdmit } from './ledger-admit.js';
+import { NOTHING_KNOWN } from './ledger-identity.js';
 import { planExpire, planInjectSteer, planStageBatch } from './ledger-batch.js';
 import { admitRequest, at } from './ledger-fixtures.test-support.js';
 import { checkLedgerInvariants } from './ledger-invariants.js';
 import { planAbandonPending, planPrune, planRunEnd } from './ledger-run-end.js';
 
-const IDLE: AdmitContext = { running: false, maxQueuedInputs: 1000 };
-const RUNNING: AdmitContext = { running: true, maxQueuedInputs: 1000 };
+const IDLE: AdmitContext = { running: false, maxQueuedInputs: 1000, stored: NOTHING_KNOWN };
+const RUNNING: AdmitContext = { running: true, maxQueuedInputs: 1000, stored: NOTHING_KNOWN };
 
 function admit(ledger: Ledger, id: string, submission: InputSubmission, context = IDLE) {
   const plan = planAdmit(ledger, admitRequest(id, submission), context);
@@ -205,8 +206,8 @@ describe('validation rules', () => {
 
   it('refuses past maxQueuedInputs with queue_full', () => {
     const l = createLedger('s1');
-    admit(l, 'a', prompt('a'), { running: false, maxQueuedInputs: 1 });
-    expect(admit(l, 'b', prompt('b'), { running: false, maxQueuedInputs: 1 })).toMatchObject({
+    admit(l, 'a', prompt('a'), { ...IDLE, maxQueuedInputs: 1 });
+    expect(admit(l, 'b', prompt('b'), { ...IDLE, maxQueuedInputs: 1 })).toMatchObject({
       code: 'queue_full',
     });
   });

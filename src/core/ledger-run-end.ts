@@ -139,6 +139,6 @@ export function planPrune(ledger: Ledger, olderThan: string, keep: number): Ledg
   const candidates = terminal.slice(0, Math.max(0, terminal.length - keep));
   const ops: LedgerOp[] = candidates
     .filter((r) => r.updatedAt < olderThan)
-    .map((r) => ({ op: 'drop', inputId: r.header.inputId, key: r.header.idempotencyKey }));
+    .map((r) => ({ op: 'drop', inputId: r.header.inputId }));
   return { ops };
 }
