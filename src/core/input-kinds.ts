@@ -46,9 +46,18 @@ const turnMetadata = z.strictObject({
   tools: z.array(z.string().min(1)).optional(),
 });
 
+/** The longest `ttlMs`: 365 days (a queued input may wait a year, and its expiry stays a valid date). */
+export const MAX_TTL_MS = 365 * 24 * 3_600_000;
+
 /** Optional header fields a caller may set on any input (the runtime fills the rest). */
 export const headerFields = {
-  inputId: z.string().min(1).max(200).optional(),
+  inputId: z
+    .string()
+    .min(1)
+    .max(200)
+    // eslint-disable-next-line no-control-regex -- an id with control characters could never be read back by URL
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+    .optional(),
   origin: z.enum(ORIGINS).optional(),
   durability: z.enum(DURABILITIES).optional(),
   idempotencyKey: z.string().min(1).max(500).optional(),
@@ -56,7 +65,7 @@ export const headerFields = {
   supersedeKey: z.string().min(1).max(500).optional(),
   metadata: z.record(z.string(), jsonValue).optional(),
   debounceMs: z.number().int().min(0).max(3_600_000).optional(),
-  ttlMs: z.number().int().min(1).optional(),
+  ttlMs: z.number().int().min(1).max(MAX_TTL_MS).optional(),
 };
 
 const id = z.string().min(1).max(500);

@@ -209,6 +209,8 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     getInput: (id, inputId) => query.getInput(ctx, id, inputId),
     getTranscript: (id, range) => query.getTranscript(ctx, id, range),
     listSessions: (range) => Promise.resolve(query.listSessions(ctx, range)),
+    querySessions: (q) => Promise.resolve(query.querySessions(ctx, q)),
+    listInputs: (id, range) => Promise.resolve().then(() => query.listInputs(ctx, id, range)),
     events: (id, o) => sessionEvents(ctx, id, o),
     onEvent: (listener: (event: RuntimeEvent) => void) => {
       ctx.globalListeners.add(listener);

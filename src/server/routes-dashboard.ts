@@ -25,6 +25,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
+/** The names of the dashboard's files (the `{file}` of `/static/{file}`). */
+export const DASHBOARD_FILE_PATTERN = '^[a-z0-9][a-z0-9-]*\\.(html|js|css|svg)$';
+
 /** Dashboard modules rendered from the code instead of read from the directory. */
 const RENDERED: Readonly<Record<string, string>> = {
   'event-types.js': `/** Every event type the runtime emits (03), rendered by the server. */\nexport const EVENT_TYPES = ${JSON.stringify(RUNTIME_EVENT_TYPES)};\n`,
@@ -50,7 +53,7 @@ export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
     Object.entries(RENDERED).map(([file, text]) => [file, encoder.encode(text)]),
   );
   const serve = async (file: string): Promise<Response> => {
-    const match = /^[a-z0-9][a-z0-9-]*\.(html|js|css|svg)$/.exec(file);
+    const match = new RegExp(DASHBOARD_FILE_PATTERN).exec(file);
     if (match === null) return problemResponse('route_not_found', `no dashboard file ${file}`);
     let body = cache.get(file);
     if (body === undefined) {

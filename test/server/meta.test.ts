@@ -26,6 +26,11 @@ function samples(text: string): Map<string, number> {
   return out;
 }
 
+function versionLabels(): string {
+  const [major, minor, patch] = process.versions.node.split('.');
+  return `major="${major}",minor="${minor}",patch="${patch}"`;
+}
+
 describe('GET /v1/machine', () => {
   it('serves the machine and admission contracts as data', async () => {
     const h = await openHarness();
@@ -109,7 +114,7 @@ describe('GET /metrics', () => {
     const m = samples(text);
     expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
     expect(m.get('burrow_sessions{phase="running"}')).toBe(1);
-    expect(m.get('burrow_sessions{phase="destroyed"}')).toBe(0);
+    expect(m.has('burrow_sessions{phase="destroyed"}')).toBe(false);
     expect(m.get('burrow_sessions_running')).toBe(1);
     expect(m.get('burrow_queue_length{lane="queue"}')).toBe(1);
     expect(m.get('burrow_inputs{state="staged"}')).toBe(1);
@@ -120,10 +125,41 @@ describe('GET /metrics', () => {
     expect(m.get('burrow_turn_duration_seconds_count')).toBe(1);
     expect(m.get('burrow_turn_duration_seconds_bucket{le="+Inf"}')).toBe(1);
     expect(m.get('burrow_store_commit_duration_seconds_count')).toBeGreaterThan(3);
-    expect(m.get('burrow_http_responses_total{status="404"}')).toBe(1);
-    expect(m.get('burrow_http_responses_total{status="201"}')).toBe(2);
+    expect(m.get('burrow_http_responses_total{method="GET",route="unmatched",status="404"}')).toBe(
+      1,
+    );
+    expect(
+      m.get('burrow_http_responses_total{method="POST",route="/v1/sessions",status="201"}'),
+    ).toBe(2);
+    expect(
+      m.get(
+        'burrow_http_request_duration_seconds_count{method="POST",route="/v1/sessions/:id/inputs"}',
+      ),
+    ).toBe(3);
     expect(m.get('burrow_sse_streams')).toBe(0);
     gate.open();
+  });
+
+  it('does not count destroyed sessions, and exposes process and Node.js metrics', async () => {
+    const h = await openHarness();
+    await h.runtime.registerSession('kept');
+    await h.runtime.registerSession('gone');
+    await h.runtime.destroy('gone');
+    const text = await (await h.request('/metrics')).text();
+    const m = samples(text);
+    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect([...m.keys()].filter((k) => k.includes('destroyed'))).toEqual([]);
+    expect(m.get('process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(1024 * 1024);
+    expect(m.get('process_open_fds')).toBeGreaterThan(2);
+    expect(m.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(m.get('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    expect(m.get('nodejs_active_resources_total')).toBeGreaterThan(0);
+    expect(m.get(`nodejs_version_info{version="${process.version}",${versionLabels()}}`)).toBe(1);
+    expect(
+      Math.abs((m.get('process_start_time_seconds') ?? 0) - (Date.now() / 1000 - process.uptime())),
+    ).toBeLessThan(2);
+    expect(text).toContain('# TYPE process_cpu_seconds_total counter');
   });
 
   it('times the commits of a real SQLite store, and keeps a class-based store working behind the wrapper', async () => {
