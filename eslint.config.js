@@ -83,6 +83,7 @@ export default tseslint.config(
       'test-artifacts/**',
       'src/server/static/**',
       'scratch/**',
+      'src/client/openapi-types.ts',
     ],
   },
   js.configs.recommended,

@@ -46,6 +46,13 @@ const turnMetadata = z.strictObject({
   tools: z.array(z.string().min(1)).optional(),
 });
 
+/**
+ * The text of an id that can travel in a URL path: no control characters (C0, DEL, C1), no lone
+ * surrogates (they have no UTF-8 form to percent-encode), and not `.` or `..` (URL parsers resolve
+ * those as path segments). A regular expression source for the `u` flag; also the OpenAPI `pattern`.
+ */
+export const ID_PATTERN = '^(?!\\.{1,2}$)[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]+$';
+
 /** The longest `ttlMs`: 365 days (a queued input may wait a year, and its expiry stays a valid date). */
 export const MAX_TTL_MS = 365 * 24 * 3_600_000;
 
@@ -55,8 +62,7 @@ export const headerFields = {
     .string()
     .min(1)
     .max(200)
-    // eslint-disable-next-line no-control-regex -- an id with control characters could never be read back by URL
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+    .regex(new RegExp(ID_PATTERN, 'u'), 'must not be . or .. nor contain control characters')
     .optional(),
   origin: z.enum(ORIGINS).optional(),
   durability: z.enum(DURABILITIES).optional(),
@@ -70,7 +76,20 @@ export const headerFields = {
 
 const id = z.string().min(1).max(500);
 
-/** The schema of an input as submitted: one strict object per kind, discriminated on `kind`. */
+const durableOnly = z.literal('durable').optional();
+const peerResponse = {
+  kind: z.literal('peer_response'),
+  from: id,
+  requestId: id,
+  content: contentSchema,
+  ...headerFields,
+};
+
+/**
+ * The schema of an input as submitted: one strict object per kind, discriminated on `kind`. The kind
+ * rules of 02 that concern one input's own fields (origin, durability) are part of it, so the OpenAPI
+ * document states them; the ledger checks them again for callers that bypass the schema.
+ */
 export const inputSubmissionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('prompt'),
@@ -98,15 +117,18 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     intent: id,
     content: contentSchema,
     ...headerFields,
+    // A request cannot be ephemeral: its loss would strand the requester (02, rule 3).
+    durability: durableOnly,
   }),
-  z.strictObject({
-    kind: z.literal('peer_response'),
-    from: id,
-    requestId: id,
-    status: z.enum(PEER_RESPONSE_STATUSES),
-    content: contentSchema,
-    ...headerFields,
-  }),
+  // A terminal response cannot be ephemeral: its loss would strand the requester (02, rule 3).
+  z.discriminatedUnion('status', [
+    z.strictObject({ ...peerResponse, status: z.literal('progress') }),
+    z.strictObject({
+      ...peerResponse,
+      status: z.enum(['completed', 'failed']),
+      durability: durableOnly,
+    }),
+  ]),
   z.strictObject({
     kind: z.literal('continuation'),
     reason: z.string().min(1),
@@ -119,6 +141,8 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     operationId: id,
     notice: jsonValue,
     ...headerFields,
+    // Only the runtime's own operations feed report them (02, rule 3).
+    origin: z.literal('system').optional(),
   }),
 ]);
 

@@ -20,6 +20,7 @@ import {
 import type { InputStatus } from '../core/input-record.js';
 import { ABANDON_REASONS, INPUT_RECORD_VERSION } from '../core/input-record.js';
 import type { z } from 'zod';
+import { ZodDiscriminatedUnion, ZodObject } from 'zod';
 import type { Schema } from './schema-builders.js';
 import {
   constant,
@@ -56,9 +57,16 @@ function payloadSchema(): Schema {
   const omitted: Partial<Record<(typeof HEADER_KEYS)[number], true>> = Object.fromEntries(
     HEADER_KEYS.map((key) => [key, true] as const),
   );
-  const options: readonly z.ZodObject[] = inputSubmissionSchema.options;
+  const objects = (option: z.ZodType): z.ZodObject[] =>
+    option instanceof ZodDiscriminatedUnion
+      ? (option.options as readonly z.ZodType[]).flatMap(objects)
+      : option instanceof ZodObject
+        ? [option]
+        : [];
   return {
-    oneOf: options.map((option) => fromZod(option.omit(omitted), 'output')),
+    oneOf: inputSubmissionSchema.options
+      .flatMap(objects)
+      .map((option) => fromZod(option.omit(omitted), 'output')),
     description: "The input's kind and kind-specific fields, as submitted.",
   };
 }

@@ -82,12 +82,13 @@ function operation(route: RouteSpec, components: Json, tokenConfigured: boolean)
   }));
   const responses: Json = {};
   for (const s of route.success) {
-    const type = s.contentType ?? 'application/json';
+    const types = [s.contentType ?? 'application/json'].flat();
     const schema =
       s.schema === undefined ? { type: 'string' } : { $ref: `#/components/schemas/${s.schema}` };
+    const content = Object.fromEntries(types.map((type) => [type, { schema }]));
     responses[String(s.status)] = {
       description: s.description,
-      ...(s.status === 204 ? {} : { content: { [type]: { schema } } }),
+      ...(s.status === 204 ? {} : { content }),
     };
   }
   const byStatus = new Map<number, ProblemCode[]>();

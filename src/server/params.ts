@@ -5,21 +5,18 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import { BurrowError } from '../core/errors.js';
+import { ID_PATTERN } from '../core/input-kinds.js';
 import type { Phase } from '../core/machine-state.js';
 import { PHASES } from '../core/machine-state.js';
 import type { SessionQuery } from '../runtime/runtime-api.js';
 import type { ParamDoc } from './route-spec.js';
 
-/** Control characters (C0 and DEL), which no id may contain. */
-// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]+$/;
-
-/** Session and input ids on the wire: 1–256 characters, no control characters. */
+/** Session and input ids on the wire: 1–256 characters that can travel in a URL path (ID_PATTERN). */
 export const idSchema = z
   .string()
   .min(1)
   .max(256)
-  .regex(NO_CONTROL, 'must not contain control characters');
+  .regex(new RegExp(ID_PATTERN, 'u'), 'must not be . or .. nor contain control characters');
 
 /** The largest integer a cursor or offset may be. */
 export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
@@ -32,7 +29,7 @@ export const ID_PARAM_SCHEMA: ParamSchema = {
   type: 'string',
   minLength: 1,
   maxLength: 256,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  pattern: ID_PATTERN,
 };
 
 const cursor: ParamSchema = { type: 'integer', minimum: 0, maximum: MAX_INTEGER };
@@ -169,10 +166,12 @@ export function sinceParam(
   lastEventId: string | undefined,
   since: string | undefined,
 ): number | undefined {
+  // Both are checked, so a malformed `?since=` is refused even when the header makes it moot.
+  const fromQuery = since === undefined ? undefined : intParam(since, 'since', 0);
   if (lastEventId !== undefined && lastEventId.trim() !== '') {
     return intParam(lastEventId.trim(), 'Last-Event-ID', 0);
   }
-  return since === undefined ? undefined : intParam(since, 'since', 0);
+  return fromQuery;
 }
 
 /**

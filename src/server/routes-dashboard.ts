@@ -9,12 +9,12 @@ import { RUNTIME_EVENT_TYPES } from '../core/runtime-event.js';
 import { problemResponse } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
+const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
   svg: 'image/svg+xml',
-};
+} as const;
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
@@ -65,7 +65,7 @@ export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
       cache.set(file, body);
     }
     return new Response(body, {
-      headers: { 'content-type': CONTENT_TYPES[match[1] as string] as string, ...SECURITY_HEADERS },
+      headers: { 'content-type': CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES], ...SECURITY_HEADERS },
     });
   };
   return [
@@ -87,9 +87,22 @@ export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
       summary: 'A dashboard script, stylesheet or image.',
       tag: 'dashboard',
       auth: 'none',
-      success: [{ status: 200, description: 'The file.', contentType: 'text/plain' }],
+      success: [
+        { status: 200, description: 'The file.', contentType: Object.values(CONTENT_TYPES) },
+      ],
       errors: ['route_not_found'],
       handle: (c) => serve(c.req.param('file') ?? ''),
+    },
+    {
+      method: 'GET',
+      path: '/favicon.ico',
+      operationId: 'favicon',
+      summary: "The dashboard's icon (an SVG), for browsers that ask for /favicon.ico.",
+      tag: 'dashboard',
+      auth: 'none',
+      success: [{ status: 200, description: 'The icon.', contentType: CONTENT_TYPES.svg }],
+      errors: [],
+      handle: () => serve('favicon.svg'),
     },
   ];
 }
