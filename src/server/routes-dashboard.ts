@@ -65,7 +65,10 @@ export function dashboardRoutes(dir: string = dashboardDir()): RouteSpec[] {
       cache.set(file, body);
     }
     return new Response(body, {
-      headers: { 'content-type': CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES], ...SECURITY_HEADERS },
+      headers: {
+        'content-type': CONTENT_TYPES[match[1] as keyof typeof CONTENT_TYPES],
+        ...SECURITY_HEADERS,
+      },
     });
   };
   return [
