@@ -74,6 +74,27 @@ const pureCore = {
   },
 };
 
+/** `burrow/client` runs in browsers too: it may import only the pure core, and no node: modules. */
+const clientBoundary = {
+  files: ['src/client/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: [
+              'node:*',
+              ...layers.slice(1).flatMap((name) => [`../${name}/*`, `**/${name}/**`]),
+            ],
+            message: 'src/client imports only from src/core and itself (it runs in browsers too).',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -131,6 +152,7 @@ export default tseslint.config(
   },
   ...['store', 'runtime', 'executors', 'server'].map(boundary),
   pureCore,
+  clientBoundary,
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

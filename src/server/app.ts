@@ -3,6 +3,7 @@
 
 import { setMaxListeners } from 'node:events';
 import { Hono } from 'hono';
+import { bearerTokenProblem } from '../core/bearer-token.js';
 import { BurrowError } from '../core/errors.js';
 import type { ExecutorFactory } from '../runtime/executor.js';
 import type { Runtime } from '../runtime/runtime-api.js';
@@ -58,18 +59,6 @@ export interface BurrowApp {
   openStreams(): number;
 }
 
-/** A bearer token: visible ASCII, no whitespace (anything else could never be sent in a header). */
-const TOKEN_SYNTAX = /^[\x21-\x7e]{1,4096}$/;
-
-/** Refuses a token that no client could present; shared by `createApp` and the CLI's configuration. */
-export function tokenProblem(token: string): string | null {
-  if (token === '') return 'the token must not be empty';
-  if (!TOKEN_SYNTAX.test(token)) {
-    return 'the token must be 1 to 4096 visible ASCII characters without spaces (an Authorization header cannot carry anything else)';
-  }
-  return null;
-}
-
 /** The query parameters a route reads (the SSE routes' `?token=` is one of them). */
 function queryNames(route: RouteSpec): ReadonlySet<string> {
   return new Set((route.params ?? []).filter((p) => p.in === 'query').map((p) => p.name));
@@ -91,7 +80,7 @@ function patternOf(path: string): RegExp {
  * const res = await app.request('/v1/sessions', { method: 'POST', body: '{"id":"s1"}' });
  */
 export function createApp(options: AppOptions): BurrowApp {
-  const badToken = options.token === undefined ? null : tokenProblem(options.token);
+  const badToken = options.token === undefined ? null : bearerTokenProblem(options.token);
   if (badToken !== null) {
     throw new BurrowError('validation_failed', badToken, { issues: [`token: ${badToken}`] });
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/cli/config.js';
-import { createSseParser } from '../../src/cli/sse-parser.js';
+import { createSseParser } from '../../src/client/sse-parser.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import {
   cleanEnv,
