@@ -1,10 +1,12 @@
 // The dashboard: `/` and `/static/<file>`, plain files from src/server/static (no build step), served
 // with a strict Content-Security-Policy. The page is public; the data it shows needs the token.
-// One module, `event-types.js`, is rendered from the core's event list so the page never keeps a copy.
+// Two modules, `event-types.js` and `phases.js`, are rendered from the core's lists so the page never
+// keeps a copy.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { PHASES } from '../core/machine-state.js';
 import { RUNTIME_EVENT_TYPES } from '../core/runtime-event.js';
 import { problemResponse } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
@@ -31,6 +33,7 @@ export const DASHBOARD_FILE_PATTERN = '^[a-z0-9][a-z0-9-]*\\.(html|js|css|svg)$'
 /** Dashboard modules rendered from the code instead of read from the directory. */
 const RENDERED: Readonly<Record<string, string>> = {
   'event-types.js': `/** Every event type the runtime emits (03), rendered by the server. */\nexport const EVENT_TYPES = ${JSON.stringify(RUNTIME_EVENT_TYPES)};\n`,
+  'phases.js': `/** The visible phases of a session, in lifecycle order, rendered by the server. */\nexport const PHASES = ${JSON.stringify(PHASES)};\n`,
 };
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionContract, machineContract } from '../../src/core/contract.js';
+import { PHASES } from '../../src/core/machine-state.js';
 import { RUNTIME_EVENT_TYPES } from '../../src/core/runtime-event.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
@@ -248,13 +249,28 @@ describe('dashboard files', () => {
       ['api.js', 'text/javascript; charset=utf-8'],
       ['session-list.js', 'text/javascript; charset=utf-8'],
       ['session-view.js', 'text/javascript; charset=utf-8'],
+      ['conversation.js', 'text/javascript; charset=utf-8'],
+      ['timeline.js', 'text/javascript; charset=utf-8'],
+      ['inputs-panel.js', 'text/javascript; charset=utf-8'],
+      ['event-log.js', 'text/javascript; charset=utf-8'],
+      ['format.js', 'text/javascript; charset=utf-8'],
       ['event-types.js', 'text/javascript; charset=utf-8'],
+      ['phases.js', 'text/javascript; charset=utf-8'],
       ['app.css', 'text/css; charset=utf-8'],
+      ['favicon.svg', 'image/svg+xml'],
     ]) {
       const res = await h.request(`/static/${file}`);
-      expect(res.status).toBe(200);
+      expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toBe(type);
     }
+  });
+
+  it('answers /favicon.ico with the icon, so browsers find it without the page', async () => {
+    const h = await openHarness({ token: 'secret' });
+    const res = await h.request('/favicon.ico');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg /);
   });
 
   it('renders the event types the page subscribes to from the runtime event list', async () => {
@@ -264,6 +280,10 @@ describe('dashboard files', () => {
     const source = await res.text();
     const listed = /export const EVENT_TYPES = (\[.*\]);/.exec(source)?.[1];
     expect(JSON.parse(listed ?? 'null')).toEqual([...RUNTIME_EVENT_TYPES]);
+    const phases = await (await h.request('/static/phases.js')).text();
+    expect(JSON.parse(/export const PHASES = (\[.*\]);/.exec(phases)?.[1] ?? 'null')).toEqual([
+      ...PHASES,
+    ]);
   });
 
   it('serves nothing outside its directory', async () => {
