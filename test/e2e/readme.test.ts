@@ -126,6 +126,15 @@ describe('README', () => {
       ).toBe(true);
   });
 
+  it('shows every image it links (the dashboard walkthrough step has its screenshot)', async () => {
+    const images = [...README.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1] ?? '');
+    expect(images).toContain('docs/dashboard.png');
+    for (const image of images) {
+      const bytes = await readFile(join(ROOT, image));
+      expect(bytes.subarray(1, 4).toString('latin1'), image).toBe('PNG');
+    }
+  });
+
   it('npm install builds and npm test is the suite CI runs', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
