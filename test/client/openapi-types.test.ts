@@ -11,7 +11,7 @@ import {
   renderOpenApiTypes,
   servedDocument,
 } from '../../scripts/openapi-types.js';
-import { ROOT, runCommand } from '../e2e/support/cli-process.js';
+import { ROOT, runCommand, typecheckStrict } from '../e2e/support/cli-process.js';
 
 const BIN = join(ROOT, 'node_modules', '.bin');
 let dir: string;
@@ -45,26 +45,10 @@ describe('the OpenAPI document', () => {
   });
 
   it('generates types that compile under tsc --strict and match the runtime types', async () => {
-    const tsc = await runCommand(
-      join(BIN, 'tsc'),
-      [
-        '--noEmit',
-        '--strict',
-        '--exactOptionalPropertyTypes',
-        '--noUncheckedIndexedAccess',
-        '--target',
-        'es2022',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--skipLibCheck',
-        '--types',
-        'node',
-        'src/client/openapi-types.ts',
-        'test/client/openapi-types-check.ts',
-      ],
-      {},
+    const tsc = await typecheckStrict(
+      ['src/client/openapi-types.ts', 'test/client/openapi-types-check.ts'],
+      ROOT,
+      ['--exactOptionalPropertyTypes', '--noUncheckedIndexedAccess'],
     );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);

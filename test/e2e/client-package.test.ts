@@ -9,7 +9,7 @@ import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
-import { cleanEnv, ensureBuilt, ROOT, runCommand } from './support/cli-process.js';
+import { cleanEnv, ensureBuilt, ROOT, runCommand, typecheckStrict } from './support/cli-process.js';
 
 const PROGRAM = `
 import { BurrowApiError, createBurrowClient, type InputOutcome } from 'burrow/client';
@@ -58,27 +58,7 @@ describe('burrow/client from the built package', () => {
     await mkdir(join(dir, 'node_modules'));
     await symlink(ROOT, join(dir, 'node_modules', 'burrow'));
     await writeFile(join(dir, 'program.mts'), PROGRAM);
-    const tsc = await runCommand(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '--noEmit',
-        '--strict',
-        '--target',
-        'es2022',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--skipLibCheck',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(ROOT, 'node_modules', '@types'),
-        'program.mts',
-      ],
-      { cwd: dir },
-    );
+    const tsc = await typecheckStrict(['program.mts'], dir);
     expect(tsc.code, tsc.stdout).toBe(0);
     // Type-only syntax aside, the program is plain JavaScript: strip it and run it.
     await writeFile(

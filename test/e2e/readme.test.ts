@@ -18,6 +18,7 @@ import {
   runCommand,
   signalGroup,
   spawnShell,
+  typecheckStrict,
   type ChildHandle,
 } from './support/cli-process.js';
 import { blocks, commands, onPort, README, section } from './support/readme.js';
@@ -275,27 +276,7 @@ describe('README', () => {
     await mkdir(join(dir, 'node_modules'));
     await symlink(ROOT, join(dir, 'node_modules', 'burrow'));
     await writeFile(join(dir, 'example.mts'), example ?? '');
-    const tsc = await runCommand(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '--noEmit',
-        '--strict',
-        '--target',
-        'es2022',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--skipLibCheck',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(ROOT, 'node_modules', '@types'),
-        'example.mts',
-      ],
-      { cwd: dir },
-    );
+    const tsc = await typecheckStrict(['example.mts'], dir);
     expect(tsc.code, tsc.stdout).toBe(0);
     // The example is plain JavaScript too: run it as it is.
     await writeFile(join(dir, 'example.mjs'), example ?? '');
