@@ -139,13 +139,20 @@ const SORTS: Readonly<
 export function querySessions(ctx: RuntimeContext, query: SessionQuery = {}): SessionPage {
   const offset = Math.max(0, query.offset ?? 0);
   const limit = Math.max(0, Math.min(query.limit ?? 100, 1000));
-  const matches: SessionSummary[] = [];
-  for (const [sessionId, entry] of ctx.sessions) {
-    if (query.search !== undefined && !sessionId.includes(query.search)) continue;
-    const summary = summaryOf(sessionId, entry);
-    if (query.phase === undefined || summary.phase === query.phase) matches.push(summary);
+  const sort = query.sort ?? 'id';
+  const { search, phase } = query;
+  const ids = [...ctx.sessions.keys()].filter((id) => search === undefined || id.includes(search));
+  const summary = (id: string): SessionSummary =>
+    summaryOf(id, ctx.sessions.get(id) as SessionEntry);
+  // By id and without a phase filter (the common case, and what metrics page through), only the
+  // page is summarised: a runtime may hold 100,000 sessions.
+  if (phase === undefined && (sort === 'id' || sort === '-id')) {
+    ids.sort();
+    if (sort === '-id') ids.reverse();
+    return { sessions: ids.slice(offset, offset + limit).map(summary), total: ids.length };
   }
-  matches.sort(SORTS[query.sort ?? 'id']);
+  const matches = ids.map(summary).filter((s) => phase === undefined || s.phase === phase);
+  matches.sort(SORTS[sort]);
   return { sessions: matches.slice(offset, offset + limit), total: matches.length };
 }
 
