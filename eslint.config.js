@@ -109,6 +109,27 @@ const oneWritePath = {
   },
 };
 
+/** `burrow/client` runs in browsers too: it may import only the pure core, and no node: modules. */
+const clientBoundary = {
+  files: ['src/client/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: [
+              'node:*',
+              ...layers.slice(1).flatMap((name) => [`../${name}/*`, `**/${name}/**`]),
+            ],
+            message: 'src/client imports only from src/core and itself (it runs in browsers too).',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -118,6 +139,7 @@ export default tseslint.config(
       'test-artifacts/**',
       'src/server/static/**',
       'scratch/**',
+      'src/client/openapi-types.ts',
     ],
   },
   js.configs.recommended,
@@ -155,6 +177,7 @@ export default tseslint.config(
   ...['store', 'runtime', 'executors', 'server'].map(boundary),
   pureCore,
   oneWritePath,
+  clientBoundary,
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,5 +1,6 @@
 // The public API of `burrow` (memory mode needs nothing else). Optional pieces live on subpaths:
-// `burrow/sqlite`, `burrow/ai-sdk`, `burrow/ai-sdk/openai-compatible`, `burrow/server`, `burrow/testing`.
+// `burrow/sqlite`, `burrow/ai-sdk`, `burrow/ai-sdk/openai-compatible`, `burrow/server`, `burrow/client`,
+// `burrow/testing`.
 
 export { BurrowError, ERROR_CODES, isBurrowError, toError } from './core/errors.js';
 export type { ErrorCode, ErrorDetails } from './core/errors.js';

@@ -1,5 +1,7 @@
 // The CLI's typed configuration: flags, then environment, then defaults — one place that decides every value.
 
+import { bearerTokenProblem } from '../core/bearer-token.js';
+import { parseDuration } from '../core/duration.js';
 import { isLoopbackHost } from './loopback.js';
 
 /** The executors `burrow serve` can run. */
@@ -21,6 +23,7 @@ export const DEFAULTS = {
   logLevel: 'warn',
   url: 'http://127.0.0.1:7420',
   scriptedStepMs: 4000,
+  drainTimeout: '20s',
 } as const satisfies {
   db: string;
   host: string;
@@ -29,6 +32,7 @@ export const DEFAULTS = {
   logLevel: LogLevel;
   url: string;
   scriptedStepMs: number;
+  drainTimeout: string;
 };
 
 /** The environment variables the CLI reads. */
@@ -41,6 +45,7 @@ export const ENV_NAMES = [
   'BURROW_URL',
   'BURROW_LOG_LEVEL',
   'BURROW_SCRIPTED_STEP_MS',
+  'BURROW_DRAIN_TIMEOUT',
   'OPENAI_BASE_URL',
   'OPENAI_API_KEY',
   'BURROW_MODEL',
@@ -69,6 +74,7 @@ export interface ServeFlags {
   readonly logLevel?: string;
   readonly json?: boolean;
   readonly stepMs?: string;
+  readonly drainTimeout?: string;
 }
 
 /** The endpoint of `--executor openai-compatible` (values as read; checked when the executor is built). */
@@ -90,6 +96,8 @@ export interface ServeConfig {
   readonly json: boolean;
   /** Per-step delay of `--executor scripted` turns (3 steps each). */
   readonly scriptedStepMs: number;
+  /** After the first signal, turns still running after this long are rolled back (ms). */
+  readonly drainTimeoutMs: number;
   readonly openai: OpenAiSettings;
 }
 
@@ -112,6 +120,23 @@ function pick(flag: string | undefined, env: string | undefined): string | undef
   if (flag !== undefined && flag.trim() !== '') return flag.trim();
   if (env !== undefined && env.trim() !== '') return env.trim();
   return undefined;
+}
+
+/**
+ * The token as given (a flag, then the environment; empty counts as unset), not trimmed: a token with
+ * surrounding or inner spaces could never be sent in a header, so it is an issue, not a typo to fix.
+ */
+function rawToken(
+  flag: string | undefined,
+  env: string | undefined,
+  issues: string[],
+): string | null {
+  const token =
+    flag !== undefined && flag !== '' ? flag : env !== undefined && env !== '' ? env : null;
+  if (token === null) return null;
+  const problem = bearerTokenProblem(token);
+  if (problem !== null) issues.push(`${problem} (--token, BURROW_TOKEN)`);
+  return token;
 }
 
 function oneOf<T extends string>(
@@ -170,7 +195,14 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
     'the scripted step delay (--step-ms, BURROW_SCRIPTED_STEP_MS)',
     issues,
   );
-  const token = pick(flags.token, env.BURROW_TOKEN) ?? null;
+  const drainText = pick(flags.drainTimeout, env.BURROW_DRAIN_TIMEOUT) ?? DEFAULTS.drainTimeout;
+  const drainTimeoutMs = parseDuration(drainText);
+  if (drainTimeoutMs === null) {
+    issues.push(
+      `the drain timeout (--drain-timeout, BURROW_DRAIN_TIMEOUT) must be a duration such as 20s, 1500ms or 2m (got ${drainText})`,
+    );
+  }
+  const token = rawToken(flags.token, env.BURROW_TOKEN, issues);
   if (token === null && !isLoopbackHost(host)) {
     issues.push(
       `listening on ${host} (not a loopback address) needs a token: set --token or BURROW_TOKEN`,
@@ -187,6 +219,7 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
     logLevel,
     json: flags.json === true,
     scriptedStepMs,
+    drainTimeoutMs: drainTimeoutMs ?? 0,
     openai: {
       baseUrl: pick(undefined, env.OPENAI_BASE_URL) ?? null,
       apiKey: pick(undefined, env.OPENAI_API_KEY) ?? null,
@@ -212,7 +245,10 @@ export function resolveClientConfig(flags: ClientFlags, env: CliEnv): ClientConf
       `the server URL (--url, BURROW_URL) must be an http(s) URL (got ${url})`,
     ]);
   }
-  return { url, token: pick(flags.token, env.BURROW_TOKEN) ?? null, json: flags.json === true };
+  const issues: string[] = [];
+  const token = rawToken(flags.token, env.BURROW_TOKEN, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { url, token, json: flags.json === true };
 }
 
 /** The PostgreSQL URL `burrow doctor` checks: `--pg`, then `DATABASE_URL`; null when neither is set. */

@@ -1,7 +1,16 @@
 // The CLI's exit codes (documented in docs/cli.md) and the mapping from whatever was thrown to one of them.
 
+import { BurrowApiError, BurrowUnreachableError } from '../client/client-errors.js';
 import { isBurrowError } from '../core/errors.js';
 import { ConfigError } from './config.js';
+
+/** What `--json` prints about a failure besides its message: the refused request's problem, or where the server was not found. */
+export function failureDetail(error: unknown): Readonly<Record<string, unknown>> {
+  if (error instanceof CliError) return error.detail;
+  if (error instanceof BurrowApiError) return { status: error.status, problem: error.problem };
+  if (error instanceof BurrowUnreachableError) return { url: error.url, reason: error.reason };
+  return {};
+}
 
 /** Exit codes of `burrow`. Stable: scripts depend on them. */
 export const EXIT = {
@@ -38,9 +47,11 @@ export class CliError extends Error {
   }
 }
 
-/** The exit code for anything a command threw. */
+/** The exit code for anything a command threw: a refused request is 1, an unreachable server 3. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof BurrowApiError) return EXIT.failure;
+  if (error instanceof BurrowUnreachableError) return EXIT.unreachable;
   if (error instanceof ConfigError) return EXIT.usage;
   if (isBurrowError(error, 'validation_failed')) return EXIT.usage;
   return EXIT.failure;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `burrow` executable: wires the commands to the process (argv, env, stdout/stderr, signals, exit code).
 
+import { BurrowApiError } from '../client/client-errors.js';
 import { toError } from '../core/errors.js';
 import { runBench } from './bench-command.js';
 import { runCheckMachineCommand } from './check-machine-command.js';
@@ -8,7 +9,7 @@ import { processIo, type CliIo } from './cli-io.js';
 import { cliEnv, ConfigError } from './config.js';
 import { runDemo } from './demo-command.js';
 import { runDoctor } from './doctor-command.js';
-import { CliError, EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
+import { CliError, EXIT, exitCodeFor, failureDetail, type ExitCode } from './exit-codes.js';
 import { runCli, type CommandHandlers } from './program.js';
 import { runSend } from './send-command.js';
 import { runSessions } from './sessions-command.js';
@@ -43,7 +44,7 @@ export function processHandlers(io: CliIo, env: NodeJS.ProcessEnv): CommandHandl
 export function reportFailure(error: unknown, io: CliIo, json: boolean): ExitCode {
   const code = exitCodeFor(error);
   const issues = error instanceof ConfigError ? error.issues : null;
-  const detail = error instanceof CliError ? error.detail : {};
+  const detail = failureDetail(error);
   if (json) {
     io.out(
       JSON.stringify({
@@ -59,7 +60,7 @@ export function reportFailure(error: unknown, io: CliIo, json: boolean): ExitCod
   } else {
     io.err(`burrow: ${toError(error).message}`);
   }
-  if (code === EXIT.failure && !(error instanceof CliError)) {
+  if (code === EXIT.failure && !(error instanceof CliError || error instanceof BurrowApiError)) {
     const stack = toError(error).stack;
     if (stack !== undefined && process.env['BURROW_DEBUG'] === '1') io.err(stack);
   }

@@ -1,13 +1,16 @@
 // The `burrow` command line: commands, flags and help (commander@14). Actions are injected, so parsing is testable.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { WHEN_BUSY, type WhenBusy } from '../core/input-kinds.js';
+import { PHASES } from '../core/machine-state.js';
 import type { BenchFlags } from './bench-command.js';
 import type { CliIo } from './cli-io.js';
 import type { ClientFlags, ServeFlags } from './config.js';
 import { EXECUTOR_NAMES, LOG_LEVELS } from './config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { packageVersion } from './package-info.js';
+import type { SessionsFlags } from './sessions-command.js';
 
 /** Flags of `burrow send`. */
 export interface SendFlags extends ClientFlags {
@@ -17,6 +20,11 @@ export interface SendFlags extends ClientFlags {
   readonly create?: boolean;
   readonly idempotencyKey?: string;
 }
+
+/** The orders of `burrow sessions --sort`. */
+const SESSION_SORTS = ['id', '-id', 'phase', '-queue'] as const satisfies readonly NonNullable<
+  SessionsFlags['sort']
+>[];
 
 /** Flags of `burrow tail`. */
 export interface TailFlags extends ClientFlags {
@@ -28,9 +36,7 @@ export interface TailFlags extends ClientFlags {
 export interface CommandHandlers {
   serve(flags: ServeFlags): Promise<ExitCode>;
   demo(flags: { readonly json?: boolean; readonly fakeLlm?: boolean }): Promise<ExitCode>;
-  sessions(
-    flags: ClientFlags & { readonly offset?: number; readonly limit?: number },
-  ): Promise<ExitCode>;
+  sessions(flags: SessionsFlags): Promise<ExitCode>;
   send(sessionId: string, text: string, flags: SendFlags): Promise<ExitCode>;
   tail(sessionId: string, flags: TailFlags): Promise<ExitCode>;
   checkMachine(flags: { readonly json?: boolean }): Promise<ExitCode>;
@@ -43,8 +49,22 @@ export interface CommandHandlers {
 }
 
 function count(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer.');
+  if (!/^\d{1,15}$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer.');
   return Number(value);
+}
+
+function pageSize(value: string): number {
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : 0;
+  if (n < 1 || n > 1000) throw new InvalidArgumentError('expected an integer from 1 to 1000.');
+  return n;
+}
+
+/** A duration as the server reads it: `30s`, `1500ms`, `2m` or bare milliseconds. */
+function duration(value: string): string {
+  if (parseDuration(value) === null) {
+    throw new InvalidArgumentError('expected a duration such as 30s, 1500ms or 2m.');
+  }
+  return value;
 }
 
 function clientOptions(command: Command): Command {
@@ -82,7 +102,14 @@ export function buildProgram(
       ),
     )
     .option('--example-tools', 'openai-compatible: add the currentTime and calculator tools')
-    .option('--step-ms <ms>', 'scripted: delay of each of a turn’s 3 steps (default 4000)')
+    .option(
+      '--step-ms <ms>',
+      'scripted: delay of each of a turn’s 3 steps (env BURROW_SCRIPTED_STEP_MS; default 4000)',
+    )
+    .option(
+      '--drain-timeout <duration>',
+      'after the first Ctrl-C, roll back turns still running after this long (env BURROW_DRAIN_TIMEOUT; default 20s)',
+    )
     .option('--token <token>', 'require this bearer token (env BURROW_TOKEN)')
     .addOption(
       new Option(
@@ -102,10 +129,15 @@ export function buildProgram(
 
   clientOptions(program.command('sessions').description('list the sessions of a running server'))
     .option('--offset <n>', 'skip the first n sessions', count)
-    .option('--limit <n>', 'at most n sessions', count)
-    .action((flags: ClientFlags & { offset?: number; limit?: number }) =>
-      run(handlers.sessions(flags)),
-    );
+    .option('--limit <n>', 'at most n sessions, 1 to 1000 (default 100)', pageSize)
+    .addOption(new Option('--phase <phase>', 'only sessions in this phase').choices(PHASES))
+    .option('--search <text>', 'only sessions whose id contains this text')
+    .addOption(
+      new Option('--sort <order>', 'id (default), -id, phase, or -queue (busiest first)').choices(
+        SESSION_SORTS,
+      ),
+    )
+    .action((flags: SessionsFlags) => run(handlers.sessions(flags)));
 
   clientOptions(
     program
@@ -117,7 +149,7 @@ export function buildProgram(
     .addOption(
       new Option('--when-busy <policy>', 'what to do if a turn is running').choices(WHEN_BUSY),
     )
-    .option('--wait [duration]', 'wait for the outcome (default 30s)')
+    .option('--wait [duration]', 'wait for the outcome: 30s, 1500ms, 2m (default 30s)', duration)
     .option('--create', 'register the session first if it does not exist')
     .option('--idempotency-key <key>', 'deduplicate retries of this send')
     .action((id: string, text: string, flags: SendFlags) => run(handlers.send(id, text, flags)));

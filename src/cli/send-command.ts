@@ -1,6 +1,8 @@
-// `burrow send <id> <text>`: submits a prompt to a running server, optionally waiting for its outcome.
+// `burrow send <id> <text>`: submits a prompt to a running server, optionally waiting for its outcome
+// (and saying so while it waits).
 
-import { createApiClient } from './api-client.js';
+import type { InputSubmission } from '../client/types.js';
+import { clientFor } from './cli-client.js';
 import type { CliIo } from './cli-io.js';
 import type { CliEnv } from './config.js';
 import { resolveClientConfig } from './config.js';
@@ -10,35 +12,32 @@ import type { SendFlags } from './program.js';
 /** The default of `--wait` without a value. */
 export const DEFAULT_WAIT = '30s';
 
-/** The request `send` makes: path (with `?wait=`) and JSON body. */
-export function sendRequest(
-  sessionId: string,
-  text: string,
-  flags: SendFlags,
-): { path: string; body: Record<string, string> } {
-  const wait = flags.wait === undefined ? null : flags.wait === true ? DEFAULT_WAIT : flags.wait;
-  const path =
-    `/v1/sessions/${encodeURIComponent(sessionId)}/inputs` +
-    (wait === null ? '' : `?wait=${encodeURIComponent(wait)}`);
+/** The prompt `send` submits. */
+export function sendInput(text: string, flags: SendFlags): InputSubmission {
   return {
-    path,
-    body: {
-      kind: 'prompt',
-      content: text,
-      ...(flags.whenBusy === undefined ? {} : { whenBusy: flags.whenBusy }),
-      ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
-    },
+    kind: 'prompt',
+    content: text,
+    ...(flags.whenBusy === undefined ? {} : { whenBusy: flags.whenBusy }),
+    ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
   };
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function field(body: unknown, name: string): unknown {
-  return typeof body === 'object' && body !== null
-    ? (body as Record<string, unknown>)[name]
-    : undefined;
+/**
+ * Shows, on a terminal, how long `send --wait` has been waiting; returns the function that stops it.
+ * Off a terminal the one line said before sending is enough.
+ */
+function showWaiting(io: CliIo, wait: string): () => void {
+  if (!io.interactive) return () => undefined;
+  const started = Date.now();
+  const timer = setInterval(() => {
+    io.progress(
+      `waiting for the outcome… ${Math.round((Date.now() - started) / 1000)}s of ${wait}`,
+    );
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    io.clearProgress();
+  };
 }
 
 /** Sends; prints the input id and decision, and the outcome when waiting. */
@@ -48,27 +47,34 @@ export async function runSend(
   flags: SendFlags,
   deps: { readonly io: CliIo; readonly env: CliEnv },
 ): Promise<ExitCode> {
+  const { io } = deps;
   const config = resolveClientConfig(flags, deps.env);
-  const client = createApiClient(config);
-  if (flags.create === true) await client.json('POST', '/v1/sessions', { id: sessionId });
-  const request = sendRequest(sessionId, text, flags);
-  const { body } = await client.json('POST', request.path, request.body);
+  const client = clientFor(config);
+  if (flags.create === true) await client.registerSession(sessionId);
+  const wait = flags.wait === undefined ? null : flags.wait === true ? DEFAULT_WAIT : flags.wait;
+  if (wait !== null) {
+    io.err(
+      `waiting up to ${wait} for the outcome (Ctrl-C stops waiting; the input keeps its course)`,
+    );
+  }
+  const stop = wait === null ? () => undefined : showWaiting(io, wait);
+  let answer: Awaited<ReturnType<typeof client.send>>;
+  try {
+    answer = await client.send(sessionId, sendInput(text, flags), wait === null ? {} : { wait });
+  } finally {
+    stop();
+  }
   if (config.json) {
-    deps.io.out(JSON.stringify(body));
+    const { finished: _finished, ...body } = answer;
+    io.out(JSON.stringify(body));
     return EXIT.ok;
   }
-  const decision = field(body, 'decision');
-  const lane = field(decision, 'lane');
-  deps.io.out(
-    `${show(field(body, 'status') ?? 'accepted')} input ${show(field(body, 'inputId'))}` +
-      (typeof lane === 'string' ? ` (lane ${lane})` : ''),
-  );
-  const outcome = field(body, 'outcome');
-  if (outcome !== undefined && outcome !== null) deps.io.out(`outcome ${JSON.stringify(outcome)}`);
-  else if (flags.wait !== undefined) {
-    deps.io.err(
+  io.out(`${answer.status} input ${answer.inputId} (lane ${answer.decision.lane})`);
+  if (answer.outcome !== null) io.out(`outcome ${JSON.stringify(answer.outcome)}`);
+  else if (wait !== null) {
+    io.err(
       `no outcome yet: the input is still queued or running ` +
-        `(GET /v1/sessions/${encodeURIComponent(sessionId)}/inputs/${show(field(body, 'inputId'))})`,
+        `(GET /v1/sessions/${encodeURIComponent(sessionId)}/inputs/${encodeURIComponent(answer.inputId)})`,
     );
   }
   return EXIT.ok;

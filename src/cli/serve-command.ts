@@ -1,4 +1,5 @@
-// `burrow serve`: SQLite store, recovery with progress, the HTTP server, and a two-stage shutdown.
+// `burrow serve`: SQLite store, recovery with progress, the HTTP server, and a two-stage shutdown whose
+// drain has a deadline.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -69,6 +70,63 @@ function announce(io: CliIo, config: ServeConfig, event: Record<string, unknown>
   if (config.json) io.out(JSON.stringify(event));
 }
 
+/** Listens, turning the refusals an operator can fix (port taken, no permission) into a hint (exit 2). */
+async function listen(options: Parameters<typeof startServer>[0]): ReturnType<typeof startServer> {
+  try {
+    return await startServer(options);
+  } catch (error: unknown) {
+    const code = (error as { code?: unknown }).code;
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE') {
+      throw new CliError(
+        EXIT.usage,
+        `${where} is already in use (another burrow serve?): stop it, or pick another port with --port (0 picks a free one)`,
+        { code },
+        { cause: error },
+      );
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new CliError(
+        EXIT.usage,
+        `cannot listen on ${where} (${code}): pick a port above 1023 with --port, or an address of this machine with --host`,
+        { code },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The signal that ends the drain: the second Ctrl-C, or `drainTimeoutMs` after the first one. Its
+ * reason says which; `dispose` clears the timer.
+ */
+function drainDeadline(
+  graceful: AbortSignal,
+  forced: AbortSignal,
+  drainTimeoutMs: number,
+  onTimeout: () => void,
+): { signal: AbortSignal; timedOut: () => boolean; dispose(): void } {
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const start = (): void => {
+    timer = setTimeout(() => {
+      onTimeout();
+      deadline.abort(new Error(`the drain took longer than ${drainTimeoutMs} ms`));
+    }, drainTimeoutMs);
+  };
+  if (graceful.aborted) start();
+  else graceful.addEventListener('abort', start, { once: true });
+  return {
+    signal: AbortSignal.any([forced, deadline.signal]),
+    timedOut: () => deadline.signal.aborted && !forced.aborted,
+    dispose() {
+      clearTimeout(timer);
+      graceful.removeEventListener('abort', start);
+    },
+  };
+}
+
 /** Runs the server until the first SIGINT/SIGTERM (drain) or the second (forced; exit 130). */
 export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<ExitCode> {
   const { io } = deps;
@@ -86,6 +144,11 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       );
     }
   }, deps.signals);
+  const deadline = drainDeadline(shutdown.graceful, shutdown.forced, config.drainTimeoutMs, () =>
+    io.err(
+      `burrow: the drain took longer than ${formatMs(config.drainTimeoutMs)}: stopping running turns (they run again at the next start)`,
+    ),
+  );
   let runtime: Runtime | null = null;
   let server: { close(): Promise<void> } | null = null;
   try {
@@ -98,7 +161,7 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       logger: runtimeLoggerOf(logger),
     });
     const recovery = await recoverWithProgress(runtime, io, shutdown.graceful);
-    const started = await startServer({
+    const started = await listen({
       runtime,
       executorFactory: executor.factory,
       host: config.host,
@@ -121,7 +184,9 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       io.out(`  store    SQLite ${db}`);
       io.out(`  executor ${executor.description}`);
       io.out(`  auth     ${config.token === null ? 'none (loopback only)' : 'bearer token'}`);
-      io.out('  Ctrl-C drains and stops; a second Ctrl-C forces.');
+      io.out(
+        `  Ctrl-C drains and stops (running turns get ${formatMs(config.drainTimeoutMs)}); a second Ctrl-C forces.`,
+      );
     }
     await whenAborted(shutdown.graceful);
   } catch (error: unknown) {
@@ -130,21 +195,39 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
     logger.warn({ error: toError(error).message }, 'startup interrupted by a signal');
   } finally {
     try {
-      await stopEverything(server, runtime, shutdown.forced);
+      await stopEverything(server, runtime, deadline.signal);
     } finally {
+      deadline.dispose();
       shutdown.dispose();
     }
   }
   const forced = shutdown.forced.aborted;
-  announce(io, config, { event: 'stopped', forced });
-  io.err(forced ? 'burrow: stopped (forced)' : 'burrow: stopped');
+  const timedOut = deadline.timedOut();
+  announce(io, config, {
+    event: 'stopped',
+    forced: forced || timedOut,
+    ...(timedOut ? { reason: 'drain_timeout' } : {}),
+  });
+  io.err(
+    forced
+      ? 'burrow: stopped (forced)'
+      : timedOut
+        ? 'burrow: stopped (drain deadline: running turns rolled back)'
+        : 'burrow: stopped',
+  );
   return forced ? EXIT.interrupted : EXIT.ok;
+}
+
+/** `20000` → `20s`, `1500` → `1500ms`. */
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /**
  * Stops accepting connections and drains the runtime at the same time: the runtime's close settles
- * the waiters of `?wait=` requests and ends SSE streams, which lets the server's close finish. On the
- * second signal the runtime's close escalates to hard cancel, and we stop waiting for the server.
+ * the waiters of `?wait=` requests and ends SSE streams, which lets the server's close finish. When
+ * `forced` aborts (the second signal, or the drain deadline) the runtime's close escalates to hard
+ * cancel, and we stop waiting for the server.
  */
 async function stopEverything(
   server: { close(): Promise<void> } | null,

@@ -1,64 +1,68 @@
-// `burrow sessions`: the sessions of a running server, as a table or JSON.
+// `burrow sessions`: the sessions of a running server (filtered, sorted, one page), as a table or JSON.
 
-import { createApiClient } from './api-client.js';
+import type { SessionQuery, SessionSummary } from '../client/types.js';
+import { clientFor } from './cli-client.js';
 import type { CliIo } from './cli-io.js';
 import type { ClientFlags, CliEnv } from './config.js';
 import { resolveClientConfig } from './config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { formatTable } from './text-table.js';
 
-/** One row of the listing, as the server reports it. */
-interface SessionRow {
-  readonly sessionId?: unknown;
-  readonly phase?: unknown;
-  readonly queue?: unknown;
-  readonly steer?: unknown;
-  readonly running?: unknown;
+/** Flags of `burrow sessions`. */
+export interface SessionsFlags extends ClientFlags {
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly phase?: NonNullable<SessionQuery['phase']>;
+  readonly search?: string;
+  readonly sort?: NonNullable<SessionQuery['sort']>;
 }
 
-/** The sessions in a `GET /v1/sessions` body (an array, or an object with a `sessions` array). */
-export function sessionRows(body: unknown): SessionRow[] {
-  if (Array.isArray(body)) return body as SessionRow[];
-  if (typeof body === 'object' && body !== null) {
-    const list = (body as { sessions?: unknown }).sessions;
-    if (Array.isArray(list)) return list as SessionRow[];
-  }
-  return [];
+/** The rows of the table. */
+export function sessionRows(sessions: readonly SessionSummary[]): string[][] {
+  return sessions.map((s) => [
+    s.sessionId,
+    s.phase,
+    String(s.queue),
+    String(s.steer),
+    s.running ? 'yes' : 'no',
+  ]);
 }
 
-/** Lists sessions; `--json` prints the server's body unchanged. */
+/** Lists sessions; `--json` prints the server's page as is. */
 export async function runSessions(
-  flags: ClientFlags & { readonly offset?: number; readonly limit?: number },
+  flags: SessionsFlags,
   deps: { readonly io: CliIo; readonly env: CliEnv },
 ): Promise<ExitCode> {
   const config = resolveClientConfig(flags, deps.env);
-  const query = new URLSearchParams();
-  if (flags.offset !== undefined) query.set('offset', String(flags.offset));
-  if (flags.limit !== undefined) query.set('limit', String(flags.limit));
-  const search = query.size === 0 ? '' : `?${query.toString()}`;
-  const { body } = await createApiClient(config).json('GET', `/v1/sessions${search}`);
+  const query: SessionQuery = {
+    ...(flags.offset === undefined ? {} : { offset: flags.offset }),
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+    ...(flags.phase === undefined ? {} : { phase: flags.phase }),
+    ...(flags.search === undefined ? {} : { search: flags.search }),
+    ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+  };
+  const page = await clientFor(config).listSessions(query);
   if (config.json) {
-    deps.io.out(JSON.stringify(body));
+    deps.io.out(JSON.stringify(page));
     return EXIT.ok;
   }
-  const rows = sessionRows(body);
-  if (rows.length === 0) {
-    deps.io.out('no sessions');
+  const filtered = flags.phase !== undefined || flags.search !== undefined;
+  if (page.total === 0) {
+    deps.io.out(filtered ? 'no sessions match' : 'no sessions');
     return EXIT.ok;
   }
-  const cell = (value: unknown): string =>
-    typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  if (page.sessions.length > 0) {
+    deps.io.out(
+      formatTable(['session', 'phase', 'queued', 'steer', 'running'], sessionRows(page.sessions)),
+    );
+  }
+  const first = page.offset + 1;
+  const last = page.offset + page.sessions.length;
   deps.io.out(
-    formatTable(
-      ['session', 'phase', 'queued', 'steer', 'running'],
-      rows.map((r) => [
-        cell(r.sessionId),
-        cell(r.phase),
-        cell(r.queue),
-        cell(r.steer),
-        r.running === true ? 'yes' : 'no',
-      ]),
-    ),
+    page.sessions.length === 0
+      ? `no sessions from offset ${page.offset} (${page.total} in all)`
+      : `sessions ${first}–${last} of ${page.total}` +
+          (page.nextOffset === null ? '' : ` (next: --offset ${page.nextOffset})`),
   );
   return EXIT.ok;
 }

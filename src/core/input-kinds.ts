@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { jsonValue } from './json-schema.js';
+import { ID_PATTERN } from './session-id.js';
 import type { JsonValue } from './json.js';
 
 /** One block of content: text, or an image by URL or base64 data. */
@@ -46,9 +47,17 @@ const turnMetadata = z.strictObject({
   tools: z.array(z.string().min(1)).optional(),
 });
 
+/** The longest `ttlMs`: 365 days (a queued input may wait a year, and its expiry stays a valid date). */
+export const MAX_TTL_MS = 365 * 24 * 3_600_000;
+
 /** Optional header fields a caller may set on any input (the runtime fills the rest). */
 export const headerFields = {
-  inputId: z.string().min(1).max(200).optional(),
+  inputId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(new RegExp(ID_PATTERN, 'u'), 'must not be . or .. nor contain control characters')
+    .optional(),
   origin: z.enum(ORIGINS).optional(),
   durability: z.enum(DURABILITIES).optional(),
   idempotencyKey: z.string().min(1).max(500).optional(),
@@ -56,12 +65,25 @@ export const headerFields = {
   supersedeKey: z.string().min(1).max(500).optional(),
   metadata: z.record(z.string(), jsonValue).optional(),
   debounceMs: z.number().int().min(0).max(3_600_000).optional(),
-  ttlMs: z.number().int().min(1).optional(),
+  ttlMs: z.number().int().min(1).max(MAX_TTL_MS).optional(),
 };
 
 const id = z.string().min(1).max(500);
 
-/** The schema of an input as submitted: one strict object per kind, discriminated on `kind`. */
+const durableOnly = z.literal('durable').optional();
+const peerResponse = {
+  kind: z.literal('peer_response'),
+  from: id,
+  requestId: id,
+  content: contentSchema,
+  ...headerFields,
+};
+
+/**
+ * The schema of an input as submitted: one strict object per kind, discriminated on `kind`. The kind
+ * rules of 02 that concern one input's own fields (origin, durability) are part of it, so the OpenAPI
+ * document states them; the ledger checks them again for callers that bypass the schema.
+ */
 export const inputSubmissionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('prompt'),
@@ -89,15 +111,18 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     intent: id,
     content: contentSchema,
     ...headerFields,
+    // A request cannot be ephemeral: its loss would strand the requester (02, rule 3).
+    durability: durableOnly,
   }),
-  z.strictObject({
-    kind: z.literal('peer_response'),
-    from: id,
-    requestId: id,
-    status: z.enum(PEER_RESPONSE_STATUSES),
-    content: contentSchema,
-    ...headerFields,
-  }),
+  // A terminal response cannot be ephemeral: its loss would strand the requester (02, rule 3).
+  z.discriminatedUnion('status', [
+    z.strictObject({ ...peerResponse, status: z.literal('progress') }),
+    z.strictObject({
+      ...peerResponse,
+      status: z.enum(['completed', 'failed']),
+      durability: durableOnly,
+    }),
+  ]),
   z.strictObject({
     kind: z.literal('continuation'),
     reason: z.string().min(1),
@@ -110,6 +135,8 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
     operationId: id,
     notice: jsonValue,
     ...headerFields,
+    // Only the runtime's own operations feed report them (02, rule 3).
+    origin: z.literal('system').optional(),
   }),
 ]);
 

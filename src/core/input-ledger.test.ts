@@ -5,7 +5,7 @@ import type { InputSubmission } from './input-kinds.js';
 import type { InputRecord } from './input-record.js';
 import type { Ledger } from './input-ledger.js';
 import { applyLedgerPatch, createLedger, findInput, restoreLedger } from './input-ledger.js';
-import type { AdmitContext } from './ledger-admit.js';
+import type { AdmitContext, AdmitRequest } from './ledger-admit.js';
 import { planAdmit } from './ledger-admit.js';
 import { NOTHING_KNOWN } from './ledger-identity.js';
 import { planExpire, planInjectSteer, planStageBatch } from './ledger-batch.js';
@@ -213,21 +213,29 @@ describe('validation rules', () => {
   });
 
   it('applies the kind rules: operations only from system, no ephemeral request or final response', () => {
+    // The submission schema refuses these already; the ledger checks again for callers that bypass it.
     const l = createLedger('s1');
+    const refusedWith = (
+      submission: InputSubmission,
+      header: Partial<AdmitRequest['header']>,
+    ): ReturnType<typeof planAdmit> => {
+      const request = admitRequest('x', submission);
+      return planAdmit(l, { ...request, header: { ...request.header, ...header } }, IDLE);
+    };
     expect(
-      admit(l, 'o', { kind: 'operation', operationId: 'o1', notice: null, origin: 'operator' }),
-    ).toMatchObject({
-      code: 'validation_failed',
-    });
+      refusedWith({ kind: 'operation', operationId: 'o1', notice: null }, { origin: 'operator' }),
+    ).toMatchObject({ code: 'validation_failed' });
     expect(
-      admit(l, 'q', {
-        kind: 'peer_request',
-        from: 'x',
-        requestId: 'r',
-        intent: 'i',
-        content: 'c',
-        durability: 'ephemeral',
-      }),
+      refusedWith(
+        { kind: 'peer_request', from: 'x', requestId: 'r', intent: 'i', content: 'c' },
+        { durability: 'ephemeral' },
+      ),
+    ).toMatchObject({ code: 'validation_failed' });
+    expect(
+      refusedWith(
+        { kind: 'peer_response', from: 'x', requestId: 'r', status: 'completed', content: 'c' },
+        { durability: 'ephemeral' },
+      ),
     ).toMatchObject({ code: 'validation_failed' });
     expect(
       admit(l, 'p', {

@@ -4,8 +4,16 @@ import { BurrowError } from '../core/errors.js';
 import type { InputRecord } from '../core/input-record.js';
 import { activeInputIds, countByStatus, findInput } from '../core/input-ledger.js';
 import { visiblePhase } from '../core/machine-classifiers.js';
+import { PHASES } from '../core/machine-state.js';
 import { requireEntry } from './machine-errors.js';
-import type { SessionSnapshot, SessionSummary, TranscriptMessage } from './runtime-api.js';
+import type {
+  InputPage,
+  SessionPage,
+  SessionQuery,
+  SessionSnapshot,
+  SessionSummary,
+  TranscriptMessage,
+} from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 
@@ -102,19 +110,64 @@ export function listSessions(
   ctx: RuntimeContext,
   range: { offset?: number; limit?: number } = {},
 ): SessionSummary[] {
+  return querySessions(ctx, range).sessions;
+}
+
+function summaryOf(sessionId: string, entry: SessionEntry): SessionSummary {
+  return {
+    sessionId,
+    phase: visiblePhase(entry.machine),
+    queue: entry.ledger.lanes.queue.length,
+    steer: entry.ledger.lanes.steer.length,
+    running: entry.machine.run !== null,
+  };
+}
+
+const PHASE_ORDER = new Map(PHASES.map((phase, index) => [phase, index]));
+const byId = (a: SessionSummary, b: SessionSummary): number =>
+  a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
+const SORTS: Readonly<
+  Record<NonNullable<SessionQuery['sort']>, (a: SessionSummary, b: SessionSummary) => number>
+> = {
+  id: byId,
+  '-id': (a, b) => byId(b, a),
+  phase: (a, b) => (PHASE_ORDER.get(a.phase) ?? 0) - (PHASE_ORDER.get(b.phase) ?? 0) || byId(a, b),
+  '-queue': (a, b) => b.queue + b.steer - (a.queue + a.steer) || byId(a, b),
+};
+
+/** One page of the registered sessions that match `query`, and how many match in all. */
+export function querySessions(ctx: RuntimeContext, query: SessionQuery = {}): SessionPage {
+  const offset = Math.max(0, query.offset ?? 0);
+  const limit = Math.max(0, Math.min(query.limit ?? 100, 1000));
+  const sort = query.sort ?? 'id';
+  const { search, phase } = query;
+  const ids = [...ctx.sessions.keys()].filter((id) => search === undefined || id.includes(search));
+  const summary = (id: string): SessionSummary =>
+    summaryOf(id, ctx.sessions.get(id) as SessionEntry);
+  // By id and without a phase filter (the common case, and what metrics page through), only the
+  // page is summarised: a runtime may hold 100,000 sessions.
+  if (phase === undefined && (sort === 'id' || sort === '-id')) {
+    ids.sort();
+    if (sort === '-id') ids.reverse();
+    return { sessions: ids.slice(offset, offset + limit).map(summary), total: ids.length };
+  }
+  const matches = ids.map(summary).filter((s) => phase === undefined || s.phase === phase);
+  matches.sort(SORTS[sort]);
+  return { sessions: matches.slice(offset, offset + limit), total: matches.length };
+}
+
+/**
+ * The inputs the runtime holds for a session (live ones and retained terminal ones), newest admission
+ * first, one page at a time, and how many it holds. Older inputs are in the store (`getInput`).
+ */
+export function listInputs(
+  ctx: RuntimeContext,
+  sessionId: string,
+  range: { offset?: number; limit?: number } = {},
+): InputPage {
+  const { ledger } = requireEntry(ctx, sessionId);
   const offset = Math.max(0, range.offset ?? 0);
   const limit = Math.max(0, Math.min(range.limit ?? 100, 1000));
-  return [...ctx.sessions.keys()]
-    .sort()
-    .slice(offset, offset + limit)
-    .map((sessionId) => {
-      const entry = ctx.sessions.get(sessionId) as SessionEntry;
-      return {
-        sessionId,
-        phase: visiblePhase(entry.machine),
-        queue: entry.ledger.lanes.queue.length,
-        steer: entry.ledger.lanes.steer.length,
-        running: entry.machine.run !== null,
-      };
-    });
+  const all = [...ledger.live.values(), ...ledger.terminal.values()].sort((a, b) => b.seq - a.seq);
+  return { inputs: all.slice(offset, offset + limit), total: all.length };
 }

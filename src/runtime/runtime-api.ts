@@ -66,6 +66,30 @@ export interface SessionSummary {
   readonly running: boolean;
 }
 
+/** A filtered, sorted page of the session list (`querySessions`). */
+export interface SessionQuery {
+  readonly offset?: number;
+  readonly limit?: number;
+  /** Only sessions in this visible phase. */
+  readonly phase?: Phase;
+  /** Only sessions whose id contains this text. */
+  readonly search?: string;
+  /** `id` (default), `-id`, `phase` (in the order of PHASES, then id), `-queue` (most queued first). */
+  readonly sort?: 'id' | '-id' | 'phase' | '-queue';
+}
+
+/** One page of sessions and how many match the query in all. */
+export interface SessionPage {
+  readonly sessions: SessionSummary[];
+  readonly total: number;
+}
+
+/** One page of a session's inputs (newest first) and how many the runtime holds. */
+export interface InputPage {
+  readonly inputs: InputRecord[];
+  readonly total: number;
+}
+
 /** One transcript message with its position. */
 export interface TranscriptMessage {
   readonly index: number;
@@ -226,6 +250,13 @@ export interface Runtime {
     readonly offset?: number;
     readonly limit?: number;
   }): Promise<SessionSummary[]>;
+  /** One page of the sessions that match `query` (phase, id search, sort) and how many match. */
+  querySessions(query?: SessionQuery): Promise<SessionPage>;
+  /** The inputs held in memory (live and retained terminal ones), newest first, paginated. */
+  listInputs(
+    sessionId: string,
+    range?: { readonly offset?: number; readonly limit?: number },
+  ): Promise<InputPage>;
   /**
    * The session's events with `seq > since` (replayed, then live), until `signal` aborts or the session
    * ends. Each subscriber has a bounded buffer (`maxBufferedEvents`, default 1,000; `maxBufferedBytes`,

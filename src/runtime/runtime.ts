@@ -230,6 +230,10 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       query.getTranscript(ctx, id, range),
     ),
     listSessions: (range) => Promise.resolve(query.listSessions(ctx, range)),
+    querySessions: (q) => Promise.resolve(query.querySessions(ctx, q)),
+    listInputs: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
+      Promise.resolve().then(() => query.listInputs(ctx, id, range)),
+    ),
     events: (id, o) => {
       const invalid = invalidSessionId(id);
       return invalid === null ? sessionEvents(ctx, id, o) : refusedStream(invalid);

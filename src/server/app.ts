@@ -1,7 +1,9 @@
 // createApp: the Hono app of the HTTP API and dashboard, built from one route table, with auth, the
 // problem mapping, 404/405, metrics and the shutdown that ends open event streams.
 
+import { setMaxListeners } from 'node:events';
 import { Hono } from 'hono';
+import { bearerTokenProblem } from '../core/bearer-token.js';
 import { BurrowError } from '../core/errors.js';
 import type { ExecutorFactory } from '../runtime/executor.js';
 import type { Runtime } from '../runtime/runtime-api.js';
@@ -10,6 +12,7 @@ import { errorResponse } from './error-response.js';
 import type { ServerMetrics } from './metrics.js';
 import { createServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { checkQueryNames } from './params.js';
 import { problemResponse } from './problem.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
 import { controlRoutes } from './routes-control.js';
@@ -56,6 +59,11 @@ export interface BurrowApp {
   openStreams(): number;
 }
 
+/** The query parameters a route reads (the SSE routes' `?token=` is one of them). */
+function queryNames(route: RouteSpec): ReadonlySet<string> {
+  return new Set((route.params ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+}
+
 function patternOf(path: string): RegExp {
   return new RegExp(
     `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`,
@@ -72,10 +80,9 @@ function patternOf(path: string): RegExp {
  * const res = await app.request('/v1/sessions', { method: 'POST', body: '{"id":"s1"}' });
  */
 export function createApp(options: AppOptions): BurrowApp {
-  if (options.token?.trim() === '') {
-    throw new BurrowError('validation_failed', 'the token must not be empty', {
-      issues: ['token: empty'],
-    });
+  const badToken = options.token === undefined ? null : bearerTokenProblem(options.token);
+  if (badToken !== null) {
+    throw new BurrowError('validation_failed', badToken, { issues: [`token: ${badToken}`] });
   }
   for (const [name, value, min] of [
     ['maxBodyBytes', options.maxBodyBytes, 1],
@@ -92,6 +99,8 @@ export function createApp(options: AppOptions): BurrowApp {
   const log = options.logger ?? defaultServerLogger();
   const metrics = options.metrics ?? createServerMetrics();
   const closing = new AbortController();
+  // Every pending `?wait=` listens on this one signal: hundreds at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
   const deps: ServerDeps = {
     runtime: options.runtime,
     executorFactory: options.executorFactory,
@@ -119,14 +128,25 @@ export function createApp(options: AppOptions): BurrowApp {
   );
   const authorize = createAuthCheck(options.token);
   const app = new Hono();
+  // The route template each request matched (none: 404/405), for the HTTP metrics' `route` label.
+  const matched = new WeakMap<Request, string>();
   app.use('*', async (c, next) => {
+    const started = performance.now();
     await next();
-    metrics.recordResponse(c.res.status);
+    metrics.recordResponse({
+      method: c.req.method,
+      route: matched.get(c.req.raw) ?? 'unmatched',
+      status: c.res.status,
+      seconds: (performance.now() - started) / 1000,
+    });
   });
   for (const route of routes) {
+    const names = queryNames(route);
     app.on(route.method, route.path, (c) => {
+      matched.set(c.req.raw, route.path);
       checkSameSite(c.req.raw, tokenConfigured);
       authorize(c.req.raw, route.auth);
+      checkQueryNames(c.req.url, names);
       return route.handle(c);
     });
   }

@@ -1,12 +1,28 @@
 // The Prometheus metrics of a server: sessions by phase and queue lengths (read from the session list
 // at scrape time), input states and turns (counted from the runtime's events as they happen), turn
-// latency, store commit latency (from an instrumented store) and HTTP responses by status.
+// latency, store commit latency (from an instrumented store), HTTP requests by method, route and
+// status, and the process itself (process-metrics.ts).
 
-import { PHASES } from '../core/machine-state.js';
+import { LIVE_PHASES } from '../core/machine-row.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
-import { createCounter, createHistogram, renderFamily } from './prometheus.js';
+import { createProcessMetrics } from './process-metrics.js';
+import {
+  createCounter,
+  createHistogram,
+  createLabelledCounter,
+  renderFamily,
+} from './prometheus.js';
+
+/** One answered HTTP request, as the metrics count it. */
+export interface HttpObservation {
+  readonly method: string;
+  /** The route template (`/v1/sessions/:id`), or `unmatched` for 404/405 answers. */
+  readonly route: string;
+  readonly status: number;
+  readonly seconds: number;
+}
 
 /** The metrics of one runtime, served at `GET /metrics`. */
 export interface ServerMetrics {
@@ -14,10 +30,10 @@ export interface ServerMetrics {
   observeStoreCommit(seconds: number): void;
   /** Wraps a store so that every commit is timed; pass the wrapped store to `createRuntime`. */
   instrumentStore<S extends RuntimeStore>(store: S): S;
-  /** Counts a runtime's events from now on; returns the unsubscribe function. */
+  /** Counts a runtime's events and samples the event loop from now on; returns the function that stops both. */
   attach(runtime: Runtime): () => void;
-  /** Counts one HTTP response. */
-  recordResponse(status: number): void;
+  /** Counts one HTTP response and its latency. */
+  recordResponse(observation: HttpObservation): void;
   /** The Prometheus text exposition. */
   render(runtime: Runtime, gauges?: { readonly openStreams?: number }): Promise<string>;
 }
@@ -46,11 +62,17 @@ export function createServerMetrics(): ServerMetrics {
     'Input lifecycle events, by type.',
     'type',
   );
-  const responses = createCounter(
+  const responses = createLabelledCounter(
     'burrow_http_responses_total',
-    'HTTP responses, by status.',
-    'status',
+    'HTTP responses, by method, route template and status.',
   );
+  const requestLatency = createHistogram(
+    'burrow_http_request_duration_seconds',
+    'Time from a request to its response headers, by method and route template (SSE streams: until they open).',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    { labelled: true },
+  );
+  const processMetrics = createProcessMetrics();
   const tokens = createCounter(
     'burrow_tokens_total',
     'Tokens used by completed turns, as executors report them.',
@@ -149,15 +171,27 @@ export function createServerMetrics(): ServerMetrics {
         },
       });
     },
-    attach: (runtime) => runtime.onEvent(onEvent),
-    recordResponse: (status) => responses.inc(String(status)),
+    attach(runtime) {
+      const unsubscribe = runtime.onEvent(onEvent);
+      processMetrics.start();
+      return () => {
+        unsubscribe();
+        processMetrics.stop();
+      };
+    },
+    recordResponse({ method, route, status, seconds }) {
+      responses.inc({ method, route, status: String(status) });
+      requestLatency.observe(seconds, { method, route });
+    },
     async render(runtime, gauges = {}) {
-      const phases = new Map<string, number>(PHASES.map((p) => [p, 0]));
+      // Destroyed sessions stay registered (they refuse everything) but are not live: not counted.
+      const phases = new Map<string, number>(LIVE_PHASES.map((p) => [p, 0]));
       const lanes = { queue: 0, steer: 0 };
       let running = 0;
       for (let offset = 0; ; offset += 1000) {
         const page = await runtime.listSessions({ offset, limit: 1000 });
         for (const s of page) {
+          if (s.phase === 'destroyed') continue;
           phases.set(s.phase, (phases.get(s.phase) ?? 0) + 1);
           lanes.queue += s.queue;
           lanes.steer += s.steer;
@@ -171,9 +205,12 @@ export function createServerMetrics(): ServerMetrics {
           liveCounts.set(state, (liveCounts.get(state) ?? 0) + 1);
       }
       return [
-        renderFamily('burrow_sessions', 'gauge', 'Registered sessions, by visible phase.', [
-          ...[...phases].map(([phase, value]) => ({ labels: { phase }, value })),
-        ]),
+        renderFamily(
+          'burrow_sessions',
+          'gauge',
+          'Registered sessions, by visible phase (destroyed ones are not counted).',
+          [...[...phases].map(([phase, value]) => ({ labels: { phase }, value }))],
+        ),
         renderFamily('burrow_sessions_running', 'gauge', 'Sessions with a turn in flight.', [
           { labels: {}, value: running },
         ]),
@@ -193,9 +230,11 @@ export function createServerMetrics(): ServerMetrics {
         turnLatency.render(),
         commitLatency.render(),
         responses.render(),
+        requestLatency.render(),
         renderFamily('burrow_sse_streams', 'gauge', 'Open Server-Sent Event streams.', [
           { labels: {}, value: gauges.openStreams ?? 0 },
         ]),
+        processMetrics.render(),
       ].join('');
     },
   };

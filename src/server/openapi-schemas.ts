@@ -1,45 +1,58 @@
 // Hand-written JSON Schemas of the response bodies, for the OpenAPI document (request bodies are
-// generated from their zod schemas).
+// generated from their zod schemas). Exact: every object lists all its members and no others, every
+// enumeration is the runtime's own list; test/client checks the generated types against the runtime's.
 
-import { PHASES } from '../core/machine-state.js';
-import { SERVER_PROBLEM_CODES } from './problem.js';
 import { ERROR_CODES } from '../core/errors.js';
+import { PHASES, REGISTRATIONS, TURN_STATUSES } from '../core/machine-state.js';
+import { INPUT_SCHEMAS, INPUT_STATUSES } from './openapi-input-schemas.js';
+import { SERVER_PROBLEM_CODES } from './problem.js';
+import type { Schema } from './schema-builders.js';
+import {
+  anyObject,
+  arr,
+  bool,
+  constant,
+  int,
+  JSON_VALUE,
+  nullable,
+  obj,
+  oneOfStrings,
+  ref,
+  str,
+} from './schema-builders.js';
 
-type Schema = Readonly<Record<string, unknown>>;
-
-const obj = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({
-  type: 'object',
-  properties,
-  required,
-});
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const int: Schema = { type: 'integer', minimum: 0 };
-const str: Schema = { type: 'string' };
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const phase: Schema = { type: 'string', enum: [...PHASES] };
-const side = obj({
-  revision: int,
-  filter: { type: 'object' },
-  deferred: { type: 'array', items: str },
-});
+const filter: Schema = {
+  oneOf: [
+    obj({ type: constant('all') }),
+    obj({ type: constant('allow'), names: arr(str) }),
+    obj({ type: constant('deny'), names: arr(str) }),
+  ],
+};
+const side = obj({ revision: int, filter, deferred: arr(str) });
+const page = (items: string, schema: Schema): Schema =>
+  obj({ [items]: arr(schema), total: int, offset: int, limit: int, nextOffset: nullable(int) });
 
 /** Component schemas by name. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
+  JsonValue: {
+    description:
+      'Any JSON value: null, boolean, number, string, array or object (in request bodies, nested at most 64 levels).',
+  },
   Problem: {
     ...obj(
       {
         type: str,
         title: str,
-        status: { type: 'integer' },
-        code: { type: 'string', enum: [...ERROR_CODES, ...SERVER_PROBLEM_CODES] },
+        status: { type: 'integer', minimum: 400, maximum: 599 },
+        code: oneOfStrings([...ERROR_CODES, ...SERVER_PROBLEM_CODES]),
         detail: str,
         sessionId: str,
         inputId: str,
         phase: str,
         guard: str,
-        issues: { type: 'array', items: str },
+        issues: arr(str),
         existingInputId: str,
-        limit: { type: 'integer' },
+        limit: int,
       },
       ['type', 'title', 'status', 'code', 'detail'],
     ),
@@ -47,61 +60,48 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
   SessionSnapshot: obj({
     sessionId: str,
-    phase,
-    registration: str,
-    run: nullable(obj({ runId: str, status: str, boundaryCount: int })),
+    phase: oneOfStrings(PHASES),
+    registration: oneOfStrings(REGISTRATIONS),
+    run: nullable(obj({ runId: str, status: oneOfStrings(TURN_STATUSES), boundaryCount: int })),
     queues: obj({ queue: int, steer: int }),
-    inputs: { type: 'object', additionalProperties: int },
-    binding: {},
+    inputs: obj(Object.fromEntries(INPUT_STATUSES.map((status) => [status, int]))),
+    binding: obj({
+      runtimeId: nullable(str),
+      fenceToken: nullable(int),
+      generation: nullable(int),
+      epochId: nullable(str),
+    }),
     epochId: str,
     visibility: obj({ activeRevision: int, stagedRevision: int }),
-    hasExecutor: { type: 'boolean' },
-    hasComms: { type: 'boolean' },
-    stopDeferred: { type: 'boolean' },
+    hasExecutor: bool,
+    hasComms: bool,
+    stopDeferred: bool,
     transcriptLength: int,
-    silentIntents: { type: 'array', items: str },
+    silentIntents: arr(str),
   }),
   SessionSummary: obj({
     sessionId: str,
-    phase,
+    phase: oneOfStrings(PHASES),
     queue: int,
     steer: int,
-    running: { type: 'boolean' },
+    running: bool,
   }),
-  SessionPage: obj({
-    sessions: { type: 'array', items: ref('SessionSummary') },
-    offset: int,
-    limit: int,
-    nextOffset: nullable(int),
-  }),
-  AcceptedInput: obj({
-    inputId: str,
-    status: { type: 'string', enum: ['accepted', 'deduplicated'] },
-    decision: { type: 'object', description: 'The admission decision (see GET /v1/machine).' },
-    outcome: nullable({ type: 'object', description: 'The input outcome (02), once terminal.' }),
-  }),
-  InputRecord: obj({
-    recordVersion: { type: 'integer' },
-    header: { type: 'object' },
-    payload: { type: 'object' },
-    decision: { type: 'object' },
-    seq: int,
-    state: obj({ status: str }, ['status']),
-    attempts: int,
-    outcome: nullable({ type: 'object' }),
-    expiresAt: nullable(str),
-    updatedAt: str,
-  }),
-  HistoryPage: obj({
-    messages: { type: 'array', items: obj({ index: int, runId: str, message: {} }) },
-    offset: int,
-    limit: int,
-    nextOffset: nullable(int),
-  }),
-  SilentIntents: obj({ intents: { type: 'array', items: str } }),
+  SessionPage: page('sessions', ref('SessionSummary')),
+  ...INPUT_SCHEMAS,
+  InputPage: page('inputs', ref('InputRecord')),
+  HistoryPage: page('messages', obj({ index: int, runId: str, message: JSON_VALUE })),
+  InterruptResult: {
+    ...obj({ interrupted: bool, runId: nullable(str) }),
+    description:
+      'Whether a turn was running when the interrupt arrived (then cancelled), and its run id.',
+  },
+  SilentIntents: obj({ intents: arr(str) }),
   VisibilityRevision: obj({ revision: int }),
   VisibilitySides: obj({ active: side, staged: side }),
-  Contracts: obj({ machine: { type: 'object' }, admission: { type: 'object' } }),
-  OpenApiDocument: { type: 'object' },
-  Status: obj({ status: str }),
+  Contracts: obj({
+    machine: anyObject('The session machine: phases, inputs, transition rows, guards, invariants.'),
+    admission: anyObject('The admission policy: the whenBusy table and per-kind defaults.'),
+  }),
+  OpenApiDocument: anyObject('An OpenAPI 3.1 document.'),
+  Status: obj({ status: oneOfStrings(['ok', 'ready']) }),
 };

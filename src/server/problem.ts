@@ -10,6 +10,10 @@ export const SERVER_PROBLEM_CODES = [
   'method_not_allowed',
   /** The session exists but holds no input with this id (in memory or in the store). */
   'input_not_found',
+  /** Node.js refused the request before routing: its header section is over the size limit. */
+  'headers_too_large',
+  /** Node.js gave up on a request whose headers or body did not arrive in time. */
+  'request_timeout',
 ] as const;
 
 /** A code carried by a problem response: a runtime {@link ErrorCode} or a server code. */
@@ -35,6 +39,8 @@ export const STATUS_BY_CODE: Readonly<Record<ProblemCode, number>> = {
   route_not_found: 404,
   method_not_allowed: 405,
   input_not_found: 404,
+  headers_too_large: 431,
+  request_timeout: 408,
 };
 
 /** A short, stable, human title per code (the `title` member of a problem). */
@@ -54,6 +60,8 @@ export const TITLE_BY_CODE: Readonly<Record<ProblemCode, string>> = {
   route_not_found: 'Route not found',
   method_not_allowed: 'Method not allowed',
   input_not_found: 'Input not found',
+  headers_too_large: 'Request headers too large',
+  request_timeout: 'Request timeout',
 };
 
 /** The media type of every error response. */

@@ -58,6 +58,25 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * How deep a request body's arrays and objects may nest. Validation and storage walk values
+ * recursively; a body nested thousands of levels deep (which fits in a few kilobytes) is refused here
+ * instead of exhausting the stack there.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests arrays or objects deeper than `max` levels (iterative: no recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses `bytes` as UTF-8 JSON; an empty body is `undefined`. */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
   if (bytes.byteLength === 0) return undefined;
@@ -70,13 +89,22 @@ export function parseJsonBytes(bytes: Uint8Array): unknown {
     });
   }
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new BurrowError('validation_failed', 'the request body is not valid JSON', {
       issues: ['(body): malformed JSON'],
     });
   }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new BurrowError(
+      'validation_failed',
+      `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+      { issues: [`(body): nested deeper than ${MAX_JSON_DEPTH} levels`] },
+    );
+  }
+  return value;
 }
 
 /**

@@ -29,7 +29,8 @@ export interface SuccessDoc {
   readonly status: number;
   readonly description: string;
   readonly schema?: string;
-  readonly contentType?: string;
+  /** The media type (default JSON), or every media type the route may answer with. */
+  readonly contentType?: string | readonly string[];
 }
 
 /** One route of the API. `path` uses Hono's syntax (`/v1/sessions/:id`). */

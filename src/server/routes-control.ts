@@ -25,16 +25,25 @@ interface ControlOp {
   readonly operationId: string;
   readonly summary: string;
   readonly takesReason: boolean;
-  readonly run: (runtime: Runtime, id: string, body: Reason) => Promise<unknown>;
+  /** The component schema of a `200` answer; without one, the route answers `204`. */
+  readonly result?: string;
+  readonly run: (runtime: Runtime, id: string, body: Reason) => Promise<object | void>;
 }
 
 const CONTROL_OPS: readonly ControlOp[] = [
   {
     name: 'interrupt',
     operationId: 'interruptSession',
-    summary: 'Hard-cancel the running turn (no run: nothing to do).',
+    summary:
+      'Hard-cancel the running turn; the answer says whether a turn was running (no run: nothing to do).',
     takesReason: true,
-    run: (rt, id, b) => rt.interrupt(id, b.reason),
+    result: 'InterruptResult',
+    run: async (rt, id, b) => {
+      // The run bound when the request arrived: the one this interrupt cancels, if any.
+      const run = (await rt.snapshot(id)).run;
+      await rt.interrupt(id, b.reason);
+      return { interrupted: run !== null, runId: run?.runId ?? null };
+    },
   },
   {
     name: 'cancel-after-boundary',
@@ -93,13 +102,17 @@ function controlRoute(deps: ServerDeps, op: ControlOp): RouteSpec {
     tag: 'control',
     auth: 'bearer',
     body: { schema, optional: true },
-    success: [{ status: 204, description: 'Done.' }],
+    success: [
+      op.result === undefined
+        ? { status: 204, description: 'Done.' }
+        : { status: 200, description: 'Done.', schema: op.result },
+    ],
     errors: REFUSALS,
     handle: async (c) => {
       const id = pathId(c.req.param('id'), 'session id');
       const body = await readJsonBody(c.req.raw, deps.maxBodyBytes, schema, {});
-      await op.run(deps.runtime, id, body);
-      return new Response(null, { status: 204 });
+      const result = await op.run(deps.runtime, id, body);
+      return result === undefined ? new Response(null, { status: 204 }) : json(result);
     },
   };
 }

@@ -3,7 +3,7 @@
 import { BurrowError } from '../core/errors.js';
 import { inputSubmissionSchema } from '../core/input-kinds.js';
 import type { AcceptOptions } from '../runtime/runtime-api.js';
-import { pageParams, pathId, waitParam } from './params.js';
+import { nextOffsetOf, PAGE_PARAMS, pageParams, pathId, waitParam } from './params.js';
 import { problemResponse } from './problem.js';
 import { readJsonBody } from './read-body.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
@@ -99,6 +99,25 @@ export function inputRoutes(deps: ServerDeps): RouteSpec[] {
     },
     {
       method: 'GET',
+      path: '/v1/sessions/:id/inputs',
+      operationId: 'listInputs',
+      summary:
+        'The inputs the runtime holds for the session (live ones and recently finished ones), newest first, with their content, decision, state and outcome.',
+      tag: 'inputs',
+      auth: 'bearer',
+      params: PAGE_PARAMS,
+      success: [{ status: 200, description: 'One page of inputs.', schema: 'InputPage' }],
+      errors: [],
+      handle: async (c) => {
+        const id = pathId(c.req.param('id'), 'session id');
+        const { offset, limit } = pageParams((name) => c.req.query(name));
+        const { inputs, total } = await runtime.listInputs(id, { offset, limit });
+        const nextOffset = nextOffsetOf(offset, inputs.length, total);
+        return json({ inputs, total, offset, limit, nextOffset });
+      },
+    },
+    {
+      method: 'GET',
       path: '/v1/sessions/:id/inputs/:inputId',
       operationId: 'getInput',
       summary: "One input's state, decision, attempts and (once terminal) outcome.",
@@ -126,28 +145,17 @@ export function inputRoutes(deps: ServerDeps): RouteSpec[] {
       summary: 'The committed transcript, oldest first.',
       tag: 'inputs',
       auth: 'bearer',
-      params: [
-        {
-          name: 'offset',
-          in: 'query',
-          type: 'integer',
-          description: 'Messages to skip (default 0).',
-        },
-        {
-          name: 'limit',
-          in: 'query',
-          type: 'integer',
-          description: 'Messages to return (default 100, max 1000).',
-        },
-      ],
+      params: PAGE_PARAMS,
       success: [{ status: 200, description: 'One page of messages.', schema: 'HistoryPage' }],
       errors: ['store_unavailable'],
       handle: async (c) => {
         const id = pathId(c.req.param('id'), 'session id');
         const { offset, limit } = pageParams((name) => c.req.query(name));
         const messages = await runtime.getTranscript(id, { offset, limit });
-        const nextOffset = messages.length === limit && limit > 0 ? offset + limit : null;
-        return json({ messages, offset, limit, nextOffset });
+        // Read after the page, so a message appended in between is counted rather than missed.
+        const total = (await runtime.snapshot(id)).transcriptLength;
+        const nextOffset = nextOffsetOf(offset, messages.length, total);
+        return json({ messages, total, offset, limit, nextOffset });
       },
     },
   ];

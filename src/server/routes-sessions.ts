@@ -2,19 +2,26 @@
 
 import { BurrowError, toError } from '../core/errors.js';
 import { uuidv7 } from '../runtime/ids.js';
-import { pageParams, pathId } from './params.js';
+import { nextOffsetOf, PAGE_PARAMS, pageParams, pathId, sessionFilterParams } from './params.js';
 import { readJsonBody } from './read-body.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
 import { json } from './route-spec.js';
 import { registerBodySchema } from './schemas.js';
 
-const PAGE_PARAMS = [
-  { name: 'offset', in: 'query', type: 'integer', description: 'Items to skip (default 0).' },
+const FILTER_PARAMS = [
+  { name: 'phase', in: 'query', type: 'string', description: 'Only sessions in this phase.' },
   {
-    name: 'limit',
+    name: 'search',
     in: 'query',
-    type: 'integer',
-    description: 'Items to return (default 100, max 1000).',
+    type: 'string',
+    description: 'Only sessions whose id contains this text (case-sensitive).',
+  },
+  {
+    name: 'sort',
+    in: 'query',
+    type: 'string',
+    description:
+      'id (default), -id, phase (in lifecycle order, then id), or -queue (most queued input first).',
   },
 ] as const;
 
@@ -71,17 +78,24 @@ export function sessionRoutes(deps: ServerDeps): RouteSpec[] {
       method: 'GET',
       path: '/v1/sessions',
       operationId: 'listSessions',
-      summary: 'List registered sessions (sorted by id) with phase and queue lengths.',
+      summary:
+        'List registered sessions with phase and queue lengths: filtered by phase or id, sorted, one page at a time, with the total that match.',
       tag: 'sessions',
       auth: 'bearer',
-      params: PAGE_PARAMS,
+      params: [...PAGE_PARAMS, ...FILTER_PARAMS],
       success: [{ status: 200, description: 'One page of sessions.', schema: 'SessionPage' }],
       errors: [],
       handle: async (c) => {
-        const { offset, limit } = pageParams((name) => c.req.query(name));
-        const sessions = await runtime.listSessions({ offset, limit });
-        const nextOffset = sessions.length === limit && limit > 0 ? offset + limit : null;
-        return json({ sessions, offset, limit, nextOffset });
+        const query = (name: string) => c.req.query(name);
+        const { offset, limit } = pageParams(query);
+        const page = await runtime.querySessions({ offset, limit, ...sessionFilterParams(query) });
+        return json({
+          sessions: page.sessions,
+          total: page.total,
+          offset,
+          limit,
+          nextOffset: nextOffsetOf(offset, page.sessions.length, page.total),
+        });
       },
     },
     {

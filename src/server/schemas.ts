@@ -1,11 +1,17 @@
 // Request body schemas of the HTTP API (strict: unknown fields are refused). Input submissions reuse
 // the runtime's own `inputSubmissionSchema`.
+//
+// The bounds keep every body these schemas accept well under the default 1 MiB body limit, even with
+// every character escaped or multi-byte: a body over a bound is then always refused by its schema
+// (400, naming the bound), never first by its size (413).
 
 import { z } from 'zod';
 import { idSchema } from './params.js';
 
-const name = z.string().min(1).max(500);
-const names = z.array(name).max(10_000);
+// eslint-disable-next-line no-control-regex -- names are printable, like ids
+const printable = /^[^\u0000-\u001f\u007f]+$/;
+const name = z.string().min(1).max(128).regex(printable, 'must not contain control characters');
+const names = z.array(name).max(256);
 
 /** `POST /v1/sessions`: an optional id (minted when absent). */
 export const registerBodySchema = z.strictObject({ id: idSchema.optional() });
@@ -19,10 +25,10 @@ export const emptyBodySchema = z.strictObject({});
 /** `PUT /silent-intents`: the complete new set. */
 export const silentIntentsBodySchema = z.strictObject({ intents: names });
 
-const toolEntry = z.strictObject({ name, provenance: z.string().min(1).max(500) });
+const toolEntry = z.strictObject({ name, provenance: name });
 
 /** `PUT /visibility/catalog`: the complete new tool catalog. */
-export const catalogBodySchema = z.strictObject({ tools: z.array(toolEntry).max(10_000) });
+export const catalogBodySchema = z.strictObject({ tools: z.array(toolEntry).max(512) });
 
 const filter = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),

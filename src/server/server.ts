@@ -8,6 +8,7 @@ import { BurrowError } from '../core/errors.js';
 import type { AppOptions } from './app.js';
 import { createApp } from './app.js';
 import { isLoopbackHost } from './auth.js';
+import { answerClientError } from './client-error.js';
 
 /** Options of {@link startServer}. */
 export interface ServerOptions extends AppOptions {
@@ -47,6 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const bundle = createApp(options);
   // Without TLS or HTTP/2 options the adaptor builds a plain node:http server.
   const server = createAdaptorServer({ fetch: bundle.app.fetch }) as Server;
+  server.on('clientError', answerClientError);
   let closing = false;
   const closeIdle = (): void => {
     server.closeIdleConnections();

@@ -2,7 +2,7 @@
 // resume with Last-Event-ID across a server restart on the same port (no event lost, none repeated).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliError, EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { runSend } from '../../src/cli/send-command.js';
 import { runSessions } from '../../src/cli/sessions-command.js';
 import { runTail } from '../../src/cli/tail-command.js';
@@ -17,10 +17,10 @@ const TOKEN = 'client-test-token';
 let runtime: Runtime;
 let servers: RunningServer[];
 
-/** The exit code and message of a CliError (anything else fails the test). */
+/** The exit code the CLI would exit with for what a command threw, and its message. */
 function failure(error: unknown): [number, string] {
-  if (!(error instanceof CliError)) throw new Error(`expected a CliError, got ${String(error)}`);
-  return [error.exitCode, error.message];
+  if (!(error instanceof Error)) throw new Error(`expected an error, got ${String(error)}`);
+  return [exitCodeFor(error), error.message];
 }
 
 async function serve(port = 0): Promise<RunningServer> {
@@ -45,6 +45,14 @@ afterEach(async () => {
   await runtime.close();
 });
 
+/** Registers `slow`, whose turns wait until the returned function is called. */
+async function slowSession(): Promise<() => void> {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await runtime.registerSessionWithExecutor('slow', scriptedExecutor([{ gate: () => gate }]));
+  return () => release();
+}
+
 describe('client commands', () => {
   it('send --create --wait registers the session and prints the outcome; sessions lists it', async () => {
     const { url } = await serve();
@@ -59,29 +67,65 @@ describe('client commands', () => {
     const list = recordingIo({ interactive: false });
     expect(await runSessions({}, { io: list.io, env })).toBe(EXIT.ok);
     expect(list.stdout.join('\n')).toMatch(
-      /^session\s+phase\s+queued\s+steer\s+running\n-+.*\ns1\s+attached\s+0\s+0\s+no$/s,
+      /^session\s+phase\s+queued\s+steer\s+running\n-+.*\ns1\s+attached\s+0\s+0\s+no\nsessions 1–1 of 1$/s,
     );
 
     const json = recordingIo({ interactive: false });
     await runSessions({ json: true }, { io: json.io, env });
-    expect(JSON.parse(json.stdout.join(''))).toMatchObject({ sessions: [{ sessionId: 's1' }] });
+    expect(JSON.parse(json.stdout.join(''))).toMatchObject({
+      sessions: [{ sessionId: 's1' }],
+      total: 1,
+    });
+  });
+
+  it('sessions says how many there are, pages with --offset, and filters', async () => {
+    for (const id of ['a', 'b', 'c']) await runtime.registerSession(id);
+    const { url } = await serve();
+    const env = { BURROW_URL: url, BURROW_TOKEN: TOKEN };
+    const run = async (flags: Parameters<typeof runSessions>[0]) => {
+      const io = recordingIo({ interactive: false });
+      expect(await runSessions(flags, { io: io.io, env })).toBe(EXIT.ok);
+      return io.stdout;
+    };
+    expect((await run({ limit: 2 })).at(-1)).toBe('sessions 1–2 of 3 (next: --offset 2)');
+    expect((await run({ offset: 2 })).at(-1)).toBe('sessions 3–3 of 3');
+    expect(await run({ offset: 5 })).toEqual(['no sessions from offset 5 (3 in all)']);
+    expect(await run({ search: 'zz' })).toEqual(['no sessions match']);
+    expect((await run({ sort: '-id', limit: 1 })).join('\n')).toMatch(/\nc\s+idle\s/);
   });
 
   it('send --wait says so when the outcome is not there yet', async () => {
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    await runtime.registerSessionWithExecutor('slow', scriptedExecutor([{ gate: () => gate }]));
+    const release = await slowSession();
     const { url } = await serve();
     const send = recordingIo({ interactive: false });
     const env = { BURROW_URL: url, BURROW_TOKEN: TOKEN };
     expect(await runSend('slow', 'hi', { wait: '50ms' }, { io: send.io, env })).toBe(EXIT.ok);
     expect(send.stdout).toHaveLength(1);
     expect(send.stderr).toEqual([
+      'waiting up to 50ms for the outcome (Ctrl-C stops waiting; the input keeps its course)',
       expect.stringMatching(
         /^no outcome yet: .*GET \/v1\/sessions\/slow\/inputs\/\S+\)$/,
       ) as string,
     ]);
     release();
+  });
+
+  it('send --wait shows on a terminal how long it has been waiting', async () => {
+    const release = await slowSession();
+    const { url } = await serve();
+    const term = recordingIo({ interactive: true });
+    const sending = runSend(
+      'slow',
+      'hi',
+      { wait: '30s' },
+      { io: term.io, env: { BURROW_URL: url, BURROW_TOKEN: TOKEN } },
+    );
+    await term.until(() =>
+      term.stderr.some((l) => l.startsWith('waiting for the outcome… 1s of 30s')),
+    );
+    release();
+    expect(await sending).toBe(EXIT.ok);
+    expect(term.stdout[1]).toMatch(/^outcome \{"status":"completed"/);
   });
 
   it('fails with exit 1 and the problem code when the server refuses (bad token, unknown session)', async () => {
@@ -90,7 +134,6 @@ describe('client commands', () => {
       { url, token: 'wrong' },
       { io: recordingIo({ interactive: false }).io, env: {} },
     ).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(CliError);
     expect(failure(refused)).toEqual([
       EXIT.failure,
       expect.stringMatching(/^unauthorized: /) as string,
@@ -107,7 +150,7 @@ describe('client commands', () => {
     ]);
   });
 
-  it('exits 3 when no server answers', async () => {
+  it('exits 3 when no server answers, and tail says so at once instead of reconnecting', async () => {
     const closed = await serve();
     await closed.close();
     const error = await runSessions(
@@ -118,6 +161,17 @@ describe('client commands', () => {
       EXIT.unreachable,
       expect.stringMatching(/ECONNREFUSED/) as string,
     ]);
+    const tail = recordingIo({ interactive: false });
+    const tailError = await runTail(
+      's1',
+      { url: closed.url },
+      { io: tail.io, env: {}, signal: new AbortController().signal },
+    ).catch((e: unknown) => e);
+    expect(failure(tailError)).toEqual([
+      EXIT.unreachable,
+      expect.stringMatching(/^cannot reach the server at .*ECONNREFUSED/) as string,
+    ]);
+    expect(tail.stderr).toEqual([]);
   });
 
   it('tail resumes after a server restart with Last-Event-ID: no event lost, none repeated', async () => {

@@ -35,8 +35,30 @@ describe('serve configuration', () => {
       logLevel: 'warn',
       json: false,
       scriptedStepMs: DEFAULTS.scriptedStepMs,
+      drainTimeoutMs: 20_000,
       openai: { baseUrl: null, apiKey: null, model: null },
     });
+  });
+
+  it('reads the drain deadline as a duration, and refuses anything else', () => {
+    expect(resolveServeConfig({ drainTimeout: '1500ms' }, {}).drainTimeoutMs).toBe(1500);
+    expect(resolveServeConfig({}, { BURROW_DRAIN_TIMEOUT: '2m' }).drainTimeoutMs).toBe(120_000);
+    expect(resolveServeConfig({ drainTimeout: '0' }, {}).drainTimeoutMs).toBe(0);
+    expect(issuesOf(() => resolveServeConfig({ drainTimeout: 'soon' }, {}))).toEqual([
+      expect.stringMatching(
+        /^the drain timeout \(--drain-timeout, BURROW_DRAIN_TIMEOUT\) must be a duration/,
+      ),
+    ]);
+  });
+
+  it('refuses a token no client could send (spaces, non-ASCII) for serve and for the clients', () => {
+    for (const token of ['two words', ' padded', 'caf\u00e9', 'tab\there']) {
+      expect(issuesOf(() => resolveServeConfig({ token }, {}))).toEqual([
+        expect.stringMatching(/^the token must be 1 to 4096 visible ASCII characters/),
+      ]);
+      expect(issuesOf(() => resolveClientConfig({}, { BURROW_TOKEN: token }))).toHaveLength(1);
+    }
+    expect(resolveServeConfig({ token: 'Zm9v.YmFy-_~+/=' }, {}).token).toBe('Zm9v.YmFy-_~+/=');
   });
 
   it('takes the environment over the defaults', () => {

@@ -113,6 +113,34 @@ describe('burrow argument parsing', () => {
     expect(calls[0]?.args[2]).toEqual({ wait: true });
   });
 
+  it('parses the session list filters', async () => {
+    const { calls } = await parse([
+      'sessions',
+      '--phase',
+      'running',
+      '--search',
+      'web',
+      '--sort',
+      '-queue',
+      '--offset',
+      '10',
+    ]);
+    expect(calls[0]?.args[0]).toEqual({
+      phase: 'running',
+      search: 'web',
+      sort: '-queue',
+      offset: 10,
+    });
+  });
+
+  it('lists the drain deadline and the scripted step variable in serve --help', async () => {
+    const { io } = await parse(['serve', '--help']);
+    const help = io.stdout.join('\n');
+    expect(help).toContain('--drain-timeout <duration>');
+    expect(help).toContain('BURROW_DRAIN_TIMEOUT');
+    expect(help).toContain('BURROW_SCRIPTED_STEP_MS');
+  });
+
   it('parses tail cursors and limits as numbers', async () => {
     const { calls } = await parse(['tail', 's1', '--since', '12', '--max', '3', '--json']);
     expect(calls).toEqual([{ command: 'tail', args: ['s1', { since: 12, max: 3, json: true }] }]);
@@ -146,6 +174,11 @@ describe('burrow argument parsing', () => {
     [['send', 's1', 'hi', '--when-busy', 'sometimes']],
     [['send', 's1']],
     [['tail', 's1', '--since', '-1']],
+    [['send', 's1', 'hi', '--wait', '5x']],
+    [['sessions', '--limit', '0']],
+    [['sessions', '--limit', '1001']],
+    [['sessions', '--phase', 'sleeping']],
+    [['sessions', '--sort', 'size']],
     [['serve', '--no-such-flag']],
     [['frobnicate']],
     [[]],

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { runServe } from '../../src/cli/serve-command.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
@@ -37,6 +37,18 @@ async function seedQueuedSessions(count: number): Promise<void> {
   }
   // Forced close: the hanging turns are cancelled, the second inputs stay queued.
   await runtime.close({ signal: AbortSignal.abort() });
+}
+
+/** Once the server of `term` listens: registers `sessionId` and starts a turn `stuck` that runs long. */
+async function startLongTurn(term: ReturnType<typeof recordingIo>, sessionId: string) {
+  const { url } = JSON.parse(await term.line((l) => l.includes('"listening"'))) as { url: string };
+  await fetch(`${url}/v1/sessions`, { method: 'POST', body: JSON.stringify({ id: sessionId }) });
+  const events = await openEvents(url, sessionId, { since: 0 });
+  await fetch(`${url}/v1/sessions/${sessionId}/inputs`, {
+    method: 'POST',
+    body: '{"kind":"prompt","inputId":"stuck","content":"a very long turn"}',
+  });
+  await events.waitFor((e) => e.type === 'run.started');
 }
 
 describe('runServe', () => {
@@ -77,16 +89,7 @@ describe('runServe', () => {
       { db, port: '0', json: true, executor: 'scripted', stepMs: '600000' },
       { io: term.io, env: {}, signals },
     );
-    const { url } = JSON.parse(await term.line((l) => l.includes('"listening"'))) as {
-      url: string;
-    };
-    await fetch(`${url}/v1/sessions`, { method: 'POST', body: '{"id":"long"}' });
-    const events = await openEvents(url, 'long', { since: 0 });
-    await fetch(`${url}/v1/sessions/long/inputs`, {
-      method: 'POST',
-      body: '{"kind":"prompt","content":"a very long turn"}',
-    });
-    await events.waitFor((e) => e.type === 'run.started');
+    await startLongTurn(term, 'long');
     signals.emit('SIGINT', 'SIGINT');
     await term.line((l) => l.includes('"stopping"'));
     signals.emit('SIGINT', 'SIGINT');
@@ -95,5 +98,52 @@ describe('runServe', () => {
     expect(term.stderr).toContain(
       'burrow: forcing the shutdown: stopping running turns (they run again at the next start)',
     );
+  });
+
+  it('rolls running turns back once the drain deadline passes after the first signal (exit 0)', async () => {
+    const signals = new EventEmitter();
+    const term = recordingIo({ interactive: false });
+    const serving = runServe(
+      { db, port: '0', json: true, executor: 'scripted', stepMs: '600000', drainTimeout: '300ms' },
+      { io: term.io, env: {}, signals },
+    );
+    await startLongTurn(term, 'hung');
+    const signalled = performance.now();
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await serving).toBe(EXIT.ok);
+    expect(performance.now() - signalled).toBeLessThan(10_000);
+    expect(term.stdout.at(-1)).toBe('{"event":"stopped","forced":true,"reason":"drain_timeout"}');
+    expect(term.stderr).toContain(
+      'burrow: the drain took longer than 300ms: stopping running turns (they run again at the next start)',
+    );
+    const store = await openSqliteStore(db);
+    try {
+      expect((await store.readInput('rt:session:hung', 'stuck'))?.state).toEqual({
+        status: 'queued',
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('names --port when the port is taken (exit 2, nothing left running)', async () => {
+    const signals = new EventEmitter();
+    const first = recordingIo({ interactive: false });
+    const serving = runServe({ db, port: '0', json: true }, { io: first.io, env: {}, signals });
+    const { url } = JSON.parse(await first.line((l) => l.includes('"listening"'))) as {
+      url: string;
+    };
+    const port = new URL(url).port;
+    const second = runServe(
+      { db: join(dir, 'other.db'), port },
+      { io: recordingIo({ interactive: false }).io, env: {}, signals: new EventEmitter() },
+    ).catch((e: unknown) => e);
+    const error = await second;
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
+    expect(String(error)).toContain(
+      `127.0.0.1:${port} is already in use (another burrow serve?): stop it, or pick another port with --port (0 picks a free one)`,
+    );
+    signals.emit('SIGINT', 'SIGINT');
+    expect(await serving).toBe(EXIT.ok);
   });
 });

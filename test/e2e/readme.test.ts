@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/cli/config.js';
-import { createSseParser } from '../../src/cli/sse-parser.js';
+import { createSseParser } from '../../src/client/sse-parser.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import {
   cleanEnv,
@@ -18,6 +18,7 @@ import {
   runCommand,
   signalGroup,
   spawnShell,
+  typecheckStrict,
   type ChildHandle,
 } from './support/cli-process.js';
 import { blocks, commands, onPort, README, section } from './support/readme.js';
@@ -124,6 +125,15 @@ describe('README', () => {
         known.some((k) => k.test(command)),
         command,
       ).toBe(true);
+  });
+
+  it('shows every image it links (the dashboard walkthrough step has its screenshot)', async () => {
+    const images = [...README.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1] ?? '');
+    expect(images).toContain('docs/dashboard.png');
+    for (const image of images) {
+      const bytes = await readFile(join(ROOT, image));
+      expect(bytes.subarray(1, 4).toString('latin1'), image).toBe('PNG');
+    }
   });
 
   it('npm install builds and npm test is the suite CI runs', async () => {
@@ -266,27 +276,7 @@ describe('README', () => {
     await mkdir(join(dir, 'node_modules'));
     await symlink(ROOT, join(dir, 'node_modules', 'burrow'));
     await writeFile(join(dir, 'example.mts'), example ?? '');
-    const tsc = await runCommand(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '--noEmit',
-        '--strict',
-        '--target',
-        'es2022',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--skipLibCheck',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(ROOT, 'node_modules', '@types'),
-        'example.mts',
-      ],
-      { cwd: dir },
-    );
+    const tsc = await typecheckStrict(['example.mts'], dir);
     expect(tsc.code, tsc.stdout).toBe(0);
     // The example is plain JavaScript too: run it as it is.
     await writeFile(join(dir, 'example.mjs'), example ?? '');

@@ -33,15 +33,18 @@ describe('control operations', () => {
       '/v1/sessions/s1/interrupt',
       post('', { reason: 'operator said so' }),
     );
-    expect(res.status).toBe(204);
-    const outcome = await body(await waiting);
+    expect(res.status).toBe(200);
+    const outcome = await body<{ outcome: { runId: string } }>(await waiting);
     expect(outcome).toMatchObject({ outcome: { status: 'cancelled', reason: 'operator said so' } });
+    expect(await body(res)).toEqual({ interrupted: true, runId: outcome.outcome.runId });
     gate.open();
   });
 
-  it('interrupt without a running turn is a no-op (204)', async () => {
+  it('interrupt without a running turn is a no-op that says so (200, interrupted: false)', async () => {
     const h = await session();
-    expect((await h.request('/v1/sessions/s1/interrupt', post(''))).status).toBe(204);
+    const res = await h.request('/v1/sessions/s1/interrupt', post(''));
+    expect(res.status).toBe(200);
+    expect(await body(res)).toEqual({ interrupted: false, runId: null });
     expect((await h.runtime.snapshot('s1')).phase).toBe('attached');
   });
 

@@ -237,12 +237,14 @@ describe('authentication and cross-site requests', () => {
     expect(res.status).toBe(200);
   });
 
-  it('refuses an empty token and nonsensical limits at creation', async () => {
+  it('refuses a token no client could send, and nonsensical limits, at creation', async () => {
     const runtime = await createRuntime();
     try {
-      expect(() =>
-        createApp({ runtime, executorFactory: () => echoExecutor(), token: ' ' }),
-      ).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      for (const token of ['', ' ', 'two words', 'tab\tinside', ' padded', 'caf\u00e9']) {
+        expect(() => createApp({ runtime, executorFactory: () => echoExecutor(), token })).toThrow(
+          expect.objectContaining({ code: 'validation_failed' }),
+        );
+      }
       for (const bad of [{ heartbeatMs: 0 }, { maxBodyBytes: -1 }, { maxWaitMs: 1.5 }]) {
         expect(() => createApp({ runtime, executorFactory: () => echoExecutor(), ...bad })).toThrow(
           expect.objectContaining({ code: 'validation_failed' }),
@@ -291,7 +293,7 @@ describe('failures', () => {
     const runtime = h.runtime;
     const broken = new Proxy(runtime, {
       get(target, property, receiver) {
-        if (property === 'listSessions')
+        if (property === 'querySessions')
           return () => Promise.reject(new TypeError('/srv/secret.ts exploded'));
         return Reflect.get(target, property, receiver) as unknown;
       },

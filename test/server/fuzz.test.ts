@@ -14,7 +14,7 @@ const TOKEN = 'fuzz-token';
 const LIMIT = 4096;
 const FIXTURES = ['fz-idle', 'fz-queued', 'fz-destroyed'] as const;
 
-type Operation = { responses: Record<string, unknown> };
+type Operation = { responses: Record<string, unknown>; security?: unknown[] };
 type Doc = { paths: Record<string, Record<string, Operation>> };
 
 interface Template {
@@ -27,7 +27,6 @@ interface Template {
   readonly query: readonly string[];
 }
 
-const OPEN = new Set(['/healthz', '/readyz', '/', '/static/{file}']);
 const BODY_ROUTES = /^(POST|PUT) /;
 const QUERY: Record<string, readonly string[]> = {
   'GET /v1/sessions': ['offset=-1', 'limit=abc', 'limit=5000', 'offset=1e3'],
@@ -39,14 +38,15 @@ const QUERY: Record<string, readonly string[]> = {
 
 function templates(doc: Doc): Template[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.keys(ops).map((m) => {
+    Object.entries(ops).map(([m, op]) => {
       const method = m.toUpperCase();
       const key = `${method} ${path}`;
       return {
         path,
         method,
         pattern: new RegExp(`^${path.replace(/\{[A-Za-z]+\}/g, '[^/]+')}$`),
-        open: OPEN.has(path),
+        // The document says which routes need no credential: those with an empty security list.
+        open: (op.security ?? []).length === 0,
         sse: path.endsWith('events'),
         hasBody: BODY_ROUTES.test(key),
         query: QUERY[key] ?? [],

@@ -280,6 +280,7 @@ describe('GET /v1/sessions/{id}/inputs/{inputId} and /history', () => {
     expect(all.nextOffset).toBeNull();
     const page = await body(await h.request('/v1/sessions/s1/history?offset=1&limit=2'));
     expect(page).toMatchObject({
+      total: 4,
       offset: 1,
       limit: 2,
       nextOffset: 3,
@@ -290,5 +291,83 @@ describe('GET /v1/sessions/{id}/inputs/{inputId} and /history', () => {
       400,
       'validation_failed',
     );
+  });
+
+  it("lists the session's inputs newest first, with content, decision, state and outcome", async () => {
+    const gate = createGate();
+    const h = await openHarness({ executor: () => scriptedExecutor([{ gate: gate.wait }]) });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
+    await submit(h, { kind: 'prompt', inputId: 'first', content: 'one' });
+    await gate.entered;
+    await submit(h, { kind: 'prompt', inputId: 'second', content: 'two', whenBusy: 'steer' });
+    await submit(h, { kind: 'prompt', inputId: 'third', content: 'three' });
+    const page = await body<{ inputs: Record<string, unknown>[]; total: number }>(
+      await h.request('/v1/sessions/s1/inputs?limit=2'),
+    );
+    expect(page).toMatchObject({ total: 3, offset: 0, limit: 2, nextOffset: 2 });
+    expect(page.inputs).toMatchObject([
+      {
+        header: { inputId: 'third' },
+        payload: { kind: 'prompt', content: 'three' },
+        decision: { lane: 'queue' },
+        state: { status: 'queued' },
+        outcome: null,
+      },
+      { header: { inputId: 'second', whenBusy: 'steer' }, decision: { lane: 'steer' } },
+    ]);
+    const consumed = eventFor(h.runtime, 'input.consumed', 'first');
+    gate.open();
+    await consumed;
+    const last = await body<{ inputs: { outcome: { status: string } | null }[] }>(
+      await h.request('/v1/sessions/s1/inputs?offset=2'),
+    );
+    expect(last.inputs).toMatchObject([
+      {
+        header: { inputId: 'first' },
+        state: { status: 'consumed' },
+        outcome: { status: 'completed' },
+      },
+    ]);
+    await expectProblem(await h.request('/v1/sessions/zz/inputs'), 404, 'session_not_found');
+  });
+
+  it('refuses a body nested too deeply, an unreadable ttl and control characters in an input id with 400', async () => {
+    const h = await openHarness();
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
+    const deep = `${'['.repeat(2000)}1${']'.repeat(2000)}`;
+    for (const text of [
+      `{"kind":"prompt","content":"x","metadata":{"deep":${deep}}}`,
+      JSON.stringify({ kind: 'prompt', content: 'x', ttlMs: 8.64e15 }),
+      JSON.stringify({ kind: 'prompt', content: 'x', inputId: 'a\u0007b' }),
+    ]) {
+      await expectProblem(
+        await h.request('/v1/sessions/s1/inputs', { method: 'POST', body: text }),
+        400,
+        'validation_failed',
+      );
+    }
+    expect(h.logger.lines).toEqual([]);
+    expect((await h.runtime.snapshot('s1')).inputs.queued).toBe(0);
+  });
+
+  it('holds many concurrent ?wait= requests without a MaxListenersExceededWarning', async () => {
+    const gate = createGate();
+    const h = await openHarness({ executor: () => scriptedExecutor([{ gate: gate.wait }]) });
+    await h.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const waits = Array.from({ length: 25 }, (_, i) =>
+        submit(h, { kind: 'prompt', content: `p${i}` }, '?wait=30s'),
+      );
+      await gate.entered;
+      gate.open();
+      expect((await Promise.all(waits)).map((r) => r.status)).toEqual(Array(25).fill(200));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionContract, machineContract } from '../../src/core/contract.js';
+import { PHASES } from '../../src/core/machine-state.js';
 import { RUNTIME_EVENT_TYPES } from '../../src/core/runtime-event.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
@@ -24,6 +25,11 @@ function samples(text: string): Map<string, number> {
     out.set(line.slice(0, at), Number(line.slice(at + 1)));
   }
   return out;
+}
+
+function versionLabels(): string {
+  const [major, minor, patch] = process.versions.node.split('.');
+  return `major="${major}",minor="${minor}",patch="${patch}"`;
 }
 
 describe('GET /v1/machine', () => {
@@ -109,7 +115,7 @@ describe('GET /metrics', () => {
     const m = samples(text);
     expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
     expect(m.get('burrow_sessions{phase="running"}')).toBe(1);
-    expect(m.get('burrow_sessions{phase="destroyed"}')).toBe(0);
+    expect(m.has('burrow_sessions{phase="destroyed"}')).toBe(false);
     expect(m.get('burrow_sessions_running')).toBe(1);
     expect(m.get('burrow_queue_length{lane="queue"}')).toBe(1);
     expect(m.get('burrow_inputs{state="staged"}')).toBe(1);
@@ -120,10 +126,41 @@ describe('GET /metrics', () => {
     expect(m.get('burrow_turn_duration_seconds_count')).toBe(1);
     expect(m.get('burrow_turn_duration_seconds_bucket{le="+Inf"}')).toBe(1);
     expect(m.get('burrow_store_commit_duration_seconds_count')).toBeGreaterThan(3);
-    expect(m.get('burrow_http_responses_total{status="404"}')).toBe(1);
-    expect(m.get('burrow_http_responses_total{status="201"}')).toBe(2);
+    expect(m.get('burrow_http_responses_total{method="GET",route="unmatched",status="404"}')).toBe(
+      1,
+    );
+    expect(
+      m.get('burrow_http_responses_total{method="POST",route="/v1/sessions",status="201"}'),
+    ).toBe(2);
+    expect(
+      m.get(
+        'burrow_http_request_duration_seconds_count{method="POST",route="/v1/sessions/:id/inputs"}',
+      ),
+    ).toBe(3);
     expect(m.get('burrow_sse_streams')).toBe(0);
     gate.open();
+  });
+
+  it('does not count destroyed sessions, and exposes process and Node.js metrics', async () => {
+    const h = await openHarness();
+    await h.runtime.registerSession('kept');
+    await h.runtime.registerSession('gone');
+    await h.runtime.destroy('gone');
+    const text = await (await h.request('/metrics')).text();
+    const m = samples(text);
+    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect([...m.keys()].filter((k) => k.includes('destroyed'))).toEqual([]);
+    expect(m.get('process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(1024 * 1024);
+    expect(m.get('process_open_fds')).toBeGreaterThan(2);
+    expect(m.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(m.get('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    expect(m.get('nodejs_active_resources_total')).toBeGreaterThan(0);
+    expect(m.get(`nodejs_version_info{version="${process.version}",${versionLabels()}}`)).toBe(1);
+    expect(
+      Math.abs((m.get('process_start_time_seconds') ?? 0) - (Date.now() / 1000 - process.uptime())),
+    ).toBeLessThan(2);
+    expect(text).toContain('# TYPE process_cpu_seconds_total counter');
   });
 
   it('times the commits of a real SQLite store, and keeps a class-based store working behind the wrapper', async () => {
@@ -212,13 +249,28 @@ describe('dashboard files', () => {
       ['api.js', 'text/javascript; charset=utf-8'],
       ['session-list.js', 'text/javascript; charset=utf-8'],
       ['session-view.js', 'text/javascript; charset=utf-8'],
+      ['conversation.js', 'text/javascript; charset=utf-8'],
+      ['timeline.js', 'text/javascript; charset=utf-8'],
+      ['inputs-panel.js', 'text/javascript; charset=utf-8'],
+      ['event-log.js', 'text/javascript; charset=utf-8'],
+      ['format.js', 'text/javascript; charset=utf-8'],
       ['event-types.js', 'text/javascript; charset=utf-8'],
+      ['phases.js', 'text/javascript; charset=utf-8'],
       ['app.css', 'text/css; charset=utf-8'],
+      ['favicon.svg', 'image/svg+xml'],
     ]) {
       const res = await h.request(`/static/${file}`);
-      expect(res.status).toBe(200);
+      expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toBe(type);
     }
+  });
+
+  it('answers /favicon.ico with the icon, so browsers find it without the page', async () => {
+    const h = await openHarness({ token: 'secret' });
+    const res = await h.request('/favicon.ico');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg /);
   });
 
   it('renders the event types the page subscribes to from the runtime event list', async () => {
@@ -228,6 +280,10 @@ describe('dashboard files', () => {
     const source = await res.text();
     const listed = /export const EVENT_TYPES = (\[.*\]);/.exec(source)?.[1];
     expect(JSON.parse(listed ?? 'null')).toEqual([...RUNTIME_EVENT_TYPES]);
+    const phases = await (await h.request('/static/phases.js')).text();
+    expect(JSON.parse(/export const PHASES = (\[.*\]);/.exec(phases)?.[1] ?? 'null')).toEqual([
+      ...PHASES,
+    ]);
   });
 
   it('serves nothing outside its directory', async () => {

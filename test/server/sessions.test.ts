@@ -1,8 +1,9 @@
 // Session routes through app.request(): register (201/200, minted ids, undo on failure), list, snapshot, unregister.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
-import { body, closeHarnesses, expectProblem, openHarness } from './harness.js';
+import { body, closeHarnesses, createGate, expectProblem, openHarness } from './harness.js';
 
 afterEach(closeHarnesses);
 
@@ -115,17 +116,51 @@ describe('GET /v1/sessions', () => {
         { sessionId: 'a', phase: 'idle', queue: 0, steer: 0, running: false },
         { sessionId: 'b', phase: 'idle', queue: 0, steer: 0, running: false },
       ],
+      total: 3,
       offset: 0,
       limit: 2,
       nextOffset: 2,
     });
     const second = await body(await h.request('/v1/sessions?offset=2&limit=2'));
-    expect(second).toMatchObject({ sessions: [{ sessionId: 'c' }], nextOffset: null });
+    expect(second).toMatchObject({ sessions: [{ sessionId: 'c' }], total: 3, nextOffset: null });
   });
 
-  it('refuses malformed pagination', async () => {
+  it('filters by phase and id, sorts, and counts what matches', async () => {
     const h = await openHarness();
-    for (const q of ['offset=-1', 'limit=abc', 'limit=1001', 'offset=1.5']) {
+    for (const id of ['web-2', 'cli-1', 'web-1', 'web-3']) await h.runtime.registerSession(id);
+    const gate = createGate();
+    await h.runtime.ensureSessionWithExecutor('web-3', scriptedExecutor([{ gate: gate.wait }]));
+    await h.runtime.acceptInput('web-3', { kind: 'prompt', content: 'x' });
+    await h.runtime.acceptInput('web-3', { kind: 'prompt', content: 'y' });
+    const ids = async (query: string) => {
+      const page = await body<{ sessions: { sessionId: string }[]; total: number }>(
+        await h.request(`/v1/sessions?${query}`),
+      );
+      return [page.sessions.map((s) => s.sessionId), page.total];
+    };
+    expect(await ids('search=web&sort=-id')).toEqual([['web-3', 'web-2', 'web-1'], 3]);
+    expect(await ids('phase=idle&limit=1')).toEqual([['cli-1'], 3]);
+    expect(await ids('phase=running')).toEqual([['web-3'], 1]);
+    expect(await ids('sort=-queue&limit=2')).toEqual([['web-3', 'cli-1'], 4]);
+    expect(await ids('sort=phase')).toEqual([['cli-1', 'web-1', 'web-2', 'web-3'], 4]);
+    expect(await ids('search=nope')).toEqual([[], 0]);
+    gate.open();
+  });
+
+  it('refuses malformed pagination, filters and unknown or repeated query parameters', async () => {
+    const h = await openHarness();
+    for (const q of [
+      'offset=-1',
+      'limit=abc',
+      'limit=1001',
+      'limit=0',
+      'offset=1.5',
+      'phase=sleeping',
+      'sort=size',
+      'search=',
+      'limt=5',
+      'limit=1&limit=2',
+    ]) {
       await expectProblem(await h.request(`/v1/sessions?${q}`), 400, 'validation_failed');
     }
   });

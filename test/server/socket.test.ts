@@ -194,4 +194,45 @@ describe('startServer', () => {
     const port = Number(new URL(server.url).port);
     await expect(start({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
+
+  it('answers requests Node.js refuses before routing (bad Content-Length, oversized headers) as problem+json', async () => {
+    const { server } = await start();
+    const { port } = new URL(server.url);
+    const raw = async (text: string): Promise<{ status: number; type: string; body: unknown }> => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.end(text);
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      await once(socket, 'close');
+      const [head = '', payload = ''] = received.split('\r\n\r\n');
+      return {
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+        type: /content-type: ([^\r]+)/i.exec(head)?.[1] ?? '',
+        body: JSON.parse(payload) as unknown,
+      };
+    };
+    const badLength = await raw(
+      'POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: twelve\r\n\r\n{}',
+    );
+    expect(badLength).toMatchObject({
+      status: 400,
+      type: 'application/problem+json',
+      body: {
+        status: 400,
+        code: 'validation_failed',
+        type: 'urn:burrow:problem:validation_failed',
+      },
+    });
+    const huge = await raw(
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(huge).toMatchObject({
+      status: 431,
+      type: 'application/problem+json',
+      body: { status: 431, code: 'headers_too_large', title: 'Request headers too large' },
+    });
+    // The server still answers.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
 });

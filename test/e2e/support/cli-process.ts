@@ -264,3 +264,36 @@ export async function killChildren(): Promise<void> {
     ),
   );
 }
+
+/**
+ * Type-checks `files` in `cwd` with this repository's TypeScript under `--strict` (ES2022, NodeNext,
+ * Node's types), plus `extraFlags`, as a user's project would.
+ */
+export function typecheckStrict(
+  files: readonly string[],
+  cwd: string = ROOT,
+  extraFlags: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCommand(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--noEmit',
+      '--strict',
+      ...extraFlags,
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(ROOT, 'node_modules', '@types'),
+      ...files,
+    ],
+    { cwd },
+  );
+}

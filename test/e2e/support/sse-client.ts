@@ -1,7 +1,7 @@
 // A test client for a session's SSE stream (with the CLI's own parser): collects events, waits for one.
 
 import type { RuntimeEvent } from '../../../src/core/runtime-event.js';
-import { createSseParser } from '../../../src/cli/sse-parser.js';
+import { createSseParser } from '../../../src/client/sse-parser.js';
 
 /** An open event stream. */
 export interface EventStream {

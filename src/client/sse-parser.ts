@@ -1,4 +1,5 @@
-// An incremental parser for Server-Sent Events (the WHATWG event-stream format) used by `burrow tail`.
+// An incremental parser for Server-Sent Events (the WHATWG event-stream format): the client's event
+// iterator reads streams with it.
 
 /** One dispatched event. `id` is the last id seen on the stream (kept across events, as EventSource does). */
 export interface SseMessage {

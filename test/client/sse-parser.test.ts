@@ -1,7 +1,7 @@
 // The SSE parser of `burrow tail`: events split across chunks, CRLF, comments, multi-line data, ids.
 
 import { describe, expect, it } from 'vitest';
-import { createSseParser } from '../../src/cli/sse-parser.js';
+import { createSseParser } from '../../src/client/sse-parser.js';
 
 describe('SSE parser', () => {
   it('parses one complete event with id, type and data', () => {
