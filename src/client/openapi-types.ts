@@ -301,7 +301,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The session's events: replayed after the Last-Event-ID header or ?since= cursor, then live; heartbeats; ends when the session is unregistered or the server shuts down. */
+        /** The session's events: replayed after the Last-Event-ID header or ?since= cursor, then live; heartbeats; ends when the session is unregistered, the server shuts down, or the client falls behind (`end` with reason overflow: reconnect with Last-Event-ID). */
         get: operations["sessionEvents"];
         put?: never;
         post?: never;
@@ -2945,6 +2945,8 @@ export interface operations {
             query?: {
                 /** @description Replay events with seq > since. */
                 since?: number;
+                /** @description `named` (default): each event is an `event: <type>` frame. `message`: no `event:` line, so a plain EventSource receives every event in `onmessage` (the type is in the data). The final `end` frame is named in both. */
+                format?: "named" | "message";
                 /** @description The bearer token, for clients that cannot set headers (EventSource). SSE routes only. */
                 token?: string;
             };
@@ -3011,6 +3013,8 @@ export interface operations {
             query?: {
                 /** @description Comma-separated event types or prefixes ending in "." (session.,run.completed). */
                 types?: string;
+                /** @description `named` (default): each event is an `event: <type>` frame. `message`: no `event:` line, so a plain EventSource receives every event in `onmessage` (the type is in the data). The final `end` frame is named in both. */
+                format?: "named" | "message";
                 /** @description The bearer token, for clients that cannot set headers (EventSource). SSE routes only. */
                 token?: string;
             };

@@ -85,7 +85,11 @@ describe('GET /v1/openapi.json', () => {
     }>(await h.request('/v1/openapi.json'));
     for (const path of ['/v1/sessions/{id}/events', '/v1/events']) {
       const format = doc.paths[path]?.get.parameters.find((p) => p.name === 'format');
-      expect(format?.schema, path).toEqual({ type: 'string', enum: ['named', 'message'] });
+      expect(format?.schema, path).toEqual({
+        type: 'string',
+        enum: ['named', 'message'],
+        default: 'named',
+      });
     }
   });
 

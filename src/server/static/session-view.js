@@ -126,8 +126,13 @@ export function mountSessionView(id, ui) {
 
   const onEvent = (message) => {
     const event = JSON.parse(message.data);
-    // Seqs only grow (progress events included): a frame seen twice — a replay overlapping a
-    // reconnect, or the same event as a named and as a default `message` frame — counts once.
+    // Transient events (streamed text, tool calls; rejections) have no seq: live only, never replayed.
+    if (event?.seq === null) {
+      if (event.type === 'run.progress') onProgress(event.data);
+      return;
+    }
+    // Durable seqs only grow: a frame seen twice — a replay overlapping a reconnect, or the same
+    // event as a named and as a default `message` frame — counts once.
     if (typeof event?.seq !== 'number' || event.seq <= lastSeq) return;
     lastSeq = event.seq;
     if (event.type === 'session.phase_changed') {
