@@ -1,4 +1,4 @@
-// The read side of the SQLite store: load (one snapshot), paged reads, and the recoverable list.
+// The read side of the SQLite store: load (one snapshot) and paged reads.
 
 import type Database from 'better-sqlite3';
 import type { InputRecord } from '../../core/input-record.js';
@@ -34,7 +34,6 @@ export interface SqliteReads {
   readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): RunReceipt[];
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): TranscriptEntry[];
   readInput(runtimeId: RuntimeId, inputId: string): InputRecord | null;
-  listRecoverable(): RuntimeId[];
 }
 
 /** Prepares the read statements of `db`. */
@@ -70,17 +69,6 @@ export function createReads(db: Database.Database): SqliteReads {
       'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ?',
     )
     .pluck();
-  // The SQL form of isTrivialLifecycle (commit-checks.ts); the conformance suite holds the two equal.
-  const recoverable = db
-    .prepare<[], string>(
-      `SELECT runtime_id FROM sessions AS s
-       WHERE committed = 1 AND (phase IS NULL OR phase <> 'destroyed')
-         AND ((phase IS NOT NULL AND NOT (phase = 'idle' AND bound = 0))
-           OR EXISTS (SELECT 1 FROM inputs AS i WHERE i.runtime_id = s.runtime_id AND i.terminal = 0))
-       ORDER BY runtime_id`,
-    )
-    .pluck();
-
   const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
   // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.
   const count = (limit: number): number =>
@@ -130,6 +118,5 @@ export function createReads(db: Database.Database): SqliteReads {
       const body = input.get(runtimeId, inputId);
       return body === undefined ? null : inputCodec.decode(body, where(runtimeId, inputId));
     },
-    listRecoverable: () => recoverable.all(),
   };
 }
