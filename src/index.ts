@@ -49,6 +49,7 @@ export type {
   InterruptHandle,
   LlmReconfigureHost,
   OperationOptions,
+  Readiness,
   RecoverOptions,
   RecoverReport,
   Runtime,
@@ -91,8 +92,10 @@ export type {
   CommitBatch,
   PrunePolicy,
   PruneReport,
+  RecoverableLease,
   RuntimeStore,
   StoredSession,
+  StoredSessionSummary,
 } from './store/runtime-store.js';
 export type {
   LifecycleRecord,

@@ -4,7 +4,8 @@ import { BurrowError } from '../core/errors.js';
 import type { InputRecord } from '../core/input-record.js';
 import { activeInputIds, countByStatus, findInput } from '../core/input-ledger.js';
 import { visiblePhase } from '../core/machine-classifiers.js';
-import { requireEntry } from './machine-errors.js';
+import { sessionIdOf } from '../store/runtime-store.js';
+import { activeEntry } from './session-access.js';
 import type { SessionSnapshot, SessionSummary, TranscriptMessage } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
@@ -14,19 +15,22 @@ function hasLiveLoop(entry: SessionEntry): boolean {
 }
 
 /** True when the session has a live runtime loop or an attachment in progress. */
-export function sessionHasExecutor(ctx: RuntimeContext, sessionId: string): boolean {
-  const entry = requireEntry(ctx, sessionId);
+export async function sessionHasExecutor(ctx: RuntimeContext, sessionId: string): Promise<boolean> {
+  const entry = await activeEntry(ctx, sessionId);
   return hasLiveLoop(entry) && entry.machine.registration !== 'queuing';
 }
 
 /** True when the session's comms drain is running. */
-export function sessionHasComms(ctx: RuntimeContext, sessionId: string): boolean {
-  return requireEntry(ctx, sessionId).machine.commsDrain.status === 'running';
+export async function sessionHasComms(ctx: RuntimeContext, sessionId: string): Promise<boolean> {
+  return (await activeEntry(ctx, sessionId)).machine.commsDrain.status === 'running';
 }
 
 /** Wakes the loop when work is queued; true if woken. Without a live loop: `not_ready`. */
-export function wakeRuntimeIfActiveInputs(ctx: RuntimeContext, sessionId: string): boolean {
-  const entry = requireEntry(ctx, sessionId);
+export async function wakeRuntimeIfActiveInputs(
+  ctx: RuntimeContext,
+  sessionId: string,
+): Promise<boolean> {
+  const entry = await activeEntry(ctx, sessionId);
   if (activeInputIds(entry.ledger).length === 0) return false;
   if (!hasLiveLoop(entry)) {
     throw new BurrowError('not_ready', `session ${sessionId} has no runtime loop to wake`, {
@@ -40,8 +44,8 @@ export function wakeRuntimeIfActiveInputs(ctx: RuntimeContext, sessionId: string
 }
 
 /** The public view of a session. */
-export function snapshot(ctx: RuntimeContext, sessionId: string): SessionSnapshot {
-  const entry = requireEntry(ctx, sessionId);
+export async function snapshot(ctx: RuntimeContext, sessionId: string): Promise<SessionSnapshot> {
+  const entry = await activeEntry(ctx, sessionId);
   const m = entry.machine;
   return {
     sessionId,
@@ -73,7 +77,7 @@ export async function getInput(
   sessionId: string,
   inputId: string,
 ): Promise<InputRecord | null> {
-  const entry = requireEntry(ctx, sessionId);
+  const entry = await activeEntry(ctx, sessionId);
   const inMemory = findInput(entry.ledger, inputId);
   if (inMemory !== undefined) return inMemory;
   return ctx.store === null ? null : ctx.store.readInput(entry.runtimeId, inputId);
@@ -85,7 +89,7 @@ export async function getTranscript(
   sessionId: string,
   range: { offset?: number; limit?: number } = {},
 ): Promise<TranscriptMessage[]> {
-  const entry = requireEntry(ctx, sessionId);
+  const entry = await activeEntry(ctx, sessionId);
   const offset = Math.max(0, range.offset ?? 0);
   const limit = Math.max(0, Math.min(range.limit ?? 1000, 10_000));
   if (entry.transcriptCache !== null) {
@@ -97,24 +101,45 @@ export async function getTranscript(
   return ctx.store.readTranscript(entry.runtimeId, offset, limit);
 }
 
-/** Registered sessions, sorted by id, paginated. */
-export function listSessions(
+function summaryOf(entry: SessionEntry): SessionSummary {
+  return {
+    sessionId: entry.sessionId,
+    phase: visiblePhase(entry.machine),
+    queue: entry.ledger.lanes.queue.length,
+    steer: entry.ledger.lanes.steer.length,
+    running: entry.machine.run !== null,
+  };
+}
+
+/**
+ * Registered sessions, sorted by id, paginated: every session the store knows (active here or not:
+ * an inactive one is listed as stored, without activating it), or those in memory without a store
+ * that can list them.
+ */
+export async function listSessions(
   ctx: RuntimeContext,
   range: { offset?: number; limit?: number } = {},
-): SessionSummary[] {
+): Promise<SessionSummary[]> {
   const offset = Math.max(0, range.offset ?? 0);
   const limit = Math.max(0, Math.min(range.limit ?? 100, 1000));
+  const store = ctx.store;
+  if (store?.listSessions !== undefined) {
+    const page = await store.listSessions(offset, limit);
+    return page.map((stored) => {
+      const sessionId = sessionIdOf(stored.runtimeId);
+      const entry = ctx.sessions.get(sessionId);
+      if (entry !== undefined) return summaryOf(entry);
+      return {
+        sessionId,
+        phase: stored.phase,
+        queue: stored.queue,
+        steer: stored.steer,
+        running: false,
+      };
+    });
+  }
   return [...ctx.sessions.keys()]
     .sort()
     .slice(offset, offset + limit)
-    .map((sessionId) => {
-      const entry = ctx.sessions.get(sessionId) as SessionEntry;
-      return {
-        sessionId,
-        phase: visiblePhase(entry.machine),
-        queue: entry.ledger.lanes.queue.length,
-        steer: entry.ledger.lanes.steer.length,
-        running: entry.machine.run !== null,
-      };
-    });
+    .map((sessionId) => summaryOf(ctx.sessions.get(sessionId) as SessionEntry));
 }

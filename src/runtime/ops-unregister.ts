@@ -10,13 +10,14 @@ import { initialVisibility } from '../core/tool-visibility.js';
 import { stepAll } from '../core/session-machine.js';
 import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
 import { refusalError, stepOrThrow } from './machine-errors.js';
-import { repairDeadAttachment } from './ops-register.js';
+import { repairDeadAttachment } from './session-attach.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionChange } from './session-commit.js';
 import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { removeEntry } from './session-remove.js';
+import { knownEntryUnderGate } from './session-access.js';
 import { releaseSession } from './ownership.js';
 
 const REASON = 'runtime session unregistered';
@@ -142,8 +143,8 @@ export async function unregisterSession(
     }
   };
   try {
-    const entry = ctx.sessions.get(sessionId);
-    if (entry === undefined) return false;
+    const entry = await knownEntryUnderGate(ctx, sessionId);
+    if (entry === null) return false;
     if (options.epochId !== undefined && entry.epochId !== options.epochId) return false;
     if (entry.unregistering !== null) {
       const inProgress = entry.unregistering;

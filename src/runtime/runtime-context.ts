@@ -54,6 +54,12 @@ export interface RuntimeOptions {
   readonly hostId?: string;
   /** Lease time to live (default 30 s). */
   readonly leaseTtlMs?: number;
+  /**
+   * How often the sweeper looks for sessions with work whose lease is free, expired or held by a gone
+   * process of this machine, and resumes them (default 5,000 ms; 0 turns it off). It runs only when
+   * the store arbitrates ownership and an executor factory is configured.
+   */
+  readonly sweepIntervalMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -85,6 +91,18 @@ export interface RuntimeContext {
   readonly events: EventsShared;
   /** This process's id as a lease owner. */
   readonly hostId: string;
+  /** Session openings in flight (the shutdown waits for them before it lists the sessions). */
+  readonly activations: Set<Promise<void>>;
+  /** What startup recovery and the sweeper share. */
+  readonly recovery: RecoveryState;
+}
+
+/** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
+export interface RecoveryState {
+  /** `recover()` calls in progress (the runtime is not ready while one runs). */
+  running: number;
+  /** Consecutive failures per session and the time (ms) before which the sweeper does not retry it. */
+  readonly backoff: Map<string, { failures: number; retryAt: number }>;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
@@ -107,6 +125,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     pruneIntervalMs: options.pruneIntervalMs ?? 10 * 60 * 1000,
     hostId: options.hostId ?? null,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
   };
 }
 
@@ -129,6 +148,8 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     closing: false,
     nowIso: () => isoAt(clock.now()),
     hostId: resolved.hostId ?? defaultHostId(clock.now()),
+    activations: new Set(),
+    recovery: { running: 0, backoff: new Map() },
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -13,7 +13,7 @@ import { applyLedgerPatch, patchRecords } from '../core/input-ledger.js';
 import type { JsonValue } from '../core/json.js';
 import { durablePhase, visiblePhase } from '../core/machine-classifiers.js';
 import type { MachineEffect } from '../core/machine-effects.js';
-import type { MachineState } from '../core/machine-state.js';
+import type { Binding, MachineState } from '../core/machine-state.js';
 import { EPHEMERAL_EVENT_TYPES } from '../core/runtime-event.js';
 import type { CommitBatch } from '../store/runtime-store.js';
 import type {
@@ -46,13 +46,28 @@ export interface SessionChange {
   readonly lifecycle?: LifecycleRecord | 'keep';
 }
 
-/** The lifecycle record the store keeps for `machine`. */
+// The stored binding leaves the fence out: the lease owns it (a stored copy would change at every
+// claim and go stale at the next), and recovery fills in the current one. Memoised per binding object,
+// so the lifecycle key's identity memo below keeps working.
+const storedBindings = new WeakMap<Binding, Binding>();
+
+function storedBinding(binding: Binding): Binding {
+  if (binding.fenceToken === null) return binding;
+  let stored = storedBindings.get(binding);
+  if (stored === undefined) {
+    stored = { ...binding, fenceToken: null };
+    storedBindings.set(binding, stored);
+  }
+  return stored;
+}
+
+/** The lifecycle record the store keeps for `machine` (its binding without the fence). */
 export function lifecycleRecord(entry: SessionEntry, machine: MachineState): LifecycleRecord {
   return {
     recordVersion: LIFECYCLE_RECORD_VERSION,
     sessionId: entry.sessionId,
     phase: durablePhase(machine),
-    binding: machine.binding,
+    binding: storedBinding(machine.binding),
     epochId: entry.epochId,
     silentIntents: machine.silentIntents,
     visibility: machine.visibility,

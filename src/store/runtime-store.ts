@@ -22,6 +22,11 @@ export function runtimeIdOf(sessionId: string): RuntimeId {
   return `rt:session:${sessionId}`;
 }
 
+/** The session id of a runtime id made by {@link runtimeIdOf}. */
+export function sessionIdOf(runtimeId: RuntimeId): string {
+  return runtimeId.startsWith('rt:session:') ? runtimeId.slice('rt:session:'.length) : runtimeId;
+}
+
 /**
  * Everything one step of the runtime writes, applied in one transaction: all of it or none of it.
  * Upserts replace by key; inserts of an existing key (a receipt's run id, a transcript index, an

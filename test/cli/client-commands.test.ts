@@ -172,7 +172,7 @@ describe('client commands', () => {
       { since: 0, url, token: TOKEN },
       { io: tail.io, env: {}, signal: stop.signal },
     );
-    await tail.until(() => tail.stdout.length >= 3);
+    await tail.until(() => tail.stdout.length >= 2);
     stop.abort();
     expect(await done).toBe(EXIT.interrupted);
     expect(tail.stdout[0]).toMatch(/^#1 session\.registered \{"epochId":/);

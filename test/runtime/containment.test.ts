@@ -7,7 +7,7 @@ import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';
 import { createContext } from '../../src/runtime/runtime-context.js';
 import { systemClock } from '../../src/runtime/clock.js';
-import { repairDeadAttachment } from '../../src/runtime/ops-register.js';
+import { repairDeadAttachment } from '../../src/runtime/session-attach.js';
 import { buildEntry } from '../../src/runtime/session-load.js';
 import type { LoopHandle } from '../../src/runtime/session-entry.js';
 import { flush } from '../support/deferred.js';

@@ -194,7 +194,7 @@ describe('GET /metrics', () => {
     h.bundle.shutdown();
     await h.runtime.registerSession('late');
     const m = samples(await (await h.request('/metrics')).text());
-    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
     expect(m.get('burrow_input_events_total{type="accepted"}')).toBeUndefined();
   });
 });

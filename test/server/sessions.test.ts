@@ -112,8 +112,8 @@ describe('GET /v1/sessions', () => {
     const first = await body(await h.request('/v1/sessions?limit=2'));
     expect(first).toEqual({
       sessions: [
-        { sessionId: 'a', phase: 'idle', queue: 0, steer: 0, running: false },
-        { sessionId: 'b', phase: 'idle', queue: 0, steer: 0, running: false },
+        { sessionId: 'a', phase: 'attached', queue: 0, steer: 0, running: false },
+        { sessionId: 'b', phase: 'attached', queue: 0, steer: 0, running: false },
       ],
       offset: 0,
       limit: 2,
