@@ -101,8 +101,8 @@ export interface RuntimeContext {
 export interface RecoveryState {
   /** `recover()` calls in progress (the runtime is not ready while one runs). */
   running: number;
-  /** Consecutive failures per session and the time (ms) before which the sweeper does not retry it. */
-  readonly backoff: Map<string, { failures: number; retryAt: number }>;
+  /** Consecutive failed recoveries per session, and how many more sweeps sit it out. */
+  readonly backoff: Map<string, { failures: number; skip: number }>;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };

@@ -51,12 +51,18 @@ function mayTake(ctx: RuntimeContext, lease: RecoverableLease, now: number): boo
   return isDeadLocalOwner(lease.owner);
 }
 
-/** Records a failed recovery: the sweeper retries at its next pass, then backs off exponentially. */
+/** The most sweeps a failing session sits out between two attempts (~5 minutes at the default interval). */
+const MAX_SKIPPED_SWEEPS = 63;
+
+/**
+ * Records a failed recovery: the first retry comes at the next sweep, then the sweeps sat out between
+ * attempts double (0, 1, 3, 7, ... up to 63), so a corrupt session is logged at every attempt but
+ * never makes the sweeper spin.
+ */
 function noteFailure(ctx: RuntimeContext, sessionId: string, error: string): void {
-  const every = Math.max(1, ctx.options.sweepIntervalMs);
   const failures = (ctx.recovery.backoff.get(sessionId)?.failures ?? 0) + 1;
-  const wait = Math.min(every * 64, every * (2 ** Math.min(failures - 1, 16) - 1));
-  ctx.recovery.backoff.set(sessionId, { failures, retryAt: ctx.clock.now() + wait });
+  const skip = Math.min(MAX_SKIPPED_SWEEPS, 2 ** Math.min(failures - 1, 6) - 1);
+  ctx.recovery.backoff.set(sessionId, { failures, skip });
   ctx.log.warn('could not recover a session', { sessionId, error, failures });
 }
 
@@ -99,20 +105,29 @@ export async function recoverPass(
 ): Promise<RecoveryPass> {
   const store = ctx.store;
   if (store === null) return { total: 0, recovered: 0, failed: [], heldElsewhere: 0 };
+  const leases = await recoverableLeases(store);
   const now = ctx.clock.now();
   const candidates: string[] = [];
   let heldElsewhere = 0;
-  for (const lease of await recoverableLeases(store)) {
+  for (const lease of leases) {
     const sessionId = sessionIdOf(lease.runtimeId);
     if (ctx.sessions.has(sessionId)) {
       if (options.includeActive) candidates.push(sessionId);
       continue;
     }
     const backoff = ctx.recovery.backoff.get(sessionId);
-    if (options.respectBackoff && backoff !== undefined && backoff.retryAt > now) continue;
+    if (options.respectBackoff && backoff !== undefined && backoff.skip > 0) {
+      backoff.skip -= 1;
+      continue;
+    }
     if (mayTake(ctx, lease, now)) candidates.push(sessionId);
     else heldElsewhere += 1;
   }
+  // A session that no longer has work, or was opened meanwhile (a first touch), starts afresh.
+  const waiting = new Set(leases.map((lease) => sessionIdOf(lease.runtimeId)));
+  for (const sessionId of ctx.recovery.backoff.keys())
+    if (!waiting.has(sessionId) || ctx.sessions.has(sessionId))
+      ctx.recovery.backoff.delete(sessionId);
   // Sessions registered here keep their lease: claiming them again would bump their fence.
   const fences = await claimMany(
     ctx,

@@ -11,6 +11,7 @@ import { runServe } from '../../src/cli/serve-command.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { rewriteSqliteRecords } from '../../src/store/sqlite/sqlite-rewrite.test-support.js';
 import { openEvents } from '../e2e/support/sse-client.js';
 import { recordingIo } from './recording-io.js';
 
@@ -68,6 +69,34 @@ describe('runServe', () => {
       '{"event":"stopped","forced":false}',
     ]);
     expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('lists each failed recovery with its reason instead of pointing at the log', async () => {
+    await seedQueuedSessions(2);
+    await rewriteSqliteRecords(db, 'rt:session:s0', 'input', (text) =>
+      text.replace('"recordVersion":1', '"recordVersion":99'),
+    );
+    const signals = new EventEmitter();
+    const term = recordingIo({ interactive: false });
+    const serving = runServe(
+      { db, port: '0', json: true, executor: 'echo' },
+      { io: term.io, env: {}, signals },
+    );
+    const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
+      string,
+      unknown
+    >;
+    expect(listening).toMatchObject({ recovered: 1, failedRecoveries: 1 });
+    expect(term.stderr).toContainEqual(
+      expect.stringMatching(
+        /^recovered 1 of 2 sessions in \d+ ms \(1 failed, retried every few seconds\)$/,
+      ),
+    );
+    expect(term.stderr).toContainEqual(
+      expect.stringMatching(/^ {2}could not recover session s0: .*unknown record version 99/),
+    );
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await serving).toBe(EXIT.ok);
   });
 
   it('forces the shutdown on the second signal (exit 130)', async () => {
