@@ -3,9 +3,9 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processState } from '../../test/support/process-state.js';
 import type { OwnerIdentity } from './owner-identity.js';
 import {
   currentIdentity,
@@ -30,15 +30,6 @@ afterEach(async () => {
 
 function ownerOf(pid: number, startTime: string | null, nonce = 'n'): string {
   return formatOwnerId({ ...self, pid, startTime, nonce });
-}
-
-function state(pid: number): string | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 function sleeper(seconds: number): ChildProcess & { pid: number } {
@@ -96,8 +87,8 @@ describe('owner liveness on this machine', () => {
     child.kill('SIGKILL');
     // Synchronously: this process's event loop cannot reap the child until the loop runs again.
     const deadline = Date.now() + 5_000;
-    while (state(child.pid) !== 'Z' && Date.now() < deadline);
-    expect(state(child.pid)).toBe('Z');
+    while (processState(child.pid) !== 'Z' && Date.now() < deadline);
+    expect(processState(child.pid)).toBe('Z');
     expect(() => process.kill(child.pid, 0)).not.toThrow();
     expect(ownerLiveness(owner, self)).toBe('gone');
   });
@@ -115,9 +106,9 @@ describe('owner liveness on this machine', () => {
     const owner = ownerOf(pid, processStartTime(pid));
     expect(ownerLiveness(owner, self)).toBe('alive');
     process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 500 && state(pid) !== 'Z'; i += 1)
+    for (let i = 0; i < 500 && processState(pid) !== 'Z'; i += 1)
       await new Promise((r) => setTimeout(r, 10));
-    expect(state(pid)).toBe('Z');
+    expect(processState(pid)).toBe('Z');
     expect(ownerLiveness(owner, self)).toBe('gone');
   });
 

@@ -91,8 +91,11 @@ export interface RuntimeContext {
   readonly events: EventsShared;
   /** This process's id as a lease owner. */
   readonly hostId: string;
-  /** Session openings in flight (the shutdown waits for them before it lists the sessions). */
-  readonly activations: Set<Promise<void>>;
+  /**
+   * Session openings in flight, by session (one at a time per session: each holds its gate). The
+   * shutdown waits for them before it lists the sessions; a recovery pass does not claim their leases.
+   */
+  readonly activations: Map<string, Promise<void>>;
   /** What startup recovery and the sweeper share. */
   readonly recovery: RecoveryState;
 }
@@ -101,6 +104,16 @@ export interface RuntimeContext {
 export interface RecoveryState {
   /** `recover()` calls in progress (the runtime is not ready while one runs). */
   running: number;
+  /**
+   * The recovery pass in progress, if any. Passes run one at a time: a pass claims the leases of its
+   * sessions before opening them, and a second pass claiming them again would make those fences stale.
+   */
+  pass: Promise<unknown> | null;
+  /**
+   * The pass's `claimMany` in flight, if any. An opening that claims on its own waits for it: claiming
+   * during it could be overtaken by it, and the opening's fence would be stale before its first commit.
+   */
+  claiming: Promise<unknown> | null;
   /** Consecutive failed recoveries per session, and how many more sweeps sit it out. */
   readonly backoff: Map<string, { failures: number; skip: number }>;
 }
@@ -148,8 +161,8 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     closing: false,
     nowIso: () => isoAt(clock.now()),
     hostId: resolved.hostId ?? defaultHostId(clock.now()),
-    activations: new Set(),
-    recovery: { running: 0, backoff: new Map() },
+    activations: new Map(),
+    recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -106,7 +106,7 @@ async function shutdown(
   ctx.closing = true;
   // Openings in flight (first touches, the sweeper) publish their entries before the list is taken.
   await stopSweeper();
-  await Promise.all([...ctx.activations]);
+  await Promise.all([...ctx.activations.values()]);
   const entries = [...ctx.sessions.values()];
   const loops = entries.flatMap((entry) => (entry.loop === null ? [] : [entry.loop]));
   for (const loop of loops) loop.requestExit('detach', 'runtime shutting down');

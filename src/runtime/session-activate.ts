@@ -81,16 +81,17 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
   let fence = mode.fence;
   let entry: SessionEntry;
   try {
-    if (mode.kind === 'activate') {
+    if (mode.kind === 'activate' && fence === undefined) {
       // Read before claiming: a probe for an unknown id writes nothing, and a destroyed session (it
-      // can never change again) needs no lease to be read.
+      // can never change again) needs no lease to be read. (Recovery comes with its lease claimed.)
       const peek = store === null ? null : await store.load(runtimeId);
       if (!isKnown(peek)) throw sessionNotFound(sessionId);
-      if (peek.lifecycle?.phase === 'destroyed') {
-        if (fence !== undefined) await releaseSession(ctx, sessionId);
+      if (peek.lifecycle?.phase === 'destroyed')
         return publish(ctx, buildEntry(ctx, sessionId, peek, 'read'));
-      }
     }
+    // A recovery pass claiming many leases at once must not overtake this claim (see RecoveryState).
+    while (fence === undefined && ctx.recovery.claiming !== null)
+      await ctx.recovery.claiming.catch(() => undefined);
     fence = await claimSession(ctx, sessionId, fence);
     const stored = store === null ? null : await store.load(runtimeId);
     if (mode.kind === 'activate' && !isKnown(stored)) throw sessionNotFound(sessionId);
@@ -149,10 +150,10 @@ export async function openSession(
     () => undefined,
     () => undefined,
   );
-  ctx.activations.add(settled);
+  ctx.activations.set(sessionId, settled);
   try {
     return await opening;
   } finally {
-    ctx.activations.delete(settled);
+    ctx.activations.delete(sessionId);
   }
 }

@@ -98,11 +98,25 @@ async function recoverOne(
   }
 }
 
-/** One recovery pass; see the file header. Never throws for one session: its failure is in the report. */
+/**
+ * One recovery pass (see the file header), after the pass in progress if there is one. Never throws
+ * for one session: its failure is in the report.
+ */
 export async function recoverPass(
   ctx: RuntimeContext,
   options: PassOptions,
 ): Promise<RecoveryPass> {
+  while (ctx.recovery.pass !== null) await ctx.recovery.pass.catch(() => undefined);
+  const pass = runPass(ctx, options);
+  ctx.recovery.pass = pass;
+  try {
+    return await pass;
+  } finally {
+    ctx.recovery.pass = null;
+  }
+}
+
+async function runPass(ctx: RuntimeContext, options: PassOptions): Promise<RecoveryPass> {
   const store = ctx.store;
   if (store === null) return { total: 0, recovered: 0, failed: [], heldElsewhere: 0 };
   const leases = await recoverableLeases(store);
@@ -128,11 +142,19 @@ export async function recoverPass(
   for (const sessionId of ctx.recovery.backoff.keys())
     if (!waiting.has(sessionId) || ctx.sessions.has(sessionId))
       ctx.recovery.backoff.delete(sessionId);
-  // Sessions registered here keep their lease: claiming them again would bump their fence.
-  const fences = await claimMany(
+  // Sessions registered here keep their lease: claiming them again would bump their fence. So do
+  // sessions being opened right now (a first touch); openings that start later wait for this claim.
+  const claiming = claimMany(
     ctx,
-    candidates.filter((id) => !ctx.sessions.has(id)),
+    candidates.filter((id) => !ctx.sessions.has(id) && !ctx.activations.has(id)),
   );
+  ctx.recovery.claiming = claiming;
+  let fences: Map<string, number>;
+  try {
+    fences = await claiming;
+  } finally {
+    ctx.recovery.claiming = null;
+  }
   const failed: { sessionId: string; error: string }[] = [];
   let recovered = 0;
   let done = 0;
@@ -176,7 +198,9 @@ export async function sweepLoop(ctx: RuntimeContext, signal: AbortSignal): Promi
     } catch {
       return;
     }
+    // A pass still running (startup recovery) makes this sweep unnecessary.
     if (ctx.closing) return;
+    if (ctx.recovery.pass !== null) continue;
     try {
       await recoverPass(ctx, {
         concurrency: 16,

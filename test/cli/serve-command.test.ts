@@ -40,19 +40,25 @@ async function seedQueuedSessions(count: number): Promise<void> {
   await runtime.close({ signal: AbortSignal.abort() });
 }
 
+/** Serves `db` with the echo executor and `--json`, and waits for the listening announcement. */
+async function serveEcho(interactive: boolean) {
+  const signals = new EventEmitter();
+  const term = recordingIo({ interactive });
+  const serving = runServe(
+    { db, port: '0', json: true, executor: 'echo' },
+    { io: term.io, env: {}, signals },
+  );
+  const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
+    string,
+    unknown
+  >;
+  return { signals, term, serving, listening };
+}
+
 describe('runServe', () => {
   it('recovers with a progress bar, announces the URL, and drains on the first signal (exit 0)', async () => {
     await seedQueuedSessions(12);
-    const signals = new EventEmitter();
-    const term = recordingIo({ interactive: true });
-    const serving = runServe(
-      { db, port: '0', json: true, executor: 'echo' },
-      { io: term.io, env: {}, signals },
-    );
-    const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
-      string,
-      unknown
-    >;
+    const { signals, term, serving, listening } = await serveEcho(true);
     expect(listening).toMatchObject({ event: 'listening', recovered: 12, failedRecoveries: 0 });
     expect(term.stderr.filter((l) => l.startsWith('recovering sessions [')).at(-1)).toBe(
       `recovering sessions [${'#'.repeat(24)}] 12/12`,
@@ -76,16 +82,7 @@ describe('runServe', () => {
     await rewriteSqliteRecords(db, 'rt:session:s0', 'input', (text) =>
       text.replace('"recordVersion":1', '"recordVersion":99'),
     );
-    const signals = new EventEmitter();
-    const term = recordingIo({ interactive: false });
-    const serving = runServe(
-      { db, port: '0', json: true, executor: 'echo' },
-      { io: term.io, env: {}, signals },
-    );
-    const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
-      string,
-      unknown
-    >;
+    const { signals, term, serving, listening } = await serveEcho(false);
     expect(listening).toMatchObject({ recovered: 1, failedRecoveries: 1 });
     expect(term.stderr).toContainEqual(
       expect.stringMatching(

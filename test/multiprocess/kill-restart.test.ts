@@ -3,7 +3,6 @@
 // runtime recovers every session and resumes the queued work without any client call.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { processState } from '../support/process-state.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 
 const CHILD = fileURLToPath(new URL('./kill-child.ts', import.meta.url));
@@ -24,15 +24,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-function processState(pid: number): string | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 

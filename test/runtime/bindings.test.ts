@@ -2,25 +2,16 @@
 // its epoch and the fence its commits carry — the lease's, or 0 on the local path — and an attach after
 // a recycle prepares it again. The stored lifecycle keeps no fence: the lease owns it.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+import { databaseFile } from '../support/temp-database.js';
 
 describe('session bindings', () => {
   it("carry the lease's fence, which is the fence the commits carry", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'burrow-bindings-'));
-    dirs.push(dir);
-    const path = join(dir, 'runtime.db');
+    const path = await databaseFile('burrow-bindings-');
     const first = await testRuntime({ store: await openSqliteStore(path), hostId: 'host-a' });
     await first.runtime.registerSession('s1');
     const { binding, epochId } = await first.runtime.snapshot('s1');

@@ -1,11 +1,7 @@
 // Sessions are durable until unregistered (04, Recovery 6): after a restart, every read and write of a
 // session the store knows finds it — idle, retired or destroyed — activating it on first touch, once.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isBurrowError } from '../../src/core/errors.js';
+import { describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
@@ -13,27 +9,7 @@ import type { Runtime } from '../../src/runtime/runtime-api.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function databaseFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'burrow-durable-'));
-  dirs.push(dir);
-  return join(dir, 'runtime.db');
-}
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error: unknown) {
-    if (isBurrowError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
+import { codeOf, databaseFile } from '../support/temp-database.js';
 
 /** Runs `work` on a runtime over `path`, then closes it cleanly (a restart follows). */
 async function firstRun(path: string, work: (runtime: Runtime) => Promise<void>): Promise<void> {
@@ -62,7 +38,7 @@ async function replay(runtime: Runtime, sessionId: string, since = 0): Promise<R
 
 describe('after a clean restart', () => {
   it("finds an idle session's terminal input and its event stream without registering it again", async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     let inputId = '';
     await firstRun(path, async (runtime) => {
       await runtime.registerSessionWithExecutor('s1', echoExecutor());
@@ -79,7 +55,7 @@ describe('after a clean restart', () => {
   });
 
   it('accepts and runs a write to an inactive session with an executor from the factory', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('s1');
     });
@@ -93,7 +69,7 @@ describe('after a clean restart', () => {
   });
 
   it('finds an inactive session for control operations (retire) and for containsSession', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('s1');
       await runtime.registerSession('s2');
@@ -105,7 +81,7 @@ describe('after a clean restart', () => {
   });
 
   it('activates a session once when first touches race, and claims nothing for an unknown id', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('s1');
     });
@@ -139,7 +115,7 @@ describe('after a clean restart', () => {
   });
 
   it('reads a destroyed session as destroyed and refuses its writes with destroyed', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     let inputId = '';
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('gone');
@@ -160,7 +136,7 @@ describe('after a clean restart', () => {
   });
 
   it('keeps an unregistered session unknown', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     let inputId = '';
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('left');
@@ -176,7 +152,7 @@ describe('after a clean restart', () => {
   });
 
   it('lists the sessions the store knows, without activating them', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-durable-');
     await firstRun(path, async (runtime) => {
       await runtime.registerSession('a');
       await runtime.registerSession('b');

@@ -2,31 +2,19 @@
 // store does not answer its probe, 200 otherwise.
 
 import Database from 'better-sqlite3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { deferred } from '../support/deferred.js';
+import { databaseFile } from '../support/temp-database.js';
 import { body, closeHarnesses, expectProblem, openHarness } from './harness.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await closeHarnesses();
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function databaseFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'burrow-readyz-'));
-  dirs.push(dir);
-  return join(dir, 'runtime.db');
-}
+afterEach(closeHarnesses);
 
 describe('GET /readyz', () => {
   it('answers 503 with the reason until startup recovery has finished', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-readyz-');
     const seed = await createRuntime({ store: await openSqliteStore(path), pruneIntervalMs: 0 });
     await seed.registerSession('s1');
     await seed.acceptInput('s1', { kind: 'prompt', content: 'queued before the restart' });
@@ -52,7 +40,7 @@ describe('GET /readyz', () => {
   });
 
   it('answers 503 with the reason while the store fails its probe', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-readyz-');
     const h = await openHarness({ runtimeOptions: { store: await openSqliteStore(path) } });
     expect(await body(await h.request('/readyz'))).toEqual({ status: 'ready' });
     const other = new Database(path);

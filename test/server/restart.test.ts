@@ -1,25 +1,17 @@
 // After a clean restart, the HTTP API finds every session the store knows without a client POSTing it
 // again: an idle session's terminal input, its event stream with replay, and the session list.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { body, closeHarnesses, expectProblem, openHarness } from './harness.js';
 import { readSse } from './sse-reader.js';
+import { databaseFile } from '../support/temp-database.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await closeHarnesses();
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+afterEach(closeHarnesses);
 
 describe('after a clean restart', () => {
   it("serves an idle session's terminal input, its event stream and the session list with no POST", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'burrow-restart-'));
-    dirs.push(dir);
-    const path = join(dir, 'runtime.db');
+    const path = await databaseFile('burrow-restart-');
     const before = await openHarness({ runtimeOptions: { store: await openSqliteStore(path) } });
     await before.request('/v1/sessions', { method: 'POST', body: { id: 's1' } });
     const accepted = await body<{ inputId: string }>(
