@@ -58,7 +58,8 @@ async function commitRegistration(
 ): Promise<void> {
   // A recovered session whose stored lifecycle is already what this process would write needs no
   // write to register (recovering 10,000 sessions then costs no transaction per session).
-  const storedKey = stored?.lifecycle == null ? null : canonicalJson(stored.lifecycle);
+  const lifecycle = stored?.lifecycle ?? null;
+  const storedKey = lifecycle === null ? null : canonicalJson(lifecycle);
   const unchanged =
     storedKey !== null && storedKey === canonicalJson(lifecycleRecord(entry, entry.machine));
   if (unchanged) entry.persistedLifecycle = storedKey;

@@ -29,16 +29,18 @@ export interface OperationFacts {
 }
 
 /**
- * True for a session with work that must resume without any client: live inputs, or background
- * operations in flight or finished with a wake past the feed's `observed` cursor. Never a destroyed one.
+ * True for a session with work that must resume without any client: a known session (see
+ * {@link isKnownSession}) with live inputs, or background operations in flight or finished with a wake
+ * past the feed's `observed` cursor. Never a destroyed one, nor an unregistered one.
  */
 export function hasWork(
-  phase: string | null,
+  lifecycle: { readonly phase: string; readonly epochId: string } | null,
   liveInputs: boolean,
   operations: Iterable<OperationFacts>,
   observed: number,
 ): boolean {
-  if (phase === 'destroyed') return false;
+  if (lifecycle?.phase === 'destroyed') return false;
+  if (!isKnownSession(lifecycle?.epochId ?? null, liveInputs)) return false;
   if (liveInputs) return true;
   for (const op of operations) {
     if (!op.terminal) return true;

@@ -151,6 +151,25 @@ describe('after a clean restart', () => {
     expect(await runtime.listSessions()).toEqual([]);
   });
 
+  it('keeps a session unregistered with its snapshot retained unknown, until it is registered again', async () => {
+    const path = await databaseFile('burrow-durable-');
+    let epoch = '';
+    await firstRun(path, async (runtime) => {
+      await runtime.registerSession('kept');
+      epoch = (await runtime.snapshot('kept')).epochId;
+      await runtime.retire('kept');
+      await runtime.unregisterSession('kept');
+      expect(await runtime.containsSession('kept')).toBe(false);
+    });
+    const { runtime } = await testRuntime({ store: await openSqliteStore(path) });
+    expect(await codeOf(runtime.snapshot('kept'))).toBe('session_not_found');
+    expect(await runtime.listSessions()).toEqual([]);
+    expect(await runtime.registerSession('kept')).toBe(true);
+    const snapshot = await runtime.snapshot('kept');
+    expect(snapshot.phase).toBe('retired');
+    expect(snapshot.epochId).not.toBe(epoch);
+  });
+
   it('lists the sessions the store knows, without activating them', async () => {
     const path = await databaseFile('burrow-durable-');
     await firstRun(path, async (runtime) => {

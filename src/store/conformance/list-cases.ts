@@ -51,6 +51,12 @@ const WORK_CASES: Record<string, CommitBatch> = {
     operations: [operation('op-1', { completionSeq: 2, finishedAt: '2025-01-01T00:00:01.000Z' })],
     opsCursor: opsCursor(3),
   },
+  // Unregistered with its snapshot retained: the wake left in its feed is nobody's work.
+  unregisteredWake: {
+    lifecycle: lifecycle('unregisteredWake', { phase: 'retired', epochId: '' }),
+    operations: [operation('op-1', { completionSeq: 2, finishedAt: '2025-01-01T00:00:01.000Z' })],
+    opsCursor: opsCursor(3),
+  },
   wakeDelivered: {
     lifecycle: lifecycle('wakeDelivered'),
     operations: [operation('op-1', { completionSeq: 1, finishedAt: '2025-01-01T00:00:01.000Z' })],
@@ -119,6 +125,9 @@ export function listCases(ctx: HarnessContext): void {
         destroyed: { lifecycle: boundLifecycle('destroyed', 'destroyed') },
         inputsOnly: { inputs: [input('inputsOnly', 'a', 1)] },
         unregistered: { lifecycle: lifecycle('unregistered', { epochId: '' }) },
+        retainedSnapshot: {
+          lifecycle: lifecycle('retainedSnapshot', { phase: 'retired', epochId: '' }),
+        },
         eventsOnly: { events: events('eventsOnly', 1, 1) },
       };
       for (const [id, batch] of Object.entries(batches))

@@ -14,12 +14,7 @@ function withWork(runtimeId: RuntimeId, session: MemorySession): boolean {
   if (!session.committed) return false;
   const observed =
     session.opsCursor === null ? 0 : opsCursorCodec.decode(session.opsCursor, runtimeId).observed;
-  return hasWork(
-    session.lifecycle?.phase ?? null,
-    liveInputs(session),
-    session.operations.values(),
-    observed,
-  );
+  return hasWork(session.lifecycle, liveInputs(session), session.operations.values(), observed);
 }
 
 /** The sessions with work, sorted by runtime id, each with its lease. */

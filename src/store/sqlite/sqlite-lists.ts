@@ -12,16 +12,16 @@ const LIVE_INPUTS =
 // Kind names come from the OP_KINDS table (identifiers), never from a caller.
 const WAKING = WAKING_OP_KINDS.map((kind) => `'${kind}'`).join(', ');
 
-/** hasWork: live inputs, or operations in flight or finished with a wake past `observed`. */
-const HAS_WORK = `s.committed = 1 AND (s.phase IS NULL OR s.phase <> 'destroyed') AND (${LIVE_INPUTS}
+/** isKnownSession: a lifecycle with an epoch, or live inputs. */
+const KNOWN = `s.committed = 1 AND ((s.lifecycle IS NOT NULL
+  AND json_extract(s.lifecycle, '$.epochId') <> '') OR ${LIVE_INPUTS})`;
+
+/** hasWork: a known session, not destroyed, with live inputs, or operations in flight or finished with a wake past `observed`. */
+const HAS_WORK = `${KNOWN} AND (s.phase IS NULL OR s.phase <> 'destroyed') AND (${LIVE_INPUTS}
   OR EXISTS (SELECT 1 FROM operations AS o WHERE o.runtime_id = s.runtime_id AND (o.terminal = 0
     OR (o.kind IN (${WAKING === '' ? "''" : WAKING}) AND o.completion_seq > COALESCE(
       (SELECT json_extract(c.body, '$.observed') FROM ops_cursors AS c
        WHERE c.runtime_id = s.runtime_id), 0)))))`;
-
-/** isKnownSession: a lifecycle with an epoch, or live inputs. */
-const KNOWN = `s.committed = 1 AND ((s.lifecycle IS NOT NULL
-  AND json_extract(s.lifecycle, '$.epochId') <> '') OR ${LIVE_INPUTS})`;
 
 interface LeaseRow {
   readonly runtimeId: string;
