@@ -50,6 +50,7 @@ export type {
   InterruptHandle,
   LlmReconfigureHost,
   OperationOptions,
+  Readiness,
   RecoverOptions,
   RecoverReport,
   Runtime,
@@ -100,8 +101,10 @@ export type {
   CommitBatch,
   PrunePolicy,
   PruneReport,
+  RecoverableLease,
   RuntimeStore,
   StoredSession,
+  StoredSessionSummary,
 } from './store/runtime-store.js';
 export type {
   LifecycleRecord,

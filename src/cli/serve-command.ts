@@ -43,6 +43,9 @@ async function openStore(path: string): Promise<SqliteStore> {
   return sqlite.openSqliteStore(path);
 }
 
+/** Failed recoveries listed on stderr (all of them are in the log). */
+const SHOWN_FAILURES = 20;
+
 async function recoverWithProgress(
   runtime: Runtime,
   io: CliIo,
@@ -57,12 +60,22 @@ async function recoverWithProgress(
   });
   const total = report.recovered + report.failed.length;
   const ms = Math.round(performance.now() - started);
+  const notes = [
+    ...(report.failed.length > 0
+      ? [`${report.failed.length} failed, retried every few seconds`]
+      : []),
+    ...(report.heldElsewhere > 0 ? [`${report.heldElsewhere} held by live owners`] : []),
+  ];
   progress.finish(
-    total === 0
+    total === 0 && notes.length === 0
       ? undefined
       : `recovered ${report.recovered} of ${total} sessions in ${ms} ms` +
-          (report.failed.length > 0 ? ` (${report.failed.length} failed: see the log)` : ''),
+          (notes.length > 0 ? ` (${notes.join('; ')})` : ''),
   );
+  for (const { sessionId, error } of report.failed.slice(0, SHOWN_FAILURES))
+    io.err(`  could not recover session ${sessionId}: ${error}`);
+  if (report.failed.length > SHOWN_FAILURES)
+    io.err(`  ... and ${report.failed.length - SHOWN_FAILURES} more (each one is in the log)`);
   return { recovered: report.recovered, failed: report.failed.length };
 }
 
@@ -160,7 +173,8 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       executorFactory: executor.factory,
       logger: runtimeLoggerOf(logger),
     });
-    const recovery = await recoverWithProgress(runtime, io, shutdown.graceful);
+    // The server listens while recovery runs: /readyz answers 503 until it has finished, and a request
+    // that touches a session not recovered yet activates it (under its gate: nothing races).
     const started = await listen({
       runtime,
       executorFactory: executor.factory,
@@ -171,6 +185,7 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       ...(config.token === null ? {} : { token: config.token }),
     });
     server = started;
+    const recovery = await recoverWithProgress(runtime, io, shutdown.graceful);
     announce(io, config, {
       event: 'listening',
       url: started.url,

@@ -386,7 +386,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the store is reachable and recovery is done (the readiness callback), and the server is not shutting down. Open even when a token is configured. */
+        /** Readiness: startup recovery is done, the store answers its probe (the readiness callback), and the server is not shutting down; a 503 says which. Open even when a token is configured. */
         get: operations["readyz"];
         put?: never;
         post?: never;

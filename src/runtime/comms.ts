@@ -6,7 +6,8 @@ import type { InputSubmission } from '../core/input-kinds.js';
 import type { CommsDrainMode } from '../core/machine-state.js';
 import { step } from '../core/session-machine.js';
 import { acceptInput } from './ops-accept.js';
-import { isCurrent, stepOrThrow, withSession } from './machine-errors.js';
+import { isCurrent, stepOrThrow } from './machine-errors.js';
+import { activeEntry, withSession } from './session-access.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
 import type { CommsHandle, SessionEntry } from './session-entry.js';
@@ -56,10 +57,7 @@ export async function sendPeer(
   toSessionId: string,
   input: InputSubmission,
 ): Promise<void> {
-  if (!ctx.sessions.has(toSessionId))
-    throw new BurrowError('session_not_found', `no session ${toSessionId}`, {
-      sessionId: toSessionId,
-    });
+  await activeEntry(ctx, toSessionId);
   if (!PEER_KINDS.includes(input.kind)) {
     throw new BurrowError(
       'validation_failed',

@@ -1,4 +1,5 @@
-// Turns machine refusals into BurrowErrors, and finds the session entry an operation needs.
+// Turns machine refusals into BurrowErrors, and looks up in-memory entries (session-access.ts finds the
+// entry an operation needs, activating it from the store).
 
 import { BurrowError } from '../core/errors.js';
 import type { MachineInput } from '../core/machine-inputs.js';
@@ -55,30 +56,19 @@ export function stepOrThrow(
   return result;
 }
 
-/** The registered entry of `sessionId`, or `session_not_found`. */
+/**
+ * The entry of `sessionId` in memory, or `session_not_found`. It does not activate a stored session:
+ * operations reach their entry through session-access.ts; this is for synchronous callers only.
+ */
 export function requireEntry(ctx: RuntimeContext, sessionId: string): SessionEntry {
   const entry = ctx.sessions.get(sessionId);
-  if (entry === undefined)
-    throw new BurrowError('session_not_found', `no session ${sessionId}`, { sessionId });
+  if (entry === undefined) throw sessionNotFound(sessionId);
   return entry;
 }
 
-/**
- * Runs `work` under the session's mutation gate with its current entry. The entry is looked up after
- * the gate is taken, so work never runs against an entry that was replaced while it waited.
- */
-export async function withSession<T>(
-  ctx: RuntimeContext,
-  sessionId: string,
-  work: (entry: SessionEntry) => Promise<T> | T,
-  signal?: AbortSignal,
-): Promise<T> {
-  const release = await ctx.gate.lock(sessionId, signal);
-  try {
-    return await work(requireEntry(ctx, sessionId));
-  } finally {
-    release();
-  }
+/** The error for a session neither memory nor the store knows. */
+export function sessionNotFound(sessionId: string): BurrowError {
+  return new BurrowError('session_not_found', `no session ${sessionId}`, { sessionId });
 }
 
 /** True when `entry` is still the registered entry of its session. */

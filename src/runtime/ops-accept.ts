@@ -11,7 +11,8 @@ import { NOTHING_KNOWN, storeLookups } from '../core/ledger-identity.js';
 import { isoAt } from './clock.js';
 import { performEffects } from './effects.js';
 import { uuidv7 } from './ids.js';
-import { refusalError, requireEntry } from './machine-errors.js';
+import { refusalError } from './machine-errors.js';
+import { entryUnderGate } from './session-access.js';
 import type { AcceptOptions, AcceptResult } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
@@ -142,7 +143,7 @@ export async function acceptInput(
   try {
     const release = await ctx.gate.lock(sessionId, options.signal);
     try {
-      const entry = requireEntry(ctx, sessionId);
+      const entry = await entryUnderGate(ctx, sessionId);
       try {
         return await admit(ctx, entry, input, options, withoutWake);
       } catch (error: unknown) {

@@ -4,8 +4,9 @@ import { BurrowError } from '../core/errors.js';
 import type { InputRecord } from '../core/input-record.js';
 import { activeInputIds, countByStatus, findInput } from '../core/input-ledger.js';
 import { visiblePhase } from '../core/machine-classifiers.js';
+import { sessionIdOf } from '../store/runtime-store.js';
+import { activeEntry } from './session-access.js';
 import { PHASES } from '../core/machine-state.js';
-import { requireEntry } from './machine-errors.js';
 import type {
   InputPage,
   SessionPage,
@@ -22,19 +23,22 @@ function hasLiveLoop(entry: SessionEntry): boolean {
 }
 
 /** True when the session has a live runtime loop or an attachment in progress. */
-export function sessionHasExecutor(ctx: RuntimeContext, sessionId: string): boolean {
-  const entry = requireEntry(ctx, sessionId);
+export async function sessionHasExecutor(ctx: RuntimeContext, sessionId: string): Promise<boolean> {
+  const entry = await activeEntry(ctx, sessionId);
   return hasLiveLoop(entry) && entry.machine.registration !== 'queuing';
 }
 
 /** True when the session's comms drain is running. */
-export function sessionHasComms(ctx: RuntimeContext, sessionId: string): boolean {
-  return requireEntry(ctx, sessionId).machine.commsDrain.status === 'running';
+export async function sessionHasComms(ctx: RuntimeContext, sessionId: string): Promise<boolean> {
+  return (await activeEntry(ctx, sessionId)).machine.commsDrain.status === 'running';
 }
 
 /** Wakes the loop when work is queued; true if woken. Without a live loop: `not_ready`. */
-export function wakeRuntimeIfActiveInputs(ctx: RuntimeContext, sessionId: string): boolean {
-  const entry = requireEntry(ctx, sessionId);
+export async function wakeRuntimeIfActiveInputs(
+  ctx: RuntimeContext,
+  sessionId: string,
+): Promise<boolean> {
+  const entry = await activeEntry(ctx, sessionId);
   if (activeInputIds(entry.ledger).length === 0) return false;
   if (!hasLiveLoop(entry)) {
     throw new BurrowError('not_ready', `session ${sessionId} has no runtime loop to wake`, {
@@ -48,8 +52,8 @@ export function wakeRuntimeIfActiveInputs(ctx: RuntimeContext, sessionId: string
 }
 
 /** The public view of a session. */
-export function snapshot(ctx: RuntimeContext, sessionId: string): SessionSnapshot {
-  const entry = requireEntry(ctx, sessionId);
+export async function snapshot(ctx: RuntimeContext, sessionId: string): Promise<SessionSnapshot> {
+  const entry = await activeEntry(ctx, sessionId);
   const m = entry.machine;
   return {
     sessionId,
@@ -81,7 +85,7 @@ export async function getInput(
   sessionId: string,
   inputId: string,
 ): Promise<InputRecord | null> {
-  const entry = requireEntry(ctx, sessionId);
+  const entry = await activeEntry(ctx, sessionId);
   const inMemory = findInput(entry.ledger, inputId);
   if (inMemory !== undefined) return inMemory;
   return ctx.store === null ? null : ctx.store.readInput(entry.runtimeId, inputId);
@@ -93,7 +97,7 @@ export async function getTranscript(
   sessionId: string,
   range: { offset?: number; limit?: number } = {},
 ): Promise<TranscriptMessage[]> {
-  const entry = requireEntry(ctx, sessionId);
+  const entry = await activeEntry(ctx, sessionId);
   const offset = Math.max(0, range.offset ?? 0);
   const limit = Math.max(0, Math.min(range.limit ?? 1000, 10_000));
   if (entry.transcriptCache !== null) {
@@ -105,22 +109,22 @@ export async function getTranscript(
   return ctx.store.readTranscript(entry.runtimeId, offset, limit);
 }
 
-/** Registered sessions, sorted by id, paginated. */
-export function listSessions(
-  ctx: RuntimeContext,
-  range: { offset?: number; limit?: number } = {},
-): SessionSummary[] {
-  return querySessions(ctx, range).sessions;
-}
-
-function summaryOf(sessionId: string, entry: SessionEntry): SessionSummary {
+function summaryOf(entry: SessionEntry): SessionSummary {
   return {
-    sessionId,
+    sessionId: entry.sessionId,
     phase: visiblePhase(entry.machine),
     queue: entry.ledger.lanes.queue.length,
     steer: entry.ledger.lanes.steer.length,
     running: entry.machine.run !== null,
   };
+}
+
+/** Registered sessions, sorted by id, paginated (see {@link querySessions}). */
+export async function listSessions(
+  ctx: RuntimeContext,
+  range: { offset?: number; limit?: number } = {},
+): Promise<SessionSummary[]> {
+  return (await querySessions(ctx, range)).sessions;
 }
 
 const PHASE_ORDER = new Map(PHASES.map((phase, index) => [phase, index]));
@@ -135,24 +139,46 @@ const SORTS: Readonly<
   '-queue': (a, b) => b.queue + b.steer - (a.queue + a.steer) || byId(a, b),
 };
 
-/** One page of the registered sessions that match `query`, and how many match in all. */
-export function querySessions(ctx: RuntimeContext, query: SessionQuery = {}): SessionPage {
+/**
+ * Every registered session: each one the store knows (active here or not: an inactive one is listed as
+ * stored, without activating it) and each one in memory (which wins: it is the live view).
+ */
+async function allSummaries(ctx: RuntimeContext): Promise<Map<string, SessionSummary>> {
+  const summaries = new Map<string, SessionSummary>();
+  const store = ctx.store;
+  if (store?.listSessions !== undefined) {
+    for (const stored of await store.listSessions(0, Number.POSITIVE_INFINITY)) {
+      const sessionId = sessionIdOf(stored.runtimeId);
+      summaries.set(sessionId, {
+        sessionId,
+        phase: stored.phase,
+        queue: stored.queue,
+        steer: stored.steer,
+        running: false,
+      });
+    }
+  }
+  for (const entry of ctx.sessions.values()) summaries.set(entry.sessionId, summaryOf(entry));
+  return summaries;
+}
+
+/**
+ * One page of the registered sessions that match `query` (phase, id search, sort), and how many match
+ * in all. It reads every session the store knows: a list for people and dashboards, not a hot path.
+ */
+export async function querySessions(
+  ctx: RuntimeContext,
+  query: SessionQuery = {},
+): Promise<SessionPage> {
   const offset = Math.max(0, query.offset ?? 0);
   const limit = Math.max(0, Math.min(query.limit ?? 100, 1000));
-  const sort = query.sort ?? 'id';
   const { search, phase } = query;
-  const ids = [...ctx.sessions.keys()].filter((id) => search === undefined || id.includes(search));
-  const summary = (id: string): SessionSummary =>
-    summaryOf(id, ctx.sessions.get(id) as SessionEntry);
-  // By id and without a phase filter (the common case, and what metrics page through), only the
-  // page is summarised: a runtime may hold 100,000 sessions.
-  if (phase === undefined && (sort === 'id' || sort === '-id')) {
-    ids.sort();
-    if (sort === '-id') ids.reverse();
-    return { sessions: ids.slice(offset, offset + limit).map(summary), total: ids.length };
-  }
-  const matches = ids.map(summary).filter((s) => phase === undefined || s.phase === phase);
-  matches.sort(SORTS[sort]);
+  const matches = [...(await allSummaries(ctx)).values()].filter(
+    (s) =>
+      (search === undefined || s.sessionId.includes(search)) &&
+      (phase === undefined || s.phase === phase),
+  );
+  matches.sort(SORTS[query.sort ?? 'id']);
   return { sessions: matches.slice(offset, offset + limit), total: matches.length };
 }
 
@@ -160,12 +186,12 @@ export function querySessions(ctx: RuntimeContext, query: SessionQuery = {}): Se
  * The inputs the runtime holds for a session (live ones and retained terminal ones), newest admission
  * first, one page at a time, and how many it holds. Older inputs are in the store (`getInput`).
  */
-export function listInputs(
+export async function listInputs(
   ctx: RuntimeContext,
   sessionId: string,
   range: { offset?: number; limit?: number } = {},
-): InputPage {
-  const { ledger } = requireEntry(ctx, sessionId);
+): Promise<InputPage> {
+  const { ledger } = await activeEntry(ctx, sessionId);
   const offset = Math.max(0, range.offset ?? 0);
   const limit = Math.max(0, Math.min(range.limit ?? 100, 1000));
   const all = [...ledger.live.values(), ...ledger.terminal.values()].sort((a, b) => b.seq - a.seq);

@@ -10,7 +10,8 @@ import { stepAll } from '../core/session-machine.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import { RECEIPT_RECORD_VERSION } from '../store/records.js';
 import { uuidv7 } from './ids.js';
-import { refusalError, stepOrThrow, withSession } from './machine-errors.js';
+import { refusalError, stepOrThrow } from './machine-errors.js';
+import { activeEntry, withSession } from './session-access.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
@@ -206,8 +207,7 @@ export async function reconfigureSessionLlm(
   options: OperationOptions,
 ): Promise<JsonValue | void> {
   options.signal?.throwIfAborted();
-  if (!ctx.sessions.has(sessionId))
-    throw new BurrowError('session_not_found', `no session ${sessionId}`, { sessionId });
+  await activeEntry(ctx, sessionId, options.signal);
   const host = ctx.llmHost;
   if (host === null)
     throw new BurrowError(

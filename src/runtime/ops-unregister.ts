@@ -8,15 +8,17 @@ import type { MachineEffect } from '../core/machine-effects.js';
 import { EMPTY_BINDING } from '../core/machine-state.js';
 import { initialVisibility } from '../core/tool-visibility.js';
 import { stepAll } from '../core/session-machine.js';
+import type { LifecycleRecord } from '../store/records.js';
 import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
 import { refusalError, stepOrThrow } from './machine-errors.js';
-import { repairDeadAttachment } from './ops-register.js';
+import { repairDeadAttachment } from './session-attach.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionChange } from './session-commit.js';
-import { commitChange } from './session-commit.js';
+import { commitChange, lifecycleRecord } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { removeEntry } from './session-remove.js';
+import { knownEntryUnderGate } from './session-access.js';
 import { releaseSession } from './ownership.js';
 
 const REASON = 'runtime session unregistered';
@@ -59,24 +61,26 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
   );
   const retain = durability?.action !== 'delete_snapshot';
   const abandon = planAbandonPending(entry.ledger, 'unregistered', 'all', REASON, ctx.nowIso());
+  // Either way the stored lifecycle loses its epoch: the store no longer knows the session as
+  // registered (its next touch is a 404; a registration starts a new epoch). A retained snapshot keeps
+  // the phase (retired or stopped), intents and visibility that registration recovers.
+  const cleared: LifecycleRecord = retain
+    ? { ...lifecycleRecord(entry, entry.machine), binding: EMPTY_BINDING, epochId: '' }
+    : {
+        recordVersion: LIFECYCLE_RECORD_VERSION,
+        sessionId,
+        phase: 'idle',
+        binding: EMPTY_BINDING,
+        epochId: '',
+        silentIntents: [],
+        visibility: initialVisibility(),
+      };
   const change: SessionChange = {
     machine: closed,
     patches: [abandon.patch],
     events: [{ type: 'session.unregistered', data: { retainSnapshot: retain } }],
-    ...(retain
-      ? { lifecycle: 'keep' as const }
-      : {
-          deleteOperations: true,
-          lifecycle: {
-            recordVersion: LIFECYCLE_RECORD_VERSION,
-            sessionId,
-            phase: 'idle' as const,
-            binding: EMPTY_BINDING,
-            epochId: '',
-            silentIntents: [],
-            visibility: initialVisibility(),
-          },
-        }),
+    lifecycle: cleared,
+    ...(retain ? {} : { deleteOperations: true }),
   };
   // The operations record follows the same decision, in the same transaction.
   const ops = entry.ops;
@@ -145,8 +149,8 @@ export async function unregisterSession(
     }
   };
   try {
-    const entry = ctx.sessions.get(sessionId);
-    if (entry === undefined) return false;
+    const entry = await knownEntryUnderGate(ctx, sessionId);
+    if (entry === null) return false;
     if (options.epochId !== undefined && entry.epochId !== options.epochId) return false;
     if (entry.unregistering !== null) {
       const inProgress = entry.unregistering;

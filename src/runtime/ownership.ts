@@ -2,35 +2,38 @@
 // renewed by a heartbeat, released at unregister and shutdown. Commits carry the fence, so a stale
 // owner writes nothing.
 
-import { hostname } from 'node:os';
 import { BurrowError, toError } from '../core/errors.js';
 import type { FenceToken } from '../store/runtime-store.js';
 import { runtimeIdOf } from '../store/runtime-store.js';
 import { uuidv7 } from './ids.js';
+import type { OwnerIdentity } from './owner-identity.js';
+import { currentIdentity, formatOwnerId, ownerLiveness } from './owner-identity.js';
 import type { RuntimeContext } from './runtime-context.js';
 
-/** The default host id: `<hostname>/<pid>/<random>`, unique per process. */
-export function defaultHostId(now: number): string {
-  return `${hostname()}/${process.pid}/${uuidv7(now).slice(-8)}`;
+let thisProcess: OwnerIdentity | null = null;
+
+/** This process's identity (read once: boot id and start time do not change). */
+function identity(): OwnerIdentity {
+  thisProcess ??= currentIdentity('');
+  return thisProcess;
 }
 
 /**
- * True when `owner` is a host id of a process on this machine that no longer exists: its lease may
- * be taken over at once instead of after its expiry (a restart after a crash recovers immediately).
- * Only this machine's owners are judged; a pid reused by an unrelated process keeps the lease until
- * it expires.
+ * The default host id: this process's incarnation (`<host>/<boot id>/<pid>/<start time>/<random>`),
+ * unique per runtime.
+ */
+export function defaultHostId(now: number): string {
+  return formatOwnerId({ ...identity(), nonce: uuidv7(now).slice(-8) });
+}
+
+/**
+ * True when `owner` is the host id of a process of this machine that is gone: exited, killed but not
+ * yet reaped, or an earlier incarnation of a reused pid. Its lease may be taken over at once instead of
+ * after its expiry (a restart after a crash recovers immediately). Other hosts' owners, and host ids a
+ * caller chose, are never judged: their leases free themselves by expiring.
  */
 export function isDeadLocalOwner(owner: string): boolean {
-  const [host, pidText] = owner.split('/');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid)
-    return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return ownerLiveness(owner, identity()) === 'gone';
 }
 
 /** True when the runtime arbitrates ownership through its store. */

@@ -171,7 +171,7 @@ export interface Runtime {
     epochId: string,
     options?: OperationOptions,
   ): Promise<boolean>;
-  /** True when the session is registered in this runtime. */
+  /** True when the session is registered in this runtime: in memory, or known to the store and activated here by this call; false when unknown or owned by another live host. */
   containsSession(sessionId: string): Promise<boolean>;
   /** True when the session has a live runtime loop; `session_not_found` (never a silent false) for an unknown one. */
   sessionHasExecutor(sessionId: string): Promise<boolean>;
@@ -245,7 +245,7 @@ export interface Runtime {
     sessionId: string,
     range?: { readonly offset?: number; readonly limit?: number },
   ): Promise<TranscriptMessage[]>;
-  /** Registered sessions by id, paginated, with phase and queue sizes. */
+  /** Registered sessions by id, paginated, with phase and queue sizes: every session the store knows (inactive ones as stored, without activating them), or those in memory without a store. */
   listSessions(range?: {
     readonly offset?: number;
     readonly limit?: number;
@@ -265,8 +265,10 @@ export interface Runtime {
   events(sessionId: string, options?: EventStreamOptions): AsyncIterable<RuntimeEvent>;
   /** Subscribes to every session's events (dashboards, metrics); returns the unsubscribe function. */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
-  /** Recovers every recoverable session from the store and attaches executors from the factory. */
+  /** Recovers every session with work from the store (unless a live owner holds it) and attaches executors from the factory; the runtime is not ready meanwhile. */
   recover(options?: RecoverOptions): Promise<RecoverReport>;
+  /** Ready to serve: not shutting down, no startup recovery running, and the store answers its probe. */
+  readiness(): Promise<Readiness>;
   /** Graceful shutdown; aborting `signal` escalates to hard cancel. Idempotent, safe under concurrent calls. */
   close(options?: OperationOptions): Promise<void>;
   /** Applies retention now (it also runs periodically): retained terminal inputs in memory, then the store. */
@@ -284,5 +286,12 @@ export interface RecoverOptions extends OperationOptions {
 /** What `recover` did. */
 export interface RecoverReport {
   readonly recovered: number;
+  /** Each session that could not be recovered, with the reason (also logged; the sweeper retries it). */
   readonly failed: readonly { readonly sessionId: string; readonly error: string }[];
+  /** Sessions with work whose lease a live owner holds (left to it, or to the sweeper once it expires). */
+  readonly heldElsewhere: number;
 }
+
+/** Whether the runtime can serve, and why not. */
+export type Readiness =
+  { readonly ready: true } | { readonly ready: false; readonly reason: string };

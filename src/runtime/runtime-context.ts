@@ -62,6 +62,12 @@ export interface RuntimeOptions {
   readonly hostId?: string;
   /** Lease time to live (default 30 s). */
   readonly leaseTtlMs?: number;
+  /**
+   * How often the sweeper looks for sessions with work whose lease is free, expired or held by a gone
+   * process of this machine, and resumes them (default 5,000 ms; 0 turns it off). It runs only when
+   * the store arbitrates ownership and an executor factory is configured.
+   */
+  readonly sweepIntervalMs?: number;
 }
 
 /** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
@@ -123,6 +129,31 @@ export interface RuntimeContext {
   readonly hostId: string;
   /** The memory bounds every session's ledger counts its finished inputs against. */
   readonly retained: RetainedPool;
+  /**
+   * Session openings in flight, by session (one at a time per session: each holds its gate). The
+   * shutdown waits for them before it lists the sessions; a recovery pass does not claim their leases.
+   */
+  readonly activations: Map<string, Promise<void>>;
+  /** What startup recovery and the sweeper share. */
+  readonly recovery: RecoveryState;
+}
+
+/** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
+export interface RecoveryState {
+  /** `recover()` calls in progress (the runtime is not ready while one runs). */
+  running: number;
+  /**
+   * The recovery pass in progress, if any. Passes run one at a time: a pass claims the leases of its
+   * sessions before opening them, and a second pass claiming them again would make those fences stale.
+   */
+  pass: Promise<unknown> | null;
+  /**
+   * The pass's `claimMany` in flight, if any. An opening that claims on its own waits for it: claiming
+   * during it could be overtaken by it, and the opening's fence would be stale before its first commit.
+   */
+  claiming: Promise<unknown> | null;
+  /** Consecutive failed recoveries per session, and how many more sweeps sit it out. */
+  readonly backoff: Map<string, { failures: number; skip: number }>;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
@@ -146,6 +177,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     retainedInputs: { ...DEFAULT_RETAINED_INPUTS, ...options.retainedInputs },
     hostId: options.hostId ?? null,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
   };
 }
 
@@ -173,6 +205,8 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
       { records: limits.sessionRecords, bytes: limits.sessionBytes },
       { records: limits.processRecords, bytes: limits.processBytes },
     ),
+    activations: new Map(),
+    recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -1,6 +1,6 @@
 // createRuntime: wires the operation modules into the public Runtime, and owns recovery and shutdown.
 
-import { BurrowError, toError } from '../core/errors.js';
+import { BurrowError, isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
 import type { JsonValue } from '../core/json.js';
 import type { CommsDrainMode } from '../core/machine-state.js';
@@ -22,15 +22,18 @@ import {
   installPreparedSessionInterruptHandle,
   registerSession,
 } from './ops-register.js';
+import { activeEntry } from './session-access.js';
+import { recoverPass, sweepLoop } from './session-recovery.js';
 import * as settings from './ops-settings.js';
 import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
 import { removeEntry } from './session-remove.js';
-import { claimMany, heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
+import { heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
   InterruptHandle,
   LlmReconfigureHost,
   OperationOptions,
+  Readiness,
   RecoverOptions,
   RecoverReport,
   Runtime,
@@ -55,54 +58,56 @@ export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   return Promise.resolve(buildRuntime(createContext(options, clock)));
 }
 
+/** Startup recovery: one recovery pass over every session with work; the runtime is not ready meanwhile. */
 async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<RecoverReport> {
-  if (ctx.store === null) return { recovered: 0, failed: [] };
-  const ids = (await ctx.store.listRecoverable()).map((id) => id.replace(/^rt:session:/, ''));
-  // Sessions already registered here keep their lease: claiming them again would bump their fence.
-  const fences = await claimMany(
-    ctx,
-    ids.filter((id) => !ctx.sessions.has(id)),
-  );
-  const failed: { sessionId: string; error: string }[] = [];
-  let done = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ids.length) {
-      options.signal?.throwIfAborted();
-      const sessionId = ids[next++] as string;
-      try {
-        await registerSession(ctx, sessionId, options, fences.get(sessionId));
-        const entry = ctx.sessions.get(sessionId);
-        if (
-          ctx.executorFactory !== null &&
-          entry !== undefined &&
-          (entry.machine.phase === 'idle' || entry.machine.phase === 'attached')
-        ) {
-          await ensureSessionWithExecutor(
-            ctx,
-            sessionId,
-            await ctx.executorFactory(sessionId),
-            options,
-          );
-        }
-      } catch (error: unknown) {
-        failed.push({ sessionId, error: toError(error).message });
-      }
-      done += 1;
-      options.onProgress?.(done, ids.length);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 16, ids.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return { recovered: done - failed.length, failed };
+  ctx.recovery.running += 1;
+  try {
+    const pass = await recoverPass(ctx, {
+      concurrency: options.concurrency ?? 16,
+      includeActive: true,
+      respectBackoff: false,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    return { recovered: pass.recovered, failed: pass.failed, heldElsewhere: pass.heldElsewhere };
+  } finally {
+    ctx.recovery.running -= 1;
+  }
+}
+
+/** Readiness: not while shutting down or recovering at startup, nor when the store does not answer. */
+async function readiness(ctx: RuntimeContext): Promise<Readiness> {
+  if (ctx.closing) return { ready: false, reason: 'the runtime is shutting down' };
+  if (ctx.recovery.running > 0)
+    return { ready: false, reason: 'startup recovery has not finished' };
+  try {
+    await ctx.store?.probe?.();
+  } catch (error: unknown) {
+    return { ready: false, reason: `the store does not answer: ${toError(error).message}` };
+  }
+  return { ready: true };
+}
+
+/** The session's events, activating it first when only the store knows it. */
+async function* activatedEvents(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: { readonly since?: number; readonly signal?: AbortSignal } = {},
+): AsyncGenerator<RuntimeEvent, void, undefined> {
+  await activeEntry(ctx, sessionId, options.signal);
+  yield* sessionEvents(ctx, sessionId, options);
 }
 
 async function shutdown(
   ctx: RuntimeContext,
   options: OperationOptions,
+  stopSweeper: () => Promise<void>,
   stopHeartbeat: () => Promise<void>,
 ): Promise<void> {
   ctx.closing = true;
+  // Openings in flight (first touches, the sweeper) publish their entries before the list is taken.
+  await stopSweeper();
+  await Promise.all([...ctx.activations.values()]);
   const entries = [...ctx.sessions.values()];
   const loops = entries.flatMap((entry) => (entry.loop === null ? [] : [entry.loop]));
   for (const loop of loops) loop.requestExit('detach', 'runtime shutting down');
@@ -136,6 +141,12 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
   const pruning =
     ctx.options.pruneIntervalMs > 0
       ? pruneLoop(ctx, ctx.options.retention, ctx.options.pruneIntervalMs, beat.signal)
+      : Promise.resolve();
+  // The sweeper resumes sessions whose owner is gone; it needs leases to judge and a factory to resume.
+  const sweeper = new AbortController();
+  const sweeping =
+    ctx.options.sweepIntervalMs > 0 && ownsThroughStore(ctx) && ctx.executorFactory !== null
+      ? sweepLoop(ctx, sweeper.signal)
       : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
   return {
@@ -176,16 +187,20 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     unregisterSessionIfEpoch: checkedId((id, epochId: string, o) =>
       unregisterSession(ctx, id, { ...opts(o), epochId }),
     ),
-    containsSession: checkedId((id) => Promise.resolve(ctx.sessions.has(id))),
-    sessionHasExecutor: checkedId((id) =>
-      Promise.resolve().then(() => query.sessionHasExecutor(ctx, id)),
+    containsSession: checkedId((id) =>
+      activeEntry(ctx, id).then(
+        () => true,
+        (error: unknown) => {
+          // Unknown, or owned by another live host: not registered in this runtime.
+          if (isBurrowError(error, 'session_not_found') || isBurrowError(error, 'fenced'))
+            return false;
+          throw error;
+        },
+      ),
     ),
-    sessionHasComms: checkedId((id) =>
-      Promise.resolve().then(() => query.sessionHasComms(ctx, id)),
-    ),
-    wakeRuntimeIfActiveInputs: checkedId((id) =>
-      Promise.resolve().then(() => query.wakeRuntimeIfActiveInputs(ctx, id)),
-    ),
+    sessionHasExecutor: checkedId((id) => query.sessionHasExecutor(ctx, id)),
+    sessionHasComms: checkedId((id) => query.sessionHasComms(ctx, id)),
+    wakeRuntimeIfActiveInputs: checkedId((id) => query.wakeRuntimeIfActiveInputs(ctx, id)),
     resolveTranscriptEditAdmission: checkedId((id, running: boolean, active: boolean) =>
       settings.resolveTranscriptEditAdmission(ctx, id, running, active),
     ),
@@ -224,32 +239,41 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       if (invalid !== null) throw invalid;
       return sessionOps(ctx, id);
     },
-    snapshot: checkedId((id) => Promise.resolve().then(() => query.snapshot(ctx, id))),
+    snapshot: checkedId((id) => query.snapshot(ctx, id)),
     getInput: checkedId((id, inputId: string) => query.getInput(ctx, id, inputId)),
     getTranscript: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
       query.getTranscript(ctx, id, range),
     ),
-    listSessions: (range) => Promise.resolve(query.listSessions(ctx, range)),
-    querySessions: (q) => Promise.resolve(query.querySessions(ctx, q)),
+    listSessions: (range) => query.listSessions(ctx, range),
+    querySessions: (q) => query.querySessions(ctx, q),
     listInputs: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
-      Promise.resolve().then(() => query.listInputs(ctx, id, range)),
+      query.listInputs(ctx, id, range),
     ),
     events: (id, o) => {
       const invalid = invalidSessionId(id);
-      return invalid === null ? sessionEvents(ctx, id, o) : refusedStream(invalid);
+      return invalid === null ? activatedEvents(ctx, id, o) : refusedStream(invalid);
     },
     onEvent: (listener: (event: RuntimeEvent) => void) => {
       ctx.globalListeners.add(listener);
       return () => ctx.globalListeners.delete(listener);
     },
     recover: (o) => recover(ctx, o ?? {}),
+    readiness: () => readiness(ctx),
     diagnostics: () => diagnostics(ctx),
     prune: () => pruneOnce(ctx, ctx.options.retention),
     close: (o) => {
-      closing ??= shutdown(ctx, opts(o), async () => {
-        beat.abort(new Error('runtime closed'));
-        await Promise.all([beating, pruning]);
-      }).catch((error: unknown) => {
+      closing ??= shutdown(
+        ctx,
+        opts(o),
+        async () => {
+          sweeper.abort(new Error('runtime closed'));
+          await sweeping;
+        },
+        async () => {
+          beat.abort(new Error('runtime closed'));
+          await Promise.all([beating, pruning]);
+        },
+      ).catch((error: unknown) => {
         throw new BurrowError(
           'internal',
           `shutdown failed: ${toError(error).message}`,

@@ -14,7 +14,7 @@ import { checkHistory } from '../core/ledger-history.js';
 import type { JsonValue } from '../core/json.js';
 import { durablePhase, visiblePhase } from '../core/machine-classifiers.js';
 import type { MachineEffect } from '../core/machine-effects.js';
-import type { MachineState } from '../core/machine-state.js';
+import type { Binding, MachineState } from '../core/machine-state.js';
 import type { DurableEvent } from '../core/runtime-event.js';
 import type { CommitBatch } from '../store/runtime-store.js';
 import type {
@@ -41,17 +41,32 @@ export interface SessionChange {
   /** Background operations and their feed cursor written in the same transaction. */
   readonly operations?: readonly OperationRecord[];
   readonly opsCursor?: OpsCursorRecord;
-  /** Overrides the lifecycle written: a given record, or `keep` to write none (unregister decides this). */
-  readonly lifecycle?: LifecycleRecord | 'keep';
+  /** Overrides the lifecycle written (unregister writes a cleared one). */
+  readonly lifecycle?: LifecycleRecord;
 }
 
-/** The lifecycle record the store keeps for `machine`. */
+// The stored binding leaves the fence out: the lease owns it (a stored copy would change at every
+// claim and go stale at the next), and recovery fills in the current one. Memoised per binding object,
+// so the lifecycle key's identity memo below keeps working.
+const storedBindings = new WeakMap<Binding, Binding>();
+
+function storedBinding(binding: Binding): Binding {
+  if (binding.fenceToken === null) return binding;
+  let stored = storedBindings.get(binding);
+  if (stored === undefined) {
+    stored = { ...binding, fenceToken: null };
+    storedBindings.set(binding, stored);
+  }
+  return stored;
+}
+
+/** The lifecycle record the store keeps for `machine` (its binding without the fence). */
 export function lifecycleRecord(entry: SessionEntry, machine: MachineState): LifecycleRecord {
   return {
     recordVersion: LIFECYCLE_RECORD_VERSION,
     sessionId: entry.sessionId,
     phase: durablePhase(machine),
-    binding: machine.binding,
+    binding: storedBinding(machine.binding),
     epochId: entry.epochId,
     silentIntents: machine.silentIntents,
     visibility: machine.visibility,
@@ -87,16 +102,9 @@ function buildBatch(
   batch: CommitBatch;
   lifecycleKey: string;
 } {
-  const lifecycle =
-    change.lifecycle === undefined || change.lifecycle === 'keep'
-      ? lifecycleRecord(entry, machine)
-      : change.lifecycle;
+  const lifecycle = change.lifecycle ?? lifecycleRecord(entry, machine);
   const lifecycleKey =
-    change.lifecycle === 'keep'
-      ? (entry.persistedLifecycle ?? '')
-      : change.lifecycle === undefined
-        ? lifecycleKeyOf(lifecycle)
-        : canonicalJson(lifecycle);
+    change.lifecycle === undefined ? lifecycleKeyOf(lifecycle) : canonicalJson(lifecycle);
   const records: InputRecord[] = [];
   for (const patch of change.patches ?? []) records.push(...patchRecords(patch));
   const durable = [

@@ -51,7 +51,8 @@ function recoveredMachine(sessionId: string, lifecycle: LifecycleRecord | null):
           type: 'RecoverRuntimeAuthority',
           sessionId,
           observedPhase: (lifecycle as LifecycleRecord).phase,
-          binding: (lifecycle as LifecycleRecord).binding,
+          // The fence is the lease's, never the record's: PrepareBindings fills in the current one.
+          binding: { ...(lifecycle as LifecycleRecord).binding, fenceToken: null },
           run: { runId: null, returnPhase: null },
           silentIntents: (lifecycle as LifecycleRecord).silentIntents,
           visibility: (lifecycle as LifecycleRecord).visibility,
@@ -69,16 +70,21 @@ function recoveredMachine(sessionId: string, lifecycle: LifecycleRecord | null):
   return checked.state;
 }
 
-/** Builds the entry of `sessionId` from what the store holds (or nothing). Throws `destroyed` for a destroyed session. */
+/**
+ * Builds the entry of `sessionId` from what the store holds (or nothing). A destroyed session throws
+ * `destroyed` (registration) unless `destroyed` is `read`: then its entry reads as destroyed and the
+ * machine refuses every write with `destroyed` (activation on first touch).
+ */
 export function buildEntry(
   ctx: RuntimeContext,
   sessionId: string,
   stored: StoredSession | null,
+  destroyed: 'refuse' | 'read' = 'refuse',
 ): SessionEntry {
   const lifecycle = stored?.lifecycle ?? null;
   if (lifecycle !== null && lifecycle.sessionId !== sessionId)
     throw corrupt(sessionId, `lifecycle names session ${lifecycle.sessionId}`);
-  if (lifecycle?.phase === 'destroyed') {
+  if (lifecycle?.phase === 'destroyed' && destroyed === 'refuse') {
     throw new BurrowError(
       'destroyed',
       `session ${sessionId} is destroyed and can never be registered again`,

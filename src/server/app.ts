@@ -14,7 +14,7 @@ import { createServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { checkQueryNames } from './params.js';
 import { problemResponse } from './problem.js';
-import type { RouteSpec, ServerDeps } from './route-spec.js';
+import type { ReadinessAnswer, RouteSpec, ServerDeps } from './route-spec.js';
 import { controlRoutes } from './routes-control.js';
 import { dashboardRoutes } from './routes-dashboard.js';
 import { eventRoutes } from './routes-events.js';
@@ -40,8 +40,8 @@ export interface AppOptions {
   readonly heartbeatMs?: number;
   /** An SSE client that reads nothing for this long while events wait is ended with `overflow` (default 30,000 ms). */
   readonly streamStallMs?: number;
-  /** Readiness: store reachable, recovery done (default: always ready). */
-  readonly readiness?: () => boolean | Promise<boolean>;
+  /** Readiness: store reachable, recovery done (default: `runtime.readiness()`). */
+  readonly readiness?: () => ReadinessAnswer | Promise<ReadinessAnswer>;
   /** The metrics registry (default: a new one; pass your own to time store commits). */
   readonly metrics?: ServerMetrics;
   /** Where unexpected errors are logged (default: pino at level error, to stderr). */
@@ -107,7 +107,7 @@ export function createApp(options: AppOptions): BurrowApp {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxWaitMs: options.maxWaitMs ?? 60_000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    readiness: options.readiness ?? (() => true),
+    readiness: options.readiness ?? (() => options.runtime.readiness()),
     metrics,
     streams: createStreamRegistry(
       log,

@@ -9,4 +9,4 @@ export type { ServerMetrics } from './metrics.js';
 export type { ServerLogger } from './server-logger.js';
 export { STATUS_BY_CODE, SERVER_PROBLEM_CODES } from './problem.js';
 export type { ProblemBody, ProblemCode } from './problem.js';
-export type { RouteSpec } from './route-spec.js';
+export type { ReadinessAnswer, RouteSpec } from './route-spec.js';

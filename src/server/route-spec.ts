@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { ExecutorFactory } from '../runtime/executor.js';
-import type { Runtime } from '../runtime/runtime-api.js';
+import type { Readiness, Runtime } from '../runtime/runtime-api.js';
 import type { AuthMode } from './auth.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ProblemCode } from './problem.js';
@@ -49,6 +49,9 @@ export interface RouteSpec {
   readonly handle: (c: Context) => Promise<Response> | Response;
 }
 
+/** A readiness answer: a boolean, or the runtime's readiness with its reason. */
+export type ReadinessAnswer = boolean | Readiness;
+
 /** What route handlers share. */
 export interface ServerDeps {
   readonly runtime: Runtime;
@@ -56,7 +59,7 @@ export interface ServerDeps {
   readonly maxBodyBytes: number;
   readonly maxWaitMs: number;
   readonly heartbeatMs: number;
-  readonly readiness: () => boolean | Promise<boolean>;
+  readonly readiness: () => ReadinessAnswer | Promise<ReadinessAnswer>;
   readonly metrics: ServerMetrics;
   readonly streams: StreamRegistry;
   readonly log: ServerLogger;

@@ -3,8 +3,22 @@
 import { admissionContract, machineContract } from '../core/contract.js';
 import { toError } from '../core/errors.js';
 import { problemResponse } from './problem.js';
-import type { RouteSpec, ServerDeps } from './route-spec.js';
+import type { ReadinessAnswer, RouteSpec, ServerDeps } from './route-spec.js';
 import { json } from './route-spec.js';
+
+/** Why the server is not ready, or null when it is. */
+async function notReadyReason(deps: ServerDeps): Promise<string | null> {
+  if (deps.closing.aborted) return 'the server is shutting down';
+  let answer: ReadinessAnswer;
+  try {
+    answer = await deps.readiness();
+  } catch (error: unknown) {
+    deps.log.warn({ err: toError(error) }, 'readiness check failed');
+    return `the readiness check failed: ${toError(error).message}`;
+  }
+  if (typeof answer !== 'boolean') return answer.ready ? null : answer.reason;
+  return answer ? null : 'the store or recovery is not ready';
+}
 
 /** The meta routes; `openapi` builds the document (from the whole route table). */
 export function metaRoutes(deps: ServerDeps, openapi: () => unknown): RouteSpec[] {
@@ -50,23 +64,15 @@ export function metaRoutes(deps: ServerDeps, openapi: () => unknown): RouteSpec[
       path: '/readyz',
       operationId: 'readyz',
       summary:
-        'Readiness: the store is reachable and recovery is done (the readiness callback), and the server is not shutting down. Open even when a token is configured.',
+        'Readiness: startup recovery is done, the store answers its probe (the readiness callback), and the server is not shutting down; a 503 says which. Open even when a token is configured.',
       tag: 'meta',
       auth: 'none',
       success: [{ status: 200, description: 'Ready.', schema: 'Status' }],
       errors: ['store_unavailable'],
       handle: async () => {
-        let ready = false;
-        try {
-          ready = !deps.closing.aborted && (await deps.readiness());
-        } catch (error: unknown) {
-          deps.log.warn({ err: toError(error) }, 'readiness check failed');
-        }
-        if (ready) return json({ status: 'ready' });
-        return problemResponse(
-          'store_unavailable',
-          'not ready: the store or recovery is not ready, or the server is shutting down',
-        );
+        const reason = await notReadyReason(deps);
+        if (reason === null) return json({ status: 'ready' });
+        return problemResponse('store_unavailable', `not ready: ${reason}`);
       },
     },
     {

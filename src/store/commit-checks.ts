@@ -90,11 +90,3 @@ export function highWatersAfter(
     receiptHighWater: Math.max(facts.receiptHighWater, batch.receipt?.seq ?? 0),
   };
 }
-
-/**
- * True for a lifecycle that recovery treats like no record at all: phase idle with an all-null
- * binding (04, Recovery step 1). Such a session is recoverable only if it has live inputs.
- */
-export function isTrivialLifecycle(phase: string, bound: boolean): boolean {
-  return phase === 'idle' && !bound;
-}

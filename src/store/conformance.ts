@@ -5,6 +5,7 @@ import { commitCases } from './conformance/commit-cases.js';
 import { closeCases, reopenCases } from './conformance/durability-cases.js';
 import type { OpenHarness } from './conformance/harness.js';
 import { useHarness } from './conformance/harness.js';
+import { listCases } from './conformance/list-cases.js';
 import { ownershipCases } from './conformance/ownership-cases.js';
 import { pruneCases } from './conformance/prune-cases.js';
 import { readCases } from './conformance/read-cases.js';
@@ -42,6 +43,7 @@ export function runStoreConformance(
     roundTripCases(ctx);
     commitCases(ctx);
     readCases(ctx);
+    listCases(ctx);
     pruneCases(ctx);
     closeCases(ctx);
     if (options.ownership !== false) ownershipCases(ctx);

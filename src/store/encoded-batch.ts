@@ -22,6 +22,8 @@ import { invalidBatch } from './store-errors.js';
 export interface EncodedLifecycle {
   readonly phase: string;
   readonly bound: boolean;
+  /** The session's epoch (`''` in the cleared lifecycle an unregister writes). */
+  readonly epochId: string;
   readonly body: string;
 }
 
@@ -98,7 +100,12 @@ function isBound(binding: Binding): boolean {
 
 function encodeLifecycle(lifecycle: LifecycleRecord): EncodedLifecycle {
   const body = lifecycleCodec.encode(lifecycle);
-  return { phase: lifecycle.phase, bound: isBound(lifecycle.binding), body };
+  return {
+    phase: lifecycle.phase,
+    bound: isBound(lifecycle.binding),
+    epochId: lifecycle.epochId,
+    body,
+  };
 }
 
 function encodeInput(input: InputRecord): EncodedInput {

@@ -1,6 +1,7 @@
 // The RuntimeStore interface (04): narrow on purpose; one commit batch is one transaction.
 
 import type { InputRecord } from '../core/input-record.js';
+import type { Phase } from '../core/machine-state.js';
 import type { DurableEvent } from '../core/runtime-event.js';
 import type {
   LifecycleRecord,
@@ -19,6 +20,11 @@ export type FenceToken = number;
 /** The runtime id of a session. */
 export function runtimeIdOf(sessionId: string): RuntimeId {
   return `rt:session:${sessionId}`;
+}
+
+/** The session id of a runtime id made by {@link runtimeIdOf}. */
+export function sessionIdOf(runtimeId: RuntimeId): string {
+  return runtimeId.startsWith('rt:session:') ? runtimeId.slice('rt:session:'.length) : runtimeId;
 }
 
 /**
@@ -60,6 +66,25 @@ export interface StoredSession {
   readonly receiptHighWater: number;
   readonly operations: readonly OperationRecord[];
   readonly opsCursor: OpsCursorRecord | null;
+}
+
+/** A session with work and its lease, as `listRecoverableLeases` reports it. */
+export interface RecoverableLease {
+  readonly runtimeId: RuntimeId;
+  /** The host holding the lease, or null when nobody does. */
+  readonly owner: string | null;
+  /** When the lease expires (ms since the epoch), or null when nobody holds it. */
+  readonly expiresAt: number | null;
+}
+
+/** One session the store knows, as `listSessions` reports it. */
+export interface StoredSessionSummary {
+  readonly runtimeId: RuntimeId;
+  /** The stored (durable) phase. */
+  readonly phase: Phase;
+  /** Non-terminal inputs in the queue lane and in the steer lane. */
+  readonly queue: number;
+  readonly steer: number;
 }
 
 /** Retention policy for `prune`. A record is pruned when it is both older than `maxAgeMs` and beyond the newest `keepPerSession`. */
@@ -107,8 +132,21 @@ export interface RuntimeStore {
     runtimeId: RuntimeId,
     idempotencyKey: string,
   ): Promise<InputRecord | null>;
-  /** Sessions with non-terminal inputs or a live (non-idle, non-destroyed, or bound) lifecycle. */
+  /**
+   * Sessions with work that must resume without a client: non-terminal inputs, or background
+   * operations in flight or finished with a wake not yet delivered. Never destroyed ones. Sorted.
+   */
   listRecoverable(): Promise<RuntimeId[]>;
+  /** {@link RuntimeStore.listRecoverable} with each session's lease, in one read (what a sweeper needs). */
+  listRecoverableLeases?(): Promise<RecoverableLease[]>;
+  /**
+   * The sessions the store knows, sorted by runtime id, from `offset`, at most `limit`: every session
+   * registered and not unregistered (a lifecycle with an epoch; an unregister that deletes the
+   * snapshot leaves none), destroyed ones included.
+   */
+  listSessions?(offset: number, limit: number): Promise<StoredSessionSummary[]>;
+  /** A cheap round trip that fails (`store_unavailable`) when the store cannot serve (readiness). */
+  probe?(): Promise<void>;
   prune(policy: PrunePolicy): Promise<PruneReport>;
   close(): Promise<void>;
   /**

@@ -278,12 +278,13 @@ describe.runIf(AVAILABLE || REQUIRED)('dashboard', () => {
     await page.selectOption('#session-sort', 'id');
 
     const first = page.locator('tr[data-session-id="s-000"] .phase');
-    await first.filter({ hasText: /^idle$/ }).waitFor();
+    // Registration binds the runtime: a registered session is attached, executor or not.
+    await first.filter({ hasText: /^attached$/ }).waitFor();
+
     await runtime.ensureSessionWithExecutor(
       's-000',
       scriptedExecutor([{ gate: () => turnGate.wait() }]),
     );
-    await first.filter({ hasText: /^attached$/ }).waitFor();
     await runtime.acceptInput('s-000', { kind: 'prompt', content: 'go' });
     await first.filter({ hasText: /^running$/ }).waitFor();
     await page.selectOption('#session-phase', 'running');

@@ -91,7 +91,7 @@ describe('client commands', () => {
     expect((await run({ offset: 2 })).at(-1)).toBe('sessions 3–3 of 3');
     expect(await run({ offset: 5 })).toEqual(['no sessions from offset 5 (3 in all)']);
     expect(await run({ search: 'zz' })).toEqual(['no sessions match']);
-    expect((await run({ sort: '-id', limit: 1 })).join('\n')).toMatch(/\nc\s+idle\s/);
+    expect((await run({ sort: '-id', limit: 1 })).join('\n')).toMatch(/\nc\s+attached\s/);
   });
 
   it('send --wait says so when the outcome is not there yet', async () => {
@@ -226,7 +226,7 @@ describe('client commands', () => {
       { since: 0, url, token: TOKEN },
       { io: tail.io, env: {}, signal: stop.signal },
     );
-    await tail.until(() => tail.stdout.length >= 3);
+    await tail.until(() => tail.stdout.length >= 2);
     stop.abort();
     expect(await done).toBe(EXIT.interrupted);
     expect(tail.stdout[0]).toMatch(/^#1 session\.registered \{"epochId":/);

@@ -11,6 +11,7 @@ import { runServe } from '../../src/cli/serve-command.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { rewriteSqliteRecords } from '../../src/store/sqlite/sqlite-rewrite.test-support.js';
 import { openEvents } from '../e2e/support/sse-client.js';
 import { recordingIo } from './recording-io.js';
 
@@ -51,19 +52,25 @@ async function startLongTurn(term: ReturnType<typeof recordingIo>, sessionId: st
   await events.waitFor((e) => e.type === 'run.started');
 }
 
+/** Serves `db` with the echo executor and `--json`, and waits for the listening announcement. */
+async function serveEcho(interactive: boolean) {
+  const signals = new EventEmitter();
+  const term = recordingIo({ interactive });
+  const serving = runServe(
+    { db, port: '0', json: true, executor: 'echo' },
+    { io: term.io, env: {}, signals },
+  );
+  const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
+    string,
+    unknown
+  >;
+  return { signals, term, serving, listening };
+}
+
 describe('runServe', () => {
   it('recovers with a progress bar, announces the URL, and drains on the first signal (exit 0)', async () => {
     await seedQueuedSessions(12);
-    const signals = new EventEmitter();
-    const term = recordingIo({ interactive: true });
-    const serving = runServe(
-      { db, port: '0', json: true, executor: 'echo' },
-      { io: term.io, env: {}, signals },
-    );
-    const listening = JSON.parse(await term.line((l) => l.includes('"listening"'))) as Record<
-      string,
-      unknown
-    >;
+    const { signals, term, serving, listening } = await serveEcho(true);
     expect(listening).toMatchObject({ event: 'listening', recovered: 12, failedRecoveries: 0 });
     expect(term.stderr.filter((l) => l.startsWith('recovering sessions [')).at(-1)).toBe(
       `recovering sessions [${'#'.repeat(24)}] 12/12`,
@@ -80,6 +87,25 @@ describe('runServe', () => {
       '{"event":"stopped","forced":false}',
     ]);
     expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('lists each failed recovery with its reason instead of pointing at the log', async () => {
+    await seedQueuedSessions(2);
+    await rewriteSqliteRecords(db, 'rt:session:s0', 'input', (text) =>
+      text.replace('"recordVersion":1', '"recordVersion":99'),
+    );
+    const { signals, term, serving, listening } = await serveEcho(false);
+    expect(listening).toMatchObject({ recovered: 1, failedRecoveries: 1 });
+    expect(term.stderr).toContainEqual(
+      expect.stringMatching(
+        /^recovered 1 of 2 sessions in \d+ ms \(1 failed, retried every few seconds\)$/,
+      ),
+    );
+    expect(term.stderr).toContainEqual(
+      expect.stringMatching(/^ {2}could not recover session s0: .*unknown record version 99/),
+    );
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await serving).toBe(EXIT.ok);
   });
 
   it('forces the shutdown on the second signal (exit 130)', async () => {

@@ -9,13 +9,10 @@ import type { Executor, RunResult } from '../../src/runtime/executor.js';
 import { createContext } from '../../src/runtime/runtime-context.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { acceptInput } from '../../src/runtime/ops-accept.js';
-import {
-  ensureSessionWithExecutor,
-  registerSession,
-  repairDeadAttachment,
-} from '../../src/runtime/ops-register.js';
+import { ensureSessionWithExecutor, registerSession } from '../../src/runtime/ops-register.js';
 import { unregisterSession } from '../../src/runtime/ops-unregister.js';
 import { startBatch } from '../../src/runtime/run-start.js';
+import { repairDeadAttachment } from '../../src/runtime/session-attach.js';
 import type { LoopHandle } from '../../src/runtime/session-entry.js';
 import { flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';

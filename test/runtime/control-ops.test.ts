@@ -145,11 +145,14 @@ describe('interrupt and cancel after boundary', () => {
     expect((await runtime.snapshot('s1')).phase).toBe('attached');
   });
 
-  it('interrupt with no run is a successful no-op; without an executor it is not_ready', async () => {
+  it('interrupt with no run is a successful no-op; with neither an executor nor a binding it is not_ready', async () => {
     const { runtime } = await testRuntime();
     await runtime.registerSessionWithExecutor('s1', scriptedExecutor());
     await runtime.interrupt('s1');
+    // Registration binds the runtime (attached, 01), so there is nothing to refuse until a reset.
     await runtime.registerSession('s2');
+    await runtime.interrupt('s2');
+    await runtime.reset('s2');
     expect(await refusal(runtime.interrupt('s2'))).toMatchObject({
       code: 'not_ready',
       phase: 'idle',
@@ -234,7 +237,7 @@ describe('retire, recycle, reset', () => {
     await runtime.registerSession('s2');
     expect(await refusal(runtime.abandonRetiredPendingInputs('s2'))).toMatchObject({
       code: 'not_ready',
-      phase: 'idle',
+      phase: 'attached',
     });
   });
 
@@ -402,7 +405,7 @@ describe('settings and service turns', () => {
     await flush();
     expect(cancelled).toEqual(['stop the inline turn']);
     await runtime.commitServiceTurnTerminalReceipt('s1');
-    expect((await runtime.snapshot('s1')).phase).toBe('idle');
+    expect((await runtime.snapshot('s1')).phase).toBe('attached');
     expect(await refusal(runtime.commitServiceTurnTerminalReceipt('s1'))).toMatchObject({
       code: 'not_ready',
     });

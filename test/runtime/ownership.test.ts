@@ -2,52 +2,29 @@
 // on unregister, and immediate takeover from a dead process on this machine.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isBurrowError } from '../../src/core/errors.js';
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { flush } from '../support/deferred.js';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function databaseFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'burrow-owner-'));
-  dirs.push(dir);
-  return join(dir, 'runtime.db');
-}
-
-async function refusalCode(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error: unknown) {
-    if (isBurrowError(error)) return error.code;
-    throw error;
-  }
-  return 'no refusal';
-}
+import { codeOf, databaseFile } from '../support/temp-database.js';
 
 describe('ownership on one database file', () => {
   it('gives each session to one runtime; the other is refused with fenced until the owner lets go', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-owner-');
     const a = await testRuntime({ store: await openSqliteStore(path), hostId: 'host-a' });
     const b = await testRuntime({ store: await openSqliteStore(path), hostId: 'host-b' });
     await a.runtime.registerSessionWithExecutor('s1', scriptedExecutor());
-    expect(await refusalCode(b.runtime.registerSession('s1'))).toBe('fenced');
+    expect(await codeOf(b.runtime.registerSession('s1'))).toBe('fenced');
     expect(await b.runtime.registerSession('s2')).toBe(true);
-    expect(await refusalCode(a.runtime.registerSession('s2'))).toBe('fenced');
+    expect(await codeOf(a.runtime.registerSession('s2'))).toBe('fenced');
     await a.runtime.unregisterSession('s1');
     expect(await b.runtime.registerSession('s1')).toBe(true);
   });
 
   it('fences a stale owner: after its lease expired and another host claimed, its writes change nothing', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-owner-');
     const a = await testRuntime({
       store: await openSqliteStore(path),
       hostId: 'host-a',
@@ -71,7 +48,7 @@ describe('ownership on one database file', () => {
     b.clock?.advance(1_001);
     expect(await b.runtime.registerSession('s1')).toBe(true);
     expect(
-      await refusalCode(a.runtime.acceptInput('s1', { kind: 'prompt', content: 'late write' })),
+      await codeOf(a.runtime.acceptInput('s1', { kind: 'prompt', content: 'late write' })),
     ).toBe('fenced');
     expect(await a.runtime.containsSession('s1')).toBe(false);
     expect(await completion).toEqual({ status: 'runtime_terminated', reason: 'fenced' });
@@ -80,7 +57,7 @@ describe('ownership on one database file', () => {
   });
 
   it('takes a session over at once from a process of this machine that no longer exists', async () => {
-    const path = await databaseFile();
+    const path = await databaseFile('burrow-owner-');
     const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
     const deadOwner = `${hostname()}/${gone.pid}/crashed`;
     const crashed = await openSqliteStore(path);
@@ -92,6 +69,6 @@ describe('ownership on one database file', () => {
     const other = await openSqliteStore(path);
     expect(await other.claim('rt:session:s2', alive, 60_000, Date.now())).toBe(1);
     await other.close();
-    expect(await refusalCode(runtime.registerSession('s2'))).toBe('fenced');
+    expect(await codeOf(runtime.registerSession('s2'))).toBe('fenced');
   });
 });

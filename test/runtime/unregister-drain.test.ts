@@ -111,7 +111,7 @@ describe('the unregister drain', () => {
     await runtime.acceptInput('fresh', { kind: 'prompt', content: 'left behind' });
     await runtime.unregisterSession('fresh');
     await runtime.registerSession('fresh');
-    expect((await runtime.snapshot('fresh')).phase).toBe('idle');
+    expect((await runtime.snapshot('fresh')).phase).toBe('attached');
     expect((await runtime.snapshot('fresh')).queues.queue).toBe(0);
   });
 

@@ -75,7 +75,7 @@ describe('control operations', () => {
       409,
       'not_ready',
     );
-    expect(problem['phase']).toBe('idle');
+    expect(problem['phase']).toBe('attached');
   });
 
   it('retire rests the session in retired; stop, then destroy, end another; destroying twice is 410', async () => {

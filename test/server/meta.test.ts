@@ -148,7 +148,7 @@ describe('GET /metrics', () => {
     await h.runtime.destroy('gone');
     const text = await (await h.request('/metrics')).text();
     const m = samples(text);
-    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
     expect([...m.keys()].filter((k) => k.includes('destroyed'))).toEqual([]);
     expect(m.get('process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(1024 * 1024);
@@ -231,7 +231,7 @@ describe('GET /metrics', () => {
     h.bundle.shutdown();
     await h.runtime.registerSession('late');
     const m = samples(await (await h.request('/metrics')).text());
-    expect(m.get('burrow_sessions{phase="idle"}')).toBe(1);
+    expect(m.get('burrow_sessions{phase="attached"}')).toBe(1);
     expect(m.get('burrow_input_events_total{type="accepted"}')).toBeUndefined();
   });
 });

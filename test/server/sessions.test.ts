@@ -113,8 +113,8 @@ describe('GET /v1/sessions', () => {
     const first = await body(await h.request('/v1/sessions?limit=2'));
     expect(first).toEqual({
       sessions: [
-        { sessionId: 'a', phase: 'idle', queue: 0, steer: 0, running: false },
-        { sessionId: 'b', phase: 'idle', queue: 0, steer: 0, running: false },
+        { sessionId: 'a', phase: 'attached', queue: 0, steer: 0, running: false },
+        { sessionId: 'b', phase: 'attached', queue: 0, steer: 0, running: false },
       ],
       total: 3,
       offset: 0,
@@ -139,7 +139,7 @@ describe('GET /v1/sessions', () => {
       return [page.sessions.map((s) => s.sessionId), page.total];
     };
     expect(await ids('search=web&sort=-id')).toEqual([['web-3', 'web-2', 'web-1'], 3]);
-    expect(await ids('phase=idle&limit=1')).toEqual([['cli-1'], 3]);
+    expect(await ids('phase=attached&limit=1')).toEqual([['cli-1'], 3]);
     expect(await ids('phase=running')).toEqual([['web-3'], 1]);
     expect(await ids('sort=-queue&limit=2')).toEqual([['web-3', 'cli-1'], 4]);
     expect(await ids('sort=phase')).toEqual([['cli-1', 'web-1', 'web-2', 'web-3'], 4]);

@@ -230,7 +230,7 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     });
     runtimes.push(runtime2);
     const report = await runtime2.recover();
-    expect(report).toEqual({ recovered: 1, failed: [] });
+    expect(report).toEqual({ recovered: 1, failed: [], heldElsewhere: 0 });
     await drained(runtime2);
 
     const receipts = await store.readReceipts(RT, 0, 100);

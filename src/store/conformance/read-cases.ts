@@ -1,9 +1,9 @@
-// Conformance: paged reads (events, receipts, transcript), single inputs (by id and by idempotency
-// key), and the recoverable list.
+// Conformance: paged reads (events, receipts, transcript) and single inputs (by id and by idempotency
+// key).
 
 import { describe, expect, it } from 'vitest';
 import type { HarnessContext } from './harness.js';
-import { T0, at, boundLifecycle, events, input, lifecycle, messages, receipt } from './fixtures.js';
+import { T0, at, events, input, messages, receipt } from './fixtures.js';
 
 const RT = 'rt:session:s1';
 
@@ -98,48 +98,6 @@ export function readCases(ctx: HarnessContext): void {
         operations: rule,
       });
       expect(await ctx.store.readInputByIdempotencyKey(RT, 'k')).toBeNull();
-    });
-  });
-
-  describe('listRecoverable', () => {
-    it('lists sessions with live inputs or a non-trivial lifecycle, and never destroyed ones', async () => {
-      const consumed = { status: 'consumed', runId: 'r' } as const;
-      const cases = {
-        // Trivial idle lifecycle with only terminal inputs: recovery would start fresh anyway.
-        trivial: { lifecycle: lifecycle('trivial'), inputs: [input('trivial', 'a', 1, consumed)] },
-        queuedOnTrivial: {
-          lifecycle: lifecycle('queuedOnTrivial'),
-          inputs: [input('queuedOnTrivial', 'a', 1)],
-        },
-        queuedNoLifecycle: {
-          inputs: [input('queuedNoLifecycle', 'a', 1, { status: 'applied', runId: 'r' })],
-        },
-        bound: { lifecycle: boundLifecycle('bound') },
-        retired: { lifecycle: lifecycle('retired', { phase: 'retired' }) },
-        stopped: { lifecycle: lifecycle('stopped', { phase: 'stopped' }) },
-        destroyed: {
-          lifecycle: boundLifecycle('destroyed', 'destroyed'),
-          inputs: [input('destroyed', 'a', 1)],
-        },
-        eventsOnly: { events: [] },
-      };
-      for (const [id, batch] of Object.entries(cases))
-        await ctx.store.commit(`rt:session:${id}`, batch);
-      const listed = await ctx.store.listRecoverable();
-      expect([...listed].sort()).toEqual(
-        ['bound', 'queuedNoLifecycle', 'queuedOnTrivial', 'retired', 'stopped'].map(
-          (id) => `rt:session:${id}`,
-        ),
-      );
-    });
-
-    it('drops a session from the list once its last live input is terminal', async () => {
-      await ctx.store.commit(RT, { lifecycle: lifecycle('s1'), inputs: [input('s1', 'a', 1)] });
-      expect(await ctx.store.listRecoverable()).toEqual([RT]);
-      await ctx.store.commit(RT, {
-        inputs: [input('s1', 'a', 1, { status: 'abandoned', reason: 'reset' })],
-      });
-      expect(await ctx.store.listRecoverable()).toEqual([]);
     });
   });
 }

@@ -3,7 +3,6 @@
 import { toError } from '../../core/errors.js';
 import type { InputRecord } from '../../core/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
-import { isTrivialLifecycle } from '../commit-checks.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import {
   inputCodec,
@@ -21,13 +20,16 @@ import type {
   CommitBatch,
   FenceToken,
   PruneReport,
+  RecoverableLease,
   RuntimeId,
   RuntimeStore,
+  StoredSessionSummary,
 } from '../runtime-store.js';
 import type { PrunePolicy, StoredSession } from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import type { MemorySession } from './memory-session.js';
 import { applyBatch, createMemorySession } from './memory-session.js';
+import { knownSessions, recoverableLeases } from './memory-lists.js';
 import { pruneMemorySession } from './memory-prune.js';
 import { rewriteSessionRecords } from './memory-rewrite.js';
 
@@ -171,17 +173,23 @@ export function memoryStore(): RuntimeStore {
     listRecoverable(): Promise<RuntimeId[]> {
       return settle(() => {
         open();
-        const ids: RuntimeId[] = [];
-        for (const [runtimeId, session] of sessions) {
-          const { lifecycle } = session;
-          if (lifecycle?.phase === 'destroyed') continue;
-          const liveLifecycle =
-            lifecycle !== null && !isTrivialLifecycle(lifecycle.phase, lifecycle.bound);
-          const liveInputs = [...session.inputs.values()].some((input) => !input.terminal);
-          if (liveLifecycle || liveInputs) ids.push(runtimeId);
-        }
-        return ids.sort();
+        return recoverableLeases(sessions).map((lease) => lease.runtimeId);
       });
+    },
+    listRecoverableLeases(): Promise<RecoverableLease[]> {
+      return settle(() => {
+        open();
+        return recoverableLeases(sessions);
+      });
+    },
+    listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]> {
+      return settle(() => {
+        open();
+        return knownSessions(sessions, offset, limit);
+      });
+    },
+    probe(): Promise<void> {
+      return settle(open);
     },
     prune(policy: PrunePolicy): Promise<PruneReport> {
       return settle(() => {

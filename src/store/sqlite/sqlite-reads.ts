@@ -1,4 +1,4 @@
-// The read side of the SQLite store: load (one snapshot), paged reads, and the recoverable list.
+// The read side of the SQLite store: load (one snapshot) and paged reads.
 
 import type Database from 'better-sqlite3';
 import type { InputRecord } from '../../core/input-record.js';
@@ -35,7 +35,6 @@ export interface SqliteReads {
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): TranscriptEntry[];
   readInput(runtimeId: RuntimeId, inputId: string): InputRecord | null;
   readInputByIdempotencyKey(runtimeId: RuntimeId, idempotencyKey: string): InputRecord | null;
-  listRecoverable(): RuntimeId[];
 }
 
 /** Prepares the read statements of `db`. */
@@ -76,17 +75,6 @@ export function createReads(db: Database.Database): SqliteReads {
     `SELECT input_id AS key, body FROM inputs WHERE runtime_id = ? AND idempotency_key = ?
      ORDER BY seq LIMIT 1`,
   );
-  // The SQL form of isTrivialLifecycle (commit-checks.ts); the conformance suite holds the two equal.
-  const recoverable = db
-    .prepare<[], string>(
-      `SELECT runtime_id FROM sessions AS s
-       WHERE committed = 1 AND (phase IS NULL OR phase <> 'destroyed')
-         AND ((phase IS NOT NULL AND NOT (phase = 'idle' AND bound = 0))
-           OR EXISTS (SELECT 1 FROM inputs AS i WHERE i.runtime_id = s.runtime_id AND i.terminal = 0))
-       ORDER BY runtime_id`,
-    )
-    .pluck();
-
   const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
   // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.
   const count = (limit: number): number =>
@@ -140,6 +128,5 @@ export function createReads(db: Database.Database): SqliteReads {
       const row = inputByKey.get(runtimeId, idempotencyKey);
       return row === undefined ? null : inputCodec.decode(row.body, where(runtimeId, row.key));
     },
-    listRecoverable: () => recoverable.all(),
   };
 }

@@ -3,7 +3,13 @@
 import Database from 'better-sqlite3';
 import { toError } from '../../core/errors.js';
 import { encodeBatch } from '../encoded-batch.js';
-import type { FenceToken, RuntimeId, RuntimeStore } from '../runtime-store.js';
+import type {
+  FenceToken,
+  RecoverableLease,
+  RuntimeId,
+  RuntimeStore,
+  StoredSessionSummary,
+} from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import type { CommitStatistics } from './commit-queue.js';
 import { createCommitQueue } from './commit-queue.js';
@@ -11,6 +17,7 @@ import { migrate } from './migrations.js';
 import { createApplyBatch } from './sqlite-apply.js';
 import { toStoreError } from './sqlite-errors.js';
 import { createLeases } from './sqlite-leases.js';
+import { createLists } from './sqlite-lists.js';
 import { createPrune } from './sqlite-prune.js';
 import { createReads } from './sqlite-reads.js';
 
@@ -47,6 +54,10 @@ export interface SqliteStore extends RuntimeStore {
   ): Promise<(FenceToken | null)[]>;
   renew(hostId: string, ttlMs: number, now: number): Promise<void>;
   release(runtimeId: RuntimeId, hostId: string): Promise<void>;
+  listRecoverableLeases(): Promise<RecoverableLease[]>;
+  listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]>;
+  /** Reads the schema version: a failure means the file cannot serve. */
+  probe(): Promise<void>;
   /** The database file. */
   readonly path: string;
   /** Commits, transactions and group sizes so far (group commit is observable here). */
@@ -116,6 +127,10 @@ export function openSqliteStore(
   const queue = createCommitQueue(db, createApplyBatch(db), options.groupCommit ?? true);
   const reads = createReads(db);
   const leases = createLeases(db);
+  const lists = createLists(db);
+  const schemaVersion = db
+    .prepare<[], number>('SELECT COALESCE(MAX(version), 0) FROM schema_version')
+    .pluck();
   const prune = createPrune(db);
   let closing: Promise<void> | null = null;
 
@@ -154,7 +169,10 @@ export function openSqliteStore(
     readInput: (runtimeId, inputId) => run('readInput', () => reads.readInput(runtimeId, inputId)),
     readInputByIdempotencyKey: (runtimeId, key) =>
       run('readInputByIdempotencyKey', () => reads.readInputByIdempotencyKey(runtimeId, key)),
-    listRecoverable: () => run('listRecoverable', () => reads.listRecoverable()),
+    listRecoverable: () => run('listRecoverable', () => lists.listRecoverable()),
+    listRecoverableLeases: () => run('listRecoverableLeases', () => lists.listRecoverableLeases()),
+    listSessions: (offset, limit) => run('listSessions', () => lists.listSessions(offset, limit)),
+    probe: () => run('probe', () => void schemaVersion.get()),
     prune: (policy) => run('prune', () => prune(policy)),
     claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
       run('claim', () => leases.claim(runtimeId, hostId, ttlMs, now, takeoverFrom)),
