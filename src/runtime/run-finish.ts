@@ -300,7 +300,8 @@ export async function finishBatch(
           ? end.outcome.status
           : 'completed'
         : verdict.type,
-    inputIds: started.records.map((r) => r.header.inputId),
+    // Every member of the run: the batch it started with and the steer inputs injected at its boundaries.
+    inputIds: plan.records.map((r) => r.header.inputId),
     attempt: started.primitive.attempt,
     at: now,
     result,

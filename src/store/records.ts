@@ -35,6 +35,7 @@ export interface RunReceipt {
   readonly seq: number;
   readonly outcome: 'completed' | 'failed' | 'cancelled';
   readonly resultClass: string;
+  /** Every input of the run: the batch it started with and the steer inputs injected at its boundaries. */
   readonly inputIds: readonly string[];
   readonly attempt: number;
   readonly at: string;
