@@ -56,8 +56,16 @@ export type {
   SessionSummary,
   TranscriptMessage,
 } from './runtime/runtime-api.js';
-export type { RuntimeLogger, RuntimeOptions } from './runtime/runtime-context.js';
+export type {
+  RetainedInputLimits,
+  RuntimeLogger,
+  RuntimeOptions,
+} from './runtime/runtime-context.js';
+export { DEFAULT_RETAINED_INPUTS } from './runtime/runtime-context.js';
 export type { RuntimeDiagnostics, SessionDiagnostics } from './runtime/diagnostics.js';
+export type { EventStreamOptions } from './runtime/event-stream.js';
+export { DEFAULT_SUBSCRIBER_LIMITS } from './runtime/event-subscriber.js';
+export type { SubscriberLimits, SubscriberStatistics } from './runtime/event-subscriber.js';
 export { DEFAULT_RETENTION } from './runtime/retention.js';
 export type { Retention, RetentionReport, RetentionRule } from './runtime/retention.js';
 export { ExecutorError, isExecutorError } from './runtime/executor-error.js';

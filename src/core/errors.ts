@@ -12,7 +12,7 @@ export const ERROR_CODES = [
   'session_busy',
   /** Thrown when an input or request fails validation; carries `issues`. */
   'validation_failed',
-  /** Thrown when an idempotency key is reused with a different payload. */
+  /** Thrown when an input id or idempotency key already names an input with a different content; carries `existingInputId`. */
   'idempotency_conflict',
   /** Thrown when a session already holds `maxQueuedInputs` non-terminal inputs, or the process is at its accept limit. */
   'queue_full',

@@ -7,13 +7,14 @@ import type { Ledger } from './input-ledger.js';
 import { applyLedgerPatch, createLedger, findInput, restoreLedger } from './input-ledger.js';
 import type { AdmitContext } from './ledger-admit.js';
 import { planAdmit } from './ledger-admit.js';
+import { NOTHING_KNOWN } from './ledger-identity.js';
 import { planExpire, planInjectSteer, planStageBatch } from './ledger-batch.js';
 import { admitRequest, at } from './ledger-fixtures.test-support.js';
 import { checkLedgerInvariants } from './ledger-invariants.js';
 import { planAbandonPending, planPrune, planRunEnd } from './ledger-run-end.js';
 
-const IDLE: AdmitContext = { running: false, maxQueuedInputs: 1000 };
-const RUNNING: AdmitContext = { running: true, maxQueuedInputs: 1000 };
+const IDLE: AdmitContext = { running: false, maxQueuedInputs: 1000, stored: NOTHING_KNOWN };
+const RUNNING: AdmitContext = { running: true, maxQueuedInputs: 1000, stored: NOTHING_KNOWN };
 
 function admit(ledger: Ledger, id: string, submission: InputSubmission, context = IDLE) {
   const plan = planAdmit(ledger, admitRequest(id, submission), context);
@@ -205,8 +206,8 @@ describe('validation rules', () => {
 
   it('refuses past maxQueuedInputs with queue_full', () => {
     const l = createLedger('s1');
-    admit(l, 'a', prompt('a'), { running: false, maxQueuedInputs: 1 });
-    expect(admit(l, 'b', prompt('b'), { running: false, maxQueuedInputs: 1 })).toMatchObject({
+    admit(l, 'a', prompt('a'), { ...IDLE, maxQueuedInputs: 1 });
+    expect(admit(l, 'b', prompt('b'), { ...IDLE, maxQueuedInputs: 1 })).toMatchObject({
       code: 'queue_full',
     });
   });
@@ -288,6 +289,7 @@ describe('the end of a run', () => {
     admit(l, 'e2', { kind: 'external_event', source: 's', eventType: 't', payload: 2 });
     stage(l, 'r1');
     admit(l, 'e3', { kind: 'external_event', source: 's', eventType: 't', payload: 3 }, RUNNING);
+    expect(findInput(l, 'e1')?.attempts).toBe(1);
     applyLedgerPatch(l, planRunEnd(l, 'r1', { type: 'rollback' }, at(2)).patch);
     expect(l.lanes.queue).toEqual(['e1', 'e2', 'e3']);
     expect(findInput(l, 'e1')?.attempts).toBe(0);
@@ -316,8 +318,12 @@ describe('control operations, expiry, retention, recovery', () => {
     admit(l, 'a', prompt('a'));
     admit(l, 'b', prompt('b'));
     stage(l, 'r1');
-    applyLedgerPatch(l, planAbandonPending(l, 'retired', 'queued', 'retired', at(2)).patch);
-    expect(findInput(l, 'b')?.outcome).toEqual({ status: 'abandoned', reason: 'retired' });
+    applyLedgerPatch(l, planAbandonPending(l, 'retired', 'queued', 'closing shop', at(2)).patch);
+    expect(findInput(l, 'b')?.outcome).toEqual({
+      status: 'abandoned',
+      reason: 'retired',
+      message: 'closing shop',
+    });
     expect(state(l, 'a')).toEqual({ status: 'staged', runId: 'r1' });
     applyLedgerPatch(
       l,
@@ -364,8 +370,11 @@ describe('control operations, expiry, retention, recovery', () => {
     admit(l, 'a', prompt('a', { idempotencyKey: 'k' }));
     admit(l, 'b', prompt('b'));
     stage(l, 'r1');
+    expect(findInput(l, 'a')?.attempts).toBe(1);
     const restored = restoreLedger('s1', [...l.live.values()].reverse(), at(9));
     expect(restored.lanes.queue).toEqual(['a', 'b']);
+    // The run the crash interrupted does not count: the input is back where it was before it.
+    expect(findInput(restored, 'a')?.attempts).toBe(0);
     expect(restored.idempotency.get('k')).toBe('a');
     expect(restored.nextSeq).toBe(3);
     expect(checkLedgerInvariants(restored, null)).toEqual([]);

@@ -6,9 +6,12 @@
 // write leaves the ledger as it was (stage / commit / rollback, as for the machine). Live inputs and
 // retained terminal inputs live in separate maps so a turn costs O(batch), not O(history).
 
+import type { Lane } from './admission.js';
 import type { InputRecord, InputStatus } from './input-record.js';
 import { isTerminal } from './input-record.js';
-import type { Lane } from './admission.js';
+import { checkHistory } from './ledger-history.js';
+import type { RetainedPool } from './ledger-retained.js';
+import { UNBOUNDED, createRetainedPool, enforceBounds, forget, retain } from './ledger-retained.js';
 
 /** The lanes that hold queued inputs. */
 export type QueueLane = Exclude<Lane, 'none'>;
@@ -23,7 +26,9 @@ export type LanePlacement = 'back' | 'front';
 /**
  * The ledger of one session. Mutated only by {@link applyLedgerPatch}. A new ledger shares empty
  * collections with every other new ledger (a runtime may hold 100,000 idle sessions); the first patch
- * gives it its own.
+ * gives it its own. Retained terminal inputs are bounded by the ledger's pool (ledger-retained.ts):
+ * the oldest leave memory first, and `forgotten` says that some did (the store may know ids and
+ * idempotency keys that memory no longer holds).
  */
 export interface Ledger {
   readonly sessionId: string;
@@ -36,10 +41,23 @@ export interface Ledger {
   terminal: ReadonlyMap<string, InputRecord>;
   /** Idempotency key -> input id. */
   idempotency: ReadonlyMap<string, string>;
+  /** The retained-input bounds this ledger counts against (shared by the ledgers of a runtime). */
+  readonly pool: RetainedPool;
+  /** The JSON size of each retained terminal input, by id (measured once, when it is retained). */
+  retainedSizes: ReadonlyMap<string, number>;
+  /** The JSON size of the retained terminal inputs. */
+  retainedBytes: number;
+  /** True once a terminal input left memory (pruned or evicted): memory no longer knows every id. */
+  forgotten: boolean;
+  /** True once the session left the runtime: its records no longer count against the pool. */
+  released: boolean;
+  /** Slots this ledger holds in the pool's finish order (ledger-retained.ts). */
+  queued: number;
 }
 
 const SHARED_RECORDS: ReadonlyMap<string, InputRecord> = new Map();
 const SHARED_KEYS: ReadonlyMap<string, string> = new Map();
+const SHARED_SIZES: ReadonlyMap<string, number> = new Map();
 const SHARED_LANES: Readonly<Record<QueueLane, readonly string[]>> = Object.freeze({
   queue: Object.freeze([]),
   steer: Object.freeze([]),
@@ -50,6 +68,7 @@ interface Writable {
   live: Map<string, InputRecord>;
   terminal: Map<string, InputRecord>;
   idempotency: Map<string, string>;
+  retainedSizes: Map<string, number>;
   lanes: Record<QueueLane, string[]>;
 }
 
@@ -57,6 +76,7 @@ function writable(ledger: Ledger): Writable {
   if (ledger.live === SHARED_RECORDS) ledger.live = new Map();
   if (ledger.terminal === SHARED_RECORDS) ledger.terminal = new Map();
   if (ledger.idempotency === SHARED_KEYS) ledger.idempotency = new Map();
+  if (ledger.retainedSizes === SHARED_SIZES) ledger.retainedSizes = new Map();
   if (ledger.lanes === SHARED_LANES) ledger.lanes = { queue: [], steer: [] };
   return ledger as unknown as Writable;
 }
@@ -66,16 +86,17 @@ export function sharedCollectionsEmpty(): boolean {
   return (
     SHARED_RECORDS.size === 0 &&
     SHARED_KEYS.size === 0 &&
+    SHARED_SIZES.size === 0 &&
     SHARED_LANES.queue.length === 0 &&
     SHARED_LANES.steer.length === 0
   );
 }
 
-/** One change a patch makes. Applied in order. */
+/** One change a patch makes. Applied in order. `drop` removes a retained terminal input (and its key) from memory. */
 export type LedgerOp =
   | { readonly op: 'put'; readonly record: InputRecord; readonly placement?: LanePlacement }
   | { readonly op: 'index'; readonly key: string; readonly inputId: string }
-  | { readonly op: 'drop'; readonly inputId: string; readonly key: string | null };
+  | { readonly op: 'drop'; readonly inputId: string };
 
 /** A set of changes computed by a planner; `records` are the records it writes (what the store persists). */
 export interface LedgerPatch {
@@ -83,8 +104,12 @@ export interface LedgerPatch {
   readonly nextSeq?: number;
 }
 
-/** An empty ledger. */
-export function createLedger(sessionId: string, nextSeq = 1): Ledger {
+/** An empty ledger; without a pool, its retained inputs are unbounded. */
+export function createLedger(
+  sessionId: string,
+  nextSeq = 1,
+  pool: RetainedPool = createRetainedPool(UNBOUNDED, UNBOUNDED),
+): Ledger {
   return {
     sessionId,
     nextSeq,
@@ -92,6 +117,12 @@ export function createLedger(sessionId: string, nextSeq = 1): Ledger {
     lanes: SHARED_LANES,
     terminal: SHARED_RECORDS,
     idempotency: SHARED_KEYS,
+    pool,
+    retainedSizes: SHARED_SIZES,
+    retainedBytes: 0,
+    forgotten: false,
+    released: false,
+    queued: 0,
   };
 }
 
@@ -123,20 +154,29 @@ function place(w: Writable, record: InputRecord, placement: LanePlacement): void
   else lane.splice(placement === 'front' ? blockEnd : lane.length, 0, id);
 }
 
-/** The single mutator: applies a patch computed by a planner (after the store accepted it). */
+/**
+ * The single mutator: applies a patch computed by a planner (after the store accepted it), then
+ * holds the retained inputs to the pool's bounds. Throws `internal` (a bug in a planner) for a
+ * patch that would rewrite a terminal record; nothing changes then.
+ */
 export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
   if (patch.ops.length > 0) {
+    checkHistory(ledger, patch);
     const w = writable(ledger);
     for (const op of patch.ops) {
       switch (op.op) {
         case 'put': {
           const id = op.record.header.inputId;
-          removeFromLanes(w, id);
+          if (w.terminal.get(id) === op.record) break;
           if (isTerminal(op.record.state)) {
+            removeFromLanes(w, id);
             w.live.delete(id);
+            // Re-putting an equal terminal record changes nothing (checkHistory compared them).
+            if (w.terminal.has(id)) break;
             w.terminal.set(id, op.record);
+            retain(ledger, w, op.record);
           } else {
-            w.terminal.delete(id);
+            removeFromLanes(w, id);
             w.live.set(id, op.record);
             if (op.record.state.status === 'queued') place(w, op.record, op.placement ?? 'back');
           }
@@ -146,12 +186,11 @@ export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
           w.idempotency.set(op.key, op.inputId);
           break;
         case 'drop':
-          w.terminal.delete(op.inputId);
-          if (op.key !== null && w.idempotency.get(op.key) === op.inputId)
-            w.idempotency.delete(op.key);
+          forget(ledger, w, op.inputId);
           break;
       }
     }
+    enforceBounds(ledger, writable);
   }
   if (patch.nextSeq !== undefined) ledger.nextSeq = patch.nextSeq;
 }
@@ -205,22 +244,35 @@ export function countByStatus(ledger: Ledger): Record<InputStatus, number> {
 }
 
 /**
- * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued with
- * their attempts kept; lanes are rebuilt from admission sequences, priority inputs first; the
- * idempotency index is rebuilt from every retained record.
+ * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued, and
+ * the run the crash interrupted does not count as an attempt; lanes are rebuilt from admission
+ * sequences, priority inputs first; the idempotency index is rebuilt from every retained record. Of
+ * the terminal records, only the newest the pool's per-session bound allows are kept in memory (the
+ * ledger then knows it `forgotten` some).
  */
 export function restoreLedger(
   sessionId: string,
   records: readonly InputRecord[],
   updatedAt: string,
+  pool?: RetainedPool,
 ): Ledger {
-  const ledger = createLedger(sessionId);
+  const ledger = createLedger(sessionId, 1, pool);
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
+  const finished = sorted.filter((record) => isTerminal(record.state));
+  const skip = new Set(
+    finished.slice(0, Math.max(0, finished.length - ledger.pool.perSession.records)),
+  );
   const ops: LedgerOp[] = [];
   for (const record of sorted) {
+    if (skip.has(record)) continue;
     const requeue = record.state.status === 'staged' || record.state.status === 'applied';
     const restored: InputRecord = requeue
-      ? { ...record, state: { status: 'queued' }, updatedAt }
+      ? {
+          ...record,
+          state: { status: 'queued' },
+          attempts: Math.max(0, record.attempts - 1),
+          updatedAt,
+        }
       : record;
     ops.push({ op: 'put', record: restored, placement: 'back' });
     if (record.header.idempotencyKey !== null)
@@ -228,5 +280,6 @@ export function restoreLedger(
   }
   const maxSeq = sorted.length === 0 ? 0 : (sorted[sorted.length - 1] as InputRecord).seq;
   applyLedgerPatch(ledger, { ops, nextSeq: maxSeq + 1 });
+  if (skip.size > 0) ledger.forgotten = true;
   return ledger;
 }

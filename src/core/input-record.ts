@@ -66,7 +66,13 @@ export type InputOutcome =
   | { readonly status: 'coalesced'; readonly into: string }
   | { readonly status: 'cancelled'; readonly runId: string; readonly reason: string }
   | { readonly status: 'failed'; readonly runId: string; readonly error: ErrorInfo }
-  | { readonly status: 'abandoned'; readonly reason: AbandonReason; readonly error?: ErrorInfo }
+  | {
+      readonly status: 'abandoned';
+      readonly reason: AbandonReason;
+      /** Why, in the words of the operation that abandoned it (control operations give one). */
+      readonly message?: string;
+      readonly error?: ErrorInfo;
+    }
   | { readonly status: 'runtime_terminated'; readonly reason: string };
 
 /** The version of {@link InputRecord}'s stored shape. */
@@ -81,7 +87,12 @@ export interface InputRecord {
   /** Admission sequence number, unique per session, increasing. */
   readonly seq: number;
   readonly state: InputState;
-  /** Failed runs so far. */
+  /**
+   * Runs the input took part in (staged into, or injected at a boundary), counted when it joins the
+   * run: 1 while its first run runs. A rollback (nothing consumed) and a crash recovery give the
+   * attempt back. `maxAttempts` bounds it; `run.started.attempt` and `RunPrimitive.attempt` are the
+   * highest attempts of the run's inputs, and `input.queued.attempt` is the attempt its next run will be.
+   */
   readonly attempts: number;
   /** Set once terminal. */
   readonly outcome: InputOutcome | null;

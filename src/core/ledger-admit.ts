@@ -1,13 +1,14 @@
-// Planning an admission (02, validation rules 3–6): kind rules, idempotency, backpressure, reject-when-busy,
-// then the new record and what it supersedes or coalesces.
+// Planning an admission (02, validation rules 3–6): kind rules, identity (input id and idempotency
+// key), backpressure, reject-when-busy, then the new record and what it supersedes or coalesces.
 
 import type { AdmissionDecision } from './admission.js';
-import { canonicalJson } from './canonical-json.js';
 import type { InputHeader, InputPayload } from './input-kinds.js';
 import type { InputOutcome, InputRecord } from './input-record.js';
 import { INPUT_RECORD_VERSION } from './input-record.js';
 import type { Ledger, LedgerOp, LedgerPatch } from './input-ledger.js';
-import { findInput, hasQueuedWork, laneRecords } from './input-ledger.js';
+import { hasQueuedWork, laneRecords } from './input-ledger.js';
+import type { KnownInputs } from './ledger-identity.js';
+import { knownInputs, resolveIdentity } from './ledger-identity.js';
 
 /** What the shell hands the planner: a validated header and payload and the admission decision. */
 export interface AdmitRequest {
@@ -23,6 +24,11 @@ export interface AdmitContext {
   /** A run is in flight (the machine has a bound run). */
   readonly running: boolean;
   readonly maxQueuedInputs: number;
+  /**
+   * What the store answered for the lookups memory could not (see `storeLookups`); `NOTHING_KNOWN`
+   * when the shell did not need to ask.
+   */
+  readonly stored: KnownInputs;
 }
 
 /** The refusals admission can produce; the shell turns them into `BurrowError`s with the same code. */
@@ -114,27 +120,21 @@ function replacedBy(newer: AdmitRequest, ledger: Ledger): InputRecord[] {
 }
 
 /**
- * Plans the admission of one input. Checks, in order: kind rules, idempotency (same key and same
- * payload deduplicates; a different payload conflicts — the seed ignores the payload, we do not),
- * backpressure, and `whenBusy: reject` while a run is in flight or work is queued.
+ * Plans the admission of one input. Checks, in order: kind rules, identity (a known input id or
+ * idempotency key with the same content deduplicates, with another content conflicts — the seed
+ * ignores the payload and replaced an input whose id was reused, we do neither), backpressure, and
+ * `whenBusy: reject` while a run is in flight or work is queued.
  */
 export function planAdmit(ledger: Ledger, request: AdmitRequest, context: AdmitContext): AdmitPlan {
   const violation = kindRuleViolation(request);
   if (violation !== null) return refuse('validation_failed', violation);
-  const key = request.header.idempotencyKey;
-  if (key !== null) {
-    const existingId = ledger.idempotency.get(key);
-    const existing = existingId === undefined ? undefined : findInput(ledger, existingId);
-    if (existing !== undefined) {
-      if (canonicalJson(existing.payload) === canonicalJson(request.payload))
-        return { status: 'deduplicated', existing };
-      return refuse(
-        'idempotency_conflict',
-        `idempotency key '${key}' was used with a different payload`,
-        existing.header.inputId,
-      );
-    }
-  }
+  const { header, payload } = request;
+  const identity = resolveIdentity(header, payload, knownInputs(ledger, header, context.stored));
+  if (identity.status === 'deduplicated')
+    return { status: 'deduplicated', existing: identity.existing };
+  if (identity.status === 'conflict')
+    return refuse('idempotency_conflict', identity.message, identity.existing.header.inputId);
+  const key = header.idempotencyKey;
   if (ledger.live.size >= context.maxQueuedInputs) {
     return refuse(
       'queue_full',

@@ -50,13 +50,17 @@ export function selectBatch(ledger: Ledger): InputRecord[] {
   return batch;
 }
 
-/** Stages the next batch for `runId` atomically (every member or none), or returns null when nothing is queued. */
+/**
+ * Stages the next batch for `runId` atomically (every member or none), or returns null when nothing is
+ * queued. Each member's `attempts` counts this run.
+ */
 export function planStageBatch(ledger: Ledger, runId: string, now: string): BatchPlan | null {
   const batch = selectBatch(ledger);
   if (batch.length === 0) return null;
   const records = batch.map((r): InputRecord => ({
     ...r,
     state: { status: 'staged', runId },
+    attempts: r.attempts + 1,
     updatedAt: now,
   }));
   return { records, patch: { ops: records.map((record) => ({ op: 'put', record })) } };
@@ -64,7 +68,7 @@ export function planStageBatch(ledger: Ledger, runId: string, now: string): Batc
 
 /**
  * At a boundary: every queued steer-lane input is handed to the running turn and becomes `applied`
- * for `runId`. Returns null when there is nothing to inject.
+ * for `runId` (its `attempts` counts the run it joined). Returns null when there is nothing to inject.
  */
 export function planInjectSteer(ledger: Ledger, runId: string, now: string): BatchPlan | null {
   const steer = laneRecords(ledger, 'steer');
@@ -72,6 +76,7 @@ export function planInjectSteer(ledger: Ledger, runId: string, now: string): Bat
   const records = steer.map((r): InputRecord => ({
     ...r,
     state: { status: 'applied', runId },
+    attempts: r.attempts + 1,
     updatedAt: now,
   }));
   return { records, patch: { ops: records.map((record) => ({ op: 'put', record })) } };

@@ -15,6 +15,7 @@ import { sharedCollectionsEmpty } from './input-ledger.js';
  * - `unique_sequences`: admission sequence numbers are unique and below `nextSeq`;
  * - `index_points_home`: every idempotency key points at a retained input carrying that key;
  * - `priority_first`: in the queue lane, priority inputs precede ordinary ones;
+ * - `retained_within_bounds`: the retained terminal inputs fit the pool's per-session bound;
  * - `shared_collections_empty`: the empty collections new ledgers share were never written to.
  */
 export function checkLedgerInvariants(ledger: Ledger, boundRunId: string | null): string[] {
@@ -69,6 +70,9 @@ export function checkLedgerInvariants(ledger: Ledger, boundRunId: string | null)
   const firstOrdinary = queue.findIndex((mode) => mode !== 'priority');
   if (firstOrdinary >= 0 && queue.slice(firstOrdinary).includes('priority'))
     broken.add('priority_first');
+  const bound = ledger.pool.perSession;
+  if (ledger.terminal.size > bound.records || ledger.retainedBytes > bound.bytes)
+    broken.add('retained_within_bounds');
   if (!sharedCollectionsEmpty()) broken.add('shared_collections_empty');
   return [...broken].sort();
 }

@@ -29,9 +29,10 @@ function plan(records: InputRecord[], ops?: LedgerOp[]): EndPlan {
 
 /**
  * The fate of a run's inputs. A failed run puts retryable inputs back in their lane behind any
- * backlog with one more attempt, and settles nothing until attempts are exhausted (the seed settles
- * them at the first failure); a non-retryable error abandons them at once. A rollback requeues them
- * at the front in their order: nothing was consumed.
+ * backlog, and settles nothing until their attempts (the runs they took part in, counted when they
+ * joined the run) reach `maxAttempts` (the seed settles them at the first failure); a non-retryable
+ * error abandons them at once. A rollback requeues them at the front in their order and gives the
+ * attempt back: nothing was consumed.
  */
 export function planRunEnd(ledger: Ledger, runId: string, end: RunEnd, now: string): EndPlan {
   const members = runMembers(ledger, runId);
@@ -56,17 +57,15 @@ export function planRunEnd(ledger: Ledger, runId: string, end: RunEnd, now: stri
       );
     case 'failed': {
       const records = members.map((r): InputRecord => {
-        const attempts = r.attempts + 1;
         if (!end.retryable) {
           return {
             ...r,
-            attempts,
             state: { status: 'abandoned', reason: 'failed' },
             outcome: { status: 'failed', runId, error: end.error },
             updatedAt: now,
           };
         }
-        if (attempts >= end.maxAttempts) {
+        if (r.attempts >= end.maxAttempts) {
           const outcome: InputOutcome = {
             status: 'abandoned',
             reason: 'max_attempts_exhausted',
@@ -74,13 +73,12 @@ export function planRunEnd(ledger: Ledger, runId: string, end: RunEnd, now: stri
           };
           return {
             ...r,
-            attempts,
             state: { status: 'abandoned', reason: 'max_attempts_exhausted' },
             outcome,
             updatedAt: now,
           };
         }
-        return { ...r, attempts, state: { status: 'queued' }, updatedAt: now };
+        return { ...r, state: { status: 'queued' }, updatedAt: now };
       });
       return plan(
         records,
@@ -91,6 +89,7 @@ export function planRunEnd(ledger: Ledger, runId: string, end: RunEnd, now: stri
       const records = members.map((r): InputRecord => ({
         ...r,
         state: { status: 'queued' },
+        attempts: Math.max(0, r.attempts - 1),
         updatedAt: now,
       }));
       // Front placement, applied last-first, keeps the batch in its order at the head of the lane.
@@ -102,7 +101,7 @@ export function planRunEnd(ledger: Ledger, runId: string, end: RunEnd, now: stri
   }
 }
 
-/** The outcome a caller sees for an input abandoned by a control operation. */
+/** The outcome a caller sees for an input abandoned by a control operation, with the operation's words. */
 export function abandonOutcome(reason: AbandonReason, message: string): InputOutcome {
   switch (reason) {
     case 'stopped':
@@ -110,7 +109,7 @@ export function abandonOutcome(reason: AbandonReason, message: string): InputOut
     case 'unregistered':
       return { status: 'runtime_terminated', reason: message };
     default:
-      return { status: 'abandoned', reason };
+      return { status: 'abandoned', reason, message };
   }
 }
 
@@ -140,6 +139,6 @@ export function planPrune(ledger: Ledger, olderThan: string, keep: number): Ledg
   const candidates = terminal.slice(0, Math.max(0, terminal.length - keep));
   const ops: LedgerOp[] = candidates
     .filter((r) => r.updatedAt < olderThan)
-    .map((r) => ({ op: 'drop', inputId: r.header.inputId, key: r.header.idempotencyKey }));
+    .map((r) => ({ op: 'drop', inputId: r.header.inputId }));
   return { ops };
 }

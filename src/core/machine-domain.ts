@@ -148,6 +148,7 @@ const LIFECYCLE_FIXED: readonly MachineInput[] = [
   },
   { type: 'StopRuntimeExecutor', reason: 'stop' },
   { type: 'RuntimeExecutorExited' },
+  { type: 'RuntimeExecutorLost', reason: 'lost' },
   { type: 'CancelAfterBoundary', reason: 'cab' },
   { type: 'InterruptCurrentRun', reason: 'int' },
   { type: 'Reset' },
@@ -183,6 +184,7 @@ const TOOLING_FIXED: readonly MachineInput[] = [
   { type: 'Recycle' },
   { type: 'StopRuntimeExecutor', reason: 'stop' },
   { type: 'RuntimeExecutorExited' },
+  { type: 'RuntimeExecutorLost', reason: 'lost' },
   { type: 'Destroy', sessionId: 's1' },
   { type: 'RuntimeLoopStoppedForUnregister', sessionId: 's1' },
   { type: 'CommsDrainExitedForUnregister', sessionId: 's1' },
@@ -263,4 +265,4 @@ export function withinBounds(state: MachineState): boolean {
  * The committed floor on distinct states explored: the check fails below it, so a refactor cannot
  * silently shrink the checked space. Raise it when the domain grows.
  */
-export const MODEL_CHECK_FLOOR = 130_000;
+export const MODEL_CHECK_FLOOR = 135_000;

@@ -11,8 +11,8 @@ export type TranscriptEditVerdict = 'admissible' | 'denied_busy';
 /** Whether the background-operations record survives an unregister. */
 export type OpsDurabilityAction = 'retain_snapshot' | 'delete_snapshot';
 
-/** Notices the runtime publishes for operators. */
-export type RuntimeNoticeKind = 'stop' | 'exit' | 'reset';
+/** Notices the runtime publishes for operators (`lost`: an executor's loop could not go on). */
+export type RuntimeNoticeKind = 'stop' | 'exit' | 'reset' | 'lost';
 
 /** An effect emitted by a transition. */
 export type MachineEffect =

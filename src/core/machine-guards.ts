@@ -2,7 +2,7 @@
 
 import type { MachineInput } from './machine-inputs.js';
 import type { Binding, MachineState } from './machine-state.js';
-import { FAILURE_CAUSES } from './machine-state.js';
+import { isFailureCause } from './machine-state.js';
 import type { VisibilitySide, VisibilityState } from './tool-visibility.js';
 import {
   allKnown,
@@ -151,6 +151,11 @@ const guards = {
     description: 'the bound run returns to retired',
     check: (s) => s.run?.returnPhase === 'retired',
   },
+  not_retiring: {
+    description:
+      'no bound run returns to retired (a retired session takes no new input, even while its last run finishes)',
+    check: (s) => s.run?.returnPhase !== 'retired',
+  },
   turn_applying: {
     description: 'the turn is applying (not cancelling, stopped or finished)',
     check: (s) => s.turn.status === 'applying',
@@ -173,7 +178,7 @@ const guards = {
   },
   known_cause: {
     description: 'the failure cause is one of the known causes',
-    check: (_s, i) => (FAILURE_CAUSES as readonly unknown[]).includes(field(i, 'cause')),
+    check: (_s, i) => isFailureCause(field(i, 'cause')),
   },
   stop_not_requested: {
     description: 'no stop is deferred (a stop beats queued work)',

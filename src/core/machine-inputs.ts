@@ -36,6 +36,7 @@ export type MachineInput =
   | { readonly type: 'EnsureSessionWithExecutor'; readonly sessionId: string }
   | { readonly type: 'StopRuntimeExecutor'; readonly reason: string }
   | { readonly type: 'RuntimeExecutorExited' }
+  | { readonly type: 'RuntimeExecutorLost'; readonly reason: string }
   // Runs
   | { readonly type: 'Prepare'; readonly sessionId: string; readonly runId: string }
   | { readonly type: 'DrainQueuedRun'; readonly runId: string }
@@ -130,6 +131,7 @@ export const MACHINE_INPUT_TYPES = [
   'EnsureSessionWithExecutor',
   'StopRuntimeExecutor',
   'RuntimeExecutorExited',
+  'RuntimeExecutorLost',
   'Prepare',
   'DrainQueuedRun',
   'BoundaryApplied',

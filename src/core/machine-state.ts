@@ -55,6 +55,11 @@ export const FAILURE_CAUSES = [
 /** One of {@link FAILURE_CAUSES}. */
 export type FailureCause = (typeof FAILURE_CAUSES)[number];
 
+/** True when `value` is one of the {@link FAILURE_CAUSES}. */
+export function isFailureCause(value: unknown): value is FailureCause {
+  return (FAILURE_CAUSES as readonly unknown[]).includes(value);
+}
+
 /** The recorded outcome of a turn. */
 export const TURN_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
 /** One of {@link TURN_OUTCOMES}. */

@@ -30,9 +30,10 @@ export const INGRESS_ROWS: readonly TransitionRow[] = [
   row({
     input: 'AcceptInput',
     from: ['idle', 'attached', 'running'],
-    guards: ['registered', 'not_draining'],
+    guards: ['registered', 'not_draining', 'not_retiring'],
     to: 'self',
-    summary: 'records the admission; emits at most one post-admission signal',
+    summary:
+      'records the admission; emits at most one post-admission signal (refused once retire returned, even while the last run finishes)',
     effects: (post, i) => {
       const signal = admissionSignal(post, i);
       const effects: MachineEffect[] = [{ type: 'IngressAccepted', inputId: i.inputId }];

@@ -168,4 +168,27 @@ export const LIFECYCLE_ROWS: readonly TransitionRow[] = [
     effects: () => [{ type: 'RuntimeNotice', kind: 'exit', reason: 'executor exited' }],
     emits: ['RuntimeNotice'],
   }),
+  row({
+    input: 'RuntimeExecutorLost',
+    from: ['idle', 'stopped'],
+    guards: [],
+    to: 'self',
+    summary: 'no executor claim to release (also a late notice after unregister): explicit no-op',
+  }),
+  row({
+    input: 'RuntimeExecutorLost',
+    from: ['attached', 'running', 'retired'],
+    guards: ['no_run'],
+    to: ['idle', 'retired'],
+    summary:
+      'the executor is gone but nothing stopped it (its loop crashed, or a commit was refused for good; the shell rolls a bound run back first): releases the claim and any deferred stop; attached rests idle, retired stays retired; queued inputs wait for the next executor',
+    apply: (s) => ({
+      ...s,
+      phase: s.phase === 'retired' ? 'retired' : 'idle',
+      stopDeferred: false,
+      registration: s.registration === 'draining' ? 'draining' : 'queuing',
+    }),
+    effects: (_p, i) => [{ type: 'RuntimeNotice', kind: 'lost', reason: i.reason }],
+    emits: ['RuntimeNotice'],
+  }),
 ];

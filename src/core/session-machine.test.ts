@@ -246,6 +246,51 @@ describe('runs', () => {
     expect(after.phase).toBe('retired');
     expect(queueAdmission(after)).toEqual({ admit: true, via: 'DrainQueuedRun' });
   });
+
+  it('refuses new input from the moment retire steps, even while the last run still runs', () => {
+    const accept: MachineInput = {
+      type: 'AcceptInput',
+      inputId: 'i1',
+      requestImmediate: false,
+      interruptYielding: false,
+      wakeIfIdle: true,
+      withoutWake: false,
+    };
+    expect(refusal(run(running), accept)).toBeNull();
+    expect(refusal(run([...running, { type: 'Retire', sessionId: 's1' }]), accept)).toBe(
+      'not_retiring',
+    );
+    expect(refusal(run([...attached, { type: 'Retire', sessionId: 's1' }]), accept)).toBe('phase');
+  });
+});
+
+describe('a lost executor', () => {
+  it('releases the claim without stopping the session: attached rests idle and can claim again', () => {
+    const lost = run([...attached, { type: 'RuntimeExecutorLost', reason: 'loop crashed' }]);
+    expect(lost.phase).toBe('idle');
+    expect(lost.registration).toBe('queuing');
+    const result = step(run(attached), { type: 'RuntimeExecutorLost', reason: 'loop crashed' });
+    expect(result.ok && result.effects).toEqual([
+      { type: 'RuntimeNotice', kind: 'lost', reason: 'loop crashed' },
+    ]);
+    expect(run([{ type: 'EnsureSessionWithExecutor', sessionId: 's1' }], lost).phase).toBe(
+      'attached',
+    );
+  });
+
+  it('needs the run rolled back first, and keeps a retired session retired', () => {
+    expect(refusal(run(running), { type: 'RuntimeExecutorLost', reason: 'x' })).toBe('no_run');
+    const rolledBack = run(
+      [
+        { type: 'Retire', sessionId: 's1' },
+        { type: 'RollbackRun', runId: 'r1' },
+        { type: 'RuntimeExecutorLost', reason: 'x' },
+      ],
+      run(running),
+    );
+    expect(rolledBack.phase).toBe('retired');
+    expect(rolledBack.registration).toBe('queuing');
+  });
 });
 
 describe('the unregister drain', () => {

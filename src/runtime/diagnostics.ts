@@ -2,6 +2,8 @@
 
 import { checkLedgerInvariants } from '../core/ledger-invariants.js';
 import { checkInvariants } from '../core/machine-invariants.js';
+import { eventSubscriberStatistics } from './event-stream.js';
+import type { SubscriberStatistics } from './event-subscriber.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** One session's internal health. */
@@ -10,6 +12,9 @@ export interface SessionDiagnostics {
   readonly machineViolations: readonly string[];
   readonly ledgerViolations: readonly string[];
   readonly liveInputs: number;
+  /** Finished inputs held in memory, and their JSON size. */
+  readonly retainedInputs: number;
+  readonly retainedBytes: number;
   readonly pendingCompletions: number;
   readonly loop: 'none' | 'created' | 'running' | 'stopping' | 'stopped';
 }
@@ -21,6 +26,10 @@ export interface RuntimeDiagnostics {
   readonly gatesHeld: number;
   readonly inflightAccepts: number;
   readonly closing: boolean;
+  /** Live `events()` subscribers and what their buffers hold (each is bounded). */
+  readonly eventSubscribers: SubscriberStatistics;
+  /** Finished inputs held in memory over every session, and their JSON size (the process bound). */
+  readonly retained: { readonly records: number; readonly bytes: number };
 }
 
 /** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
@@ -30,6 +39,8 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     machineViolations: checkInvariants(entry.machine),
     ledgerViolations: checkLedgerInvariants(entry.ledger, entry.machine.run?.runId ?? null),
     liveInputs: entry.ledger.live.size,
+    retainedInputs: entry.ledger.terminal.size,
+    retainedBytes: entry.ledger.retainedBytes,
     pendingCompletions: entry.completions.pending().length,
     loop: entry.loop === null ? ('none' as const) : entry.loop.state,
   }));
@@ -39,5 +50,7 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     gatesHeld: ctx.gate.size,
     inflightAccepts: ctx.inflightAccepts,
     closing: ctx.closing,
+    eventSubscribers: eventSubscriberStatistics(ctx),
+    retained: { records: ctx.retained.records, bytes: ctx.retained.bytes },
   };
 }

@@ -25,7 +25,11 @@ export class ExecutorError extends Error {
   }
 }
 
-/** True when `value` is an {@link ExecutorError}. */
+/** True when `value` is an {@link ExecutorError}. Never throws (a Proxy's prototype trap may). */
 export function isExecutorError(value: unknown): value is ExecutorError {
-  return value instanceof ExecutorError;
+  try {
+    return value instanceof ExecutorError;
+  } catch {
+    return false;
+  }
 }

@@ -28,7 +28,7 @@ export interface TurnMetadata {
 export interface RunPrimitive {
   readonly runId: string;
   readonly sessionId: string;
-  /** 1 for the first attempt at this batch, 2 after one failed run, ... */
+  /** The highest `attempts` of its inputs: 1 for their first run, 2 after one failed run, ... */
   readonly attempt: number;
   readonly executionKind: ExecutionKind;
   readonly boundary: BoundaryMode;

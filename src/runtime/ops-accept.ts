@@ -6,6 +6,8 @@ import type { InputHeader, InputPayload, InputSubmission } from '../core/input-k
 import { inputSubmissionSchema, splitSubmission } from '../core/input-kinds.js';
 import type { InputOutcome } from '../core/input-record.js';
 import { planAdmit } from '../core/ledger-admit.js';
+import type { KnownInputs } from '../core/ledger-identity.js';
+import { NOTHING_KNOWN, storeLookups } from '../core/ledger-identity.js';
 import { isoAt } from './clock.js';
 import { performEffects } from './effects.js';
 import { uuidv7 } from './ids.js';
@@ -85,6 +87,30 @@ function headerOf(
   };
 }
 
+/**
+ * Asks the store about the input id and idempotency key that memory no longer holds (the core says
+ * which: none on the common path of a runtime-minted id without a key, or while memory has
+ * forgotten nothing). Without a store, what memory forgot is gone: the idempotency window is memory.
+ */
+async function storedInputs(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  header: InputHeader,
+  idSupplied: boolean,
+): Promise<KnownInputs> {
+  const store = ctx.store;
+  const lookups = storeLookups(entry.ledger, header, idSupplied);
+  if (store === null || (lookups.inputId === null && lookups.idempotencyKey === null))
+    return NOTHING_KNOWN;
+  const [byId, byKey] = await Promise.all([
+    lookups.inputId === null ? null : store.readInput(entry.runtimeId, lookups.inputId),
+    lookups.idempotencyKey === null
+      ? null
+      : store.readInputByIdempotencyKey(entry.runtimeId, lookups.idempotencyKey),
+  ]);
+  return { byId, byKey };
+}
+
 function completionOf(
   entry: SessionEntry,
   inputId: string,
@@ -156,10 +182,15 @@ async function admit(
     silentIntents: entry.machine.silentIntents,
   });
   const expiresAt = header.ttlMs === null ? null : isoAt(ctx.clock.now() + header.ttlMs);
+  const stored = await storedInputs(ctx, entry, header, fields['inputId'] !== undefined);
   const plan = planAdmit(
     entry.ledger,
     { header, payload, decision, expiresAt, now: header.createdAt },
-    { running: entry.machine.run !== null, maxQueuedInputs: ctx.options.maxQueuedInputs },
+    {
+      running: entry.machine.run !== null,
+      maxQueuedInputs: ctx.options.maxQueuedInputs,
+      stored,
+    },
   );
   if (plan.status === 'refused') {
     throw new BurrowError(plan.code, plan.message, {

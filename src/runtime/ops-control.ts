@@ -4,6 +4,7 @@
 import { BurrowError } from '../core/errors.js';
 import type { AbandonReason } from '../core/input-record.js';
 import { planAbandonPending } from '../core/ledger-run-end.js';
+import { visiblePhase } from '../core/machine-classifiers.js';
 import type { MachineEffect } from '../core/machine-effects.js';
 import type { MachineInput } from '../core/machine-inputs.js';
 import type { MachineState } from '../core/machine-state.js';
@@ -129,7 +130,11 @@ export function retire(
       await repairDeadAttachment(ctx, entry);
       const abandon =
         entry.loop === null
-          ? { reason: 'retired' as const, scope: 'queued' as const, message: 'retired' }
+          ? {
+              reason: 'retired' as const,
+              scope: 'queued' as const,
+              message: 'the session was retired with no executor to drain its queue',
+            }
           : null;
       await control(ctx, entry, [{ type: 'Retire', sessionId }], abandon);
       entry.loop?.wake();
@@ -138,7 +143,10 @@ export function retire(
   );
 }
 
-/** Abandons what is left of a retired session's queue; returns how many inputs it abandoned. */
+/**
+ * Abandons what is left of a retired session's queue with the caller's `reason` (the outcome's
+ * `message`, which `getInput` and the `input.abandoned` event carry too); returns how many it abandoned.
+ */
 export function abandonRetiredPendingInputs(
   ctx: RuntimeContext,
   sessionId: string,
@@ -149,16 +157,14 @@ export function abandonRetiredPendingInputs(
     ctx,
     sessionId,
     async (entry) => {
-      if (entry.machine.phase !== 'retired') {
-        throw new BurrowError(
-          'not_ready',
-          `session ${sessionId} is ${entry.machine.phase}, not retired`,
-          {
-            sessionId,
-            phase: entry.machine.phase,
-            guard: 'retired',
-          },
-        );
+      // Retired as the public sees it: a retired session still draining its last run counts.
+      const phase = visiblePhase(entry.machine);
+      if (phase !== 'retired') {
+        throw new BurrowError('not_ready', `session ${sessionId} is ${phase}, not retired`, {
+          sessionId,
+          phase,
+          guard: 'retired',
+        });
       }
       const plan = planAbandonPending(entry.ledger, 'retired', 'queued', reason, ctx.nowIso());
       await commitChange(ctx, entry, { patches: [plan.patch] });
@@ -181,7 +187,7 @@ export function recycle(
       control(ctx, entry, [{ type: 'Recycle' }], {
         reason: 'recycled',
         scope: 'queued',
-        message: 'recycled',
+        message: 'the session was recycled',
       }),
     options.signal,
   );
@@ -200,7 +206,7 @@ export function reset(
       control(ctx, entry, [{ type: 'Reset' }], {
         reason: 'reset',
         scope: 'queued',
-        message: 'reset',
+        message: 'the session was reset',
       }),
     options.signal,
   );

@@ -14,6 +14,7 @@ import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import { buildEntry } from './session-load.js';
 import { noticeEvents } from './effects.js';
+import { detachExecutor } from './executor-detach.js';
 import { claimSession, releaseSession } from './ownership.js';
 import { commitOpsChange, createSessionOps } from './session-ops.js';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -21,44 +22,40 @@ import type { LifecycleRecord } from '../store/records.js';
 import { lifecycleRecord } from './session-commit.js';
 
 /**
- * A loop that exited unexpectedly leaves a dead attachment (the claim is still active). The next
- * register, attach, stop or unregister notices it and steps `RuntimeExecutorExited` (the seed's
- * repair path always errors; this one works). Called under the gate.
+ * A loop that crashed (a bug of its own: executors cannot crash it) leaves a dead attachment: the claim
+ * is active but nothing drains the queue. The loop's exit hook repairs it at once; if that failed (the
+ * store was down), the next register, attach, stop, retire, destroy or unregister repairs it. The
+ * repair detaches the executor: the run is rolled back, the claim released (`RuntimeExecutorLost`),
+ * queued inputs stay queued and an executor can claim the session again (the seed's repair always
+ * errors; ours once left the session `stopped` for good). A loop that exited normally is no dead
+ * attachment, even before its exit hook ran. Called under the gate.
  */
 export async function repairDeadAttachment(
   ctx: RuntimeContext,
   entry: SessionEntry,
 ): Promise<void> {
-  if (entry.loop === null || entry.loop.state !== 'stopped') return;
-  entry.loop = null;
-  if (entry.machine.registration !== 'active') return;
-  const exited = step(entry.machine, { type: 'RuntimeExecutorExited' });
-  if (!exited.ok) return;
-  const abandon = planAbandonPending(
-    entry.ledger,
-    'stopped',
-    'all',
-    'the runtime loop died',
-    ctx.nowIso(),
-  );
-  await commitChange(ctx, entry, {
-    machine: exited,
-    patches: [abandon.patch],
-    events: [
-      ...noticeEvents(exited.effects),
-      { type: 'session.executor_detached', data: { reason: 'dead attachment repaired' } },
-    ],
-  });
+  const loop = entry.loop;
+  if (loop === null || loop.crash === null) return;
+  const detached = await detachExecutor(ctx, entry, `the runtime loop crashed: ${loop.crash}`);
+  // The machine refused (logged as a bug): forget the loop anyway, so a new executor can claim.
+  if (!detached) entry.loop = null;
 }
 
-/** What happens when a loop exits: a stop ends the executor's claim; a detach leaves state to its caller. */
+/**
+ * What happens when a loop exits: a stop ends the executor's claim; a crash detaches the executor (see
+ * {@link repairDeadAttachment}); a detach leaves state to its caller. The executor is stopped in every case.
+ */
 async function onLoopExit(
   ctx: RuntimeContext,
   entry: SessionEntry,
   loop: RuntimeLoop,
   exit: { kind: 'stop' | 'detach' | 'crash'; reason: string },
 ): Promise<void> {
-  if (exit.kind === 'crash') return;
+  if (exit.kind === 'crash') {
+    await ctx.gate.with(entry.sessionId, async () => {
+      if (isCurrent(ctx, entry) && entry.loop === loop) await repairDeadAttachment(ctx, entry);
+    });
+  }
   if (exit.kind === 'stop') {
     await ctx.gate.with(entry.sessionId, async () => {
       if (!isCurrent(ctx, entry) || entry.loop !== loop) return;

@@ -1,12 +1,13 @@
 // Retention (02, 04): terminal inputs, receipts, events and finished operations are pruned after their
-// window, in memory and in the store, by a periodic task; nothing grows without bound.
+// window, in memory and in the store, by a periodic task. Memory for finished inputs has its own,
+// tighter bound besides (the ledger's retained pool, core/ledger-retained.ts), whatever the window.
 
 import { toError } from '../core/errors.js';
+import { applyLedgerPatch } from '../core/input-ledger.js';
 import { planPrune } from '../core/ledger-run-end.js';
 import type { PrunePolicy, PruneReport } from '../store/runtime-store.js';
 import { isoAt } from './clock.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { commitChange } from './session-commit.js';
 
 /** Retention of one kind of record: kept while younger than `maxAgeMs` or among the newest `keepPerSession`. */
 export interface RetentionRule {
@@ -47,14 +48,15 @@ export async function pruneOnce(
   const olderThan = isoAt(now - retention.inputs.maxAgeMs);
   let memoryInputs = 0;
   for (const sessionId of [...ctx.sessions.keys()]) {
-    await ctx.gate.with(sessionId, async () => {
+    await ctx.gate.with(sessionId, () => {
       const entry = ctx.sessions.get(sessionId);
       if (entry === undefined || entry.ledger.terminal.size <= retention.inputs.keepPerSession)
         return;
       const patch = planPrune(entry.ledger, olderThan, retention.inputs.keepPerSession);
       memoryInputs += patch.ops.length;
-      // Memory only: the store prunes its own copy with the same rule below.
-      await commitChange(ctx, entry, { patches: [patch] });
+      // Memory only, nothing durable changes (no commit): the store prunes its own copy with the
+      // same rule below, and a record pruned here is still read from the store until then.
+      applyLedgerPatch(entry.ledger, patch);
     });
   }
   const policy: PrunePolicy = { now, ...retention };

@@ -6,6 +6,8 @@ import type { JsonValue } from '../core/json.js';
 import type { Executor, RunContext, RunProgress, RunResult } from './executor.js';
 import { applyBoundary } from './run-boundary.js';
 import type { StartedRun } from './run-start.js';
+import type { RunFailure } from './thrown-value.js';
+import { describeThrown } from './thrown-value.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 
@@ -24,7 +26,7 @@ export class RunAbort extends Error {
 /** How a turn ended, before the runtime decides its inputs' fates. */
 export type RunOutcome =
   | { readonly kind: 'result'; readonly result: RunResult }
-  | { readonly kind: 'threw'; readonly error: Error }
+  | { readonly kind: 'threw'; readonly failure: RunFailure }
   | { readonly kind: 'aborted'; readonly abort: RunAbort; readonly result: RunResult | null };
 
 const STATUSES: readonly string[] = [
@@ -63,6 +65,12 @@ export async function readHistory(ctx: RuntimeContext, entry: SessionEntry): Pro
   const entries = await ctx.store.readTranscript(entry.runtimeId, 0, entry.transcriptLength);
   return entries.map((e) => e.message);
 }
+
+const MALFORMED: RunFailure = {
+  cause: 'executor_error',
+  retryable: true,
+  message: 'the executor returned a malformed RunResult',
+};
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown } | { ok: 'abandoned' };
 
@@ -145,14 +153,13 @@ export async function executeRun(
       return { kind: 'aborted', abort: abort ?? new RunAbort('cancel', 'abandoned'), result: null };
     if (settled.ok) {
       const result = normaliseRunResult(settled.value);
-      if (result === null)
-        return { kind: 'threw', error: new Error('the executor returned a malformed RunResult') };
+      if (result === null) return { kind: 'threw', failure: MALFORMED };
       if (abort !== null && result.status === 'cancelled')
         return { kind: 'aborted', abort, result };
       return { kind: 'result', result };
     }
     if (abort !== null) return { kind: 'aborted', abort, result: null };
-    return { kind: 'threw', error: toError(settled.error) };
+    return { kind: 'threw', failure: describeThrown(settled.error) };
   } finally {
     timeout?.abort(GRACE_DONE);
   }

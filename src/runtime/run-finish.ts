@@ -1,7 +1,6 @@
 // Finishing a turn (03, runtime loop steps 3–5): under the gate, decide the run's outcome through the
 // machine, end its inputs in the ledger, and persist the whole step as one commit.
 
-import { isBurrowError, toError } from '../core/errors.js';
 import type { ErrorInfo, InputOutcome } from '../core/input-record.js';
 import type { JsonValue } from '../core/json.js';
 import type { RunEnd } from '../core/ledger-run-end.js';
@@ -11,7 +10,6 @@ import type { MachineInput } from '../core/machine-inputs.js';
 import type { FailureCause } from '../core/machine-state.js';
 import { stepAll } from '../core/session-machine.js';
 import { RECEIPT_RECORD_VERSION } from '../store/records.js';
-import { isExecutorError } from './executor-error.js';
 import type { RunResult } from './executor.js';
 import { isCurrent } from './machine-errors.js';
 import type { RunOutcome } from './run-execute.js';
@@ -20,21 +18,11 @@ import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
 import { commitChange } from './session-commit.js';
+import type { FinishResult } from './run-setback.js';
+import { detachOrRetry, finalizationFailed, GO_ON, rollbackOrRetry } from './run-setback.js';
 
-/** What the loop should do after a finished turn. */
-export interface FinishResult {
-  /** Wait this long before the next batch (back-off after a failure; 0: go on). */
-  readonly backoffMs: number;
-  /** The turn did not end well (a failure to retry, or a commit the store refused): never go on without yielding. */
-  readonly setback?: boolean;
-  /** The loop is stale or the session is gone: exit without touching state. */
-  readonly exit: boolean;
-  /**
-   * The run must be rolled back but its commit failed (the store is down): the loop retries
-   * {@link rollbackRun} after its back-off, before it starts anything else.
-   */
-  readonly pendingRollback?: string;
-}
+/** The loop is no longer the session's (or the session is gone): exit without touching state. */
+const STALE: FinishResult = { next: 'exit', reason: 'stale loop' };
 
 type Verdict =
   | { readonly type: 'rollback' }
@@ -84,20 +72,7 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
         append: outcome.result?.append ?? [],
       };
     case 'threw':
-      if (isExecutorError(outcome.error)) {
-        return {
-          type: 'failed',
-          cause: outcome.error.causeCode,
-          retryable: outcome.error.retryable,
-          message: outcome.error.message,
-        };
-      }
-      return {
-        type: 'failed',
-        cause: 'executor_error',
-        retryable: true,
-        message: outcome.error.message,
-      };
+      return { type: 'failed', ...outcome.failure };
   }
 }
 
@@ -142,44 +117,6 @@ function usageOf(result: RunResult): {
   return Object.keys(clean).length === 0 ? {} : { usage: clean };
 }
 
-/**
- * Unbinds a run that consumed nothing: its inputs go back to the front of their lanes (the state a
- * recovery would give them). A no-op when the run is no longer bound. Throws when the commit failed.
- */
-export async function rollbackRun(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  runId: string,
-): Promise<void> {
-  if (entry.machine.run?.runId !== runId) return;
-  const rollback = stepAll(entry.machine, [{ type: 'RollbackRun', runId }]);
-  if (!rollback.ok) return;
-  const plan = planRunEnd(entry.ledger, runId, { type: 'rollback' }, ctx.nowIso());
-  await commitChange(ctx, entry, { machine: rollback, patches: [plan.patch] });
-}
-
-/** Rolls `runId` back, or reports that the loop must retry it (the store refused the commit). */
-async function rollbackOrRetry(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  runId: string,
-  result: FinishResult,
-): Promise<FinishResult> {
-  try {
-    await rollbackRun(ctx, entry, runId);
-    return result;
-  } catch (error: unknown) {
-    ctx.log.warn('could not roll back a run; will retry', {
-      sessionId: entry.sessionId,
-      runId,
-      error: toError(error).message,
-    });
-    return isBurrowError(error, 'fenced')
-      ? { backoffMs: 0, exit: true }
-      : { ...result, pendingRollback: runId, setback: true };
-  }
-}
-
 function backoff(ctx: RuntimeContext, attempts: number): number {
   const { base, max } = ctx.options.retryBackoffMs;
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
@@ -199,16 +136,15 @@ export async function finishBatch(
       status: 'runtime_terminated',
       reason: 'runtime session unregistered',
     });
-    return { backoffMs: 0, exit: true };
+    return STALE;
   }
-  if (entry.machine.run?.runId !== runId) return { backoffMs: 0, exit: entry.loop !== loop };
+  if (entry.machine.run?.runId !== runId) return entry.loop === loop ? GO_ON : STALE;
   if (entry.loop !== loop) {
     // A stale attachment: another loop owns the session now. Roll the run back; nothing was consumed.
-    return rollbackOrRetry(ctx, entry, runId, { backoffMs: 0, exit: true });
+    return rollbackOrRetry(ctx, entry, runId, STALE);
   }
   const verdict = verdictOf(outcome, entry, started);
-  if (verdict.type === 'rollback')
-    return rollbackOrRetry(ctx, entry, runId, { backoffMs: 0, exit: false });
+  if (verdict.type === 'rollback') return rollbackOrRetry(ctx, entry, runId, GO_ON);
   const now = ctx.nowIso();
   let inputs: MachineInput[];
   let end: RunEnd;
@@ -281,12 +217,11 @@ export async function finishBatch(
   }
   const stepped = stepAll(entry.machine, inputs);
   if (!stepped.ok) {
-    ctx.log.error('the machine refused the end of a run', {
-      sessionId: entry.sessionId,
-      runId,
-      rejection: stepped.rejection,
-    });
-    return { backoffMs: 0, exit: false };
+    // A bug (the shell should never hand the machine an end it refuses); the run must not stay bound.
+    const { input, guard } = stepped.rejection;
+    const reason = `bug: the machine refused the end of run ${runId} (${input}: guard ${guard}); the run was rolled back and the executor detached`;
+    ctx.log.error(reason, { sessionId: entry.sessionId, runId });
+    return detachOrRetry(ctx, entry, runId, reason);
   }
   const plan = planRunEnd(entry.ledger, runId, end, now);
   const receipt = {
@@ -320,47 +255,6 @@ export async function finishBatch(
   const requeued = plan.records.filter((r) => r.state.status === 'queued');
   const attempts = Math.max(0, ...requeued.map((r) => r.attempts));
   return requeued.length > 0
-    ? { backoffMs: backoff(ctx, attempts), exit: false, setback: true }
-    : { backoffMs: 0, exit: false };
-}
-
-/**
- * The store refused the run's commit. Callers of a completed run are told
- * `completed_with_finalization_failure` (the result is withheld); the run is rolled back in memory to
- * match the store (its inputs are queued there), and the loop pauses with back-off until the store
- * takes writes again. Nothing was half-written.
- */
-async function finalizationFailed(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  started: StartedRun,
-  error: unknown,
-  completed: boolean,
-): Promise<FinishResult> {
-  const { runId } = started;
-  const info: ErrorInfo = {
-    code: isBurrowError(error) ? error.code : 'store_unavailable',
-    message: toError(error).message,
-  };
-  ctx.log.error('the commit of a run failed', {
-    sessionId: entry.sessionId,
-    runId,
-    error: info.message,
-  });
-  if (completed) {
-    for (const record of started.records) {
-      entry.completions.settle(record.header.inputId, {
-        status: 'completed_with_finalization_failure',
-        runId,
-        error: info,
-      });
-    }
-  }
-  // A store outage is retried after the back-off. Anything else (fenced: another host owns the session;
-  // internal: the store refuses this batch) will not heal by retrying, so the loop stops.
-  return rollbackOrRetry(ctx, entry, runId, {
-    backoffMs: ctx.options.retryBackoffMs.max,
-    exit: !isBurrowError(error, 'store_unavailable'),
-    setback: true,
-  });
+    ? { next: 'continue', backoffMs: backoff(ctx, attempts), setback: true }
+    : GO_ON;
 }

@@ -46,7 +46,9 @@ export async function startBatch(
   entry: SessionEntry,
   loop: LoopHandle,
 ): Promise<StartedRun | null> {
-  if (!isCurrent(ctx, entry) || entry.loop !== loop) return null;
+  // A loop asked to exit never starts a new turn (a stop beats queued work; a forced close must not
+  // wait for a turn that began after it).
+  if (!isCurrent(ctx, entry) || entry.loop !== loop || loop.state !== 'running') return null;
   await expire(ctx, entry);
   const admission = queueAdmission(entry.machine);
   if (!admission.admit) return null;
@@ -73,7 +75,7 @@ export async function startBatch(
   const primitive: RunPrimitive = {
     runId,
     sessionId: entry.sessionId,
-    attempt: Math.max(...records.map((r) => r.attempts)) + 1,
+    attempt: Math.max(...records.map((r) => r.attempts)),
     executionKind: head.decision.executionKind,
     boundary: head.decision.boundary,
     inputs: records.map(stagedInput),

@@ -10,6 +10,7 @@ import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background-ops.js';
 import type { RuntimeDiagnostics } from './diagnostics.js';
+import type { EventStreamOptions } from './event-stream.js';
 import type { RetentionReport } from './retention.js';
 import type { Executor } from './executor.js';
 
@@ -225,11 +226,12 @@ export interface Runtime {
     readonly offset?: number;
     readonly limit?: number;
   }): Promise<SessionSummary[]>;
-  /** The session's events with `seq > since` (replayed, then live), until `signal` aborts or the session ends. */
-  events(
-    sessionId: string,
-    options?: { readonly since?: number; readonly signal?: AbortSignal },
-  ): AsyncIterable<RuntimeEvent>;
+  /**
+   * The session's events with `seq > since` (replayed, then live), until `signal` aborts or the session
+   * ends. Each subscriber has a bounded buffer (`maxBufferedEvents`, default 1,000; `maxBufferedBytes`,
+   * default 1 MiB): one that falls behind is ended with a `queue_full` error and resumes from its cursor.
+   */
+  events(sessionId: string, options?: EventStreamOptions): AsyncIterable<RuntimeEvent>;
   /** Subscribes to every session's events (dashboards, metrics); returns the unsubscribe function. */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
   /** Recovers every recoverable session from the store and attaches executors from the factory. */

@@ -1,6 +1,8 @@
 // The shared state of one runtime: options, store, clock, sessions map, gates, listeners and logger.
 
 import type { WhenBusy } from '../core/input-kinds.js';
+import type { RetainedPool } from '../core/ledger-retained.js';
+import { createRetainedPool } from '../core/ledger-retained.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { Clock } from './clock.js';
@@ -50,17 +52,51 @@ export interface RuntimeOptions {
   readonly retention?: Partial<Retention>;
   /** How often retention runs (default 10 minutes; 0 turns the periodic prune off). */
   readonly pruneIntervalMs?: number;
+  /**
+   * Memory for finished inputs, per session and per process, by count and by JSON size (defaults in
+   * {@link DEFAULT_RETAINED_INPUTS}). The oldest leave memory first; the store still answers for
+   * them. Without a store, what memory no longer holds is gone.
+   */
+  readonly retainedInputs?: Partial<RetainedInputLimits>;
   /** This process's host id for ownership leases (stores that arbitrate ownership). */
   readonly hostId?: string;
   /** Lease time to live (default 30 s). */
   readonly leaseTtlMs?: number;
 }
 
+/** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
+export interface RetainedInputLimits {
+  /** Finished inputs per session. */
+  readonly sessionRecords: number;
+  /** JSON bytes of finished inputs per session. */
+  readonly sessionBytes: number;
+  /** Finished inputs over every session of the runtime. */
+  readonly processRecords: number;
+  /** JSON bytes of finished inputs over every session of the runtime. */
+  readonly processBytes: number;
+}
+
+/**
+ * Defaults: 256 finished inputs or 1 MiB per session, 100,000 or 64 MiB per runtime. Measured (see
+ * docs/decisions.md): a retained record costs 0.7 to 0.9 times its JSON length in heap, so the
+ * process bound holds finished inputs to about 60 MB of heap.
+ */
+export const DEFAULT_RETAINED_INPUTS: RetainedInputLimits = {
+  sessionRecords: 256,
+  sessionBytes: 1024 * 1024,
+  processRecords: 100_000,
+  processBytes: 64 * 1024 * 1024,
+};
+
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RuntimeOptions, 'store' | 'executorFactory' | 'runTimeoutMs' | 'hostId' | 'retention'>
+  Omit<
+    RuntimeOptions,
+    'store' | 'executorFactory' | 'runTimeoutMs' | 'hostId' | 'retention' | 'retainedInputs'
+  >
 > & {
   readonly retention: Retention;
+  readonly retainedInputs: RetainedInputLimits;
   readonly runTimeoutMs: number | null;
   readonly hostId: string | null;
 };
@@ -85,6 +121,8 @@ export interface RuntimeContext {
   readonly events: EventsShared;
   /** This process's id as a lease owner. */
   readonly hostId: string;
+  /** The memory bounds every session's ledger counts its finished inputs against. */
+  readonly retained: RetainedPool;
 }
 
 const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
@@ -105,6 +143,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     debounceMs: options.debounceMs ?? 0,
     retention: { ...DEFAULT_RETENTION, ...options.retention },
     pruneIntervalMs: options.pruneIntervalMs ?? 10 * 60 * 1000,
+    retainedInputs: { ...DEFAULT_RETAINED_INPUTS, ...options.retainedInputs },
     hostId: options.hostId ?? null,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
   };
@@ -115,6 +154,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
   const resolved = resolveOptions({ ...options, clock });
   const globalListeners = new Set<(event: RuntimeEvent) => void>();
   const log = resolved.logger;
+  const limits = resolved.retainedInputs;
   return {
     options: resolved,
     store: options.store ?? null,
@@ -129,6 +169,10 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     closing: false,
     nowIso: () => isoAt(clock.now()),
     hostId: resolved.hostId ?? defaultHostId(clock.now()),
+    retained: createRetainedPool(
+      { records: limits.sessionRecords, bytes: limits.sessionBytes },
+      { records: limits.processRecords, bytes: limits.processBytes },
+    ),
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

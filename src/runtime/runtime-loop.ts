@@ -1,14 +1,18 @@
 // The runtime loop of one attached session (03): created -> running -> stopping -> stopped.
 //
 // It waits on, in priority order: an exit request (stop, detach, abort) — always first, so a stop
-// beats queued work — then wakes (level-triggered: any number of wakes before it looks coalesce into
-// one). For each batch it stages under the gate, runs the executor outside it, and finishes under it.
-// After a failure it backs off instead of spinning. Its exit settles what it owns.
+// beats queued work, and a loop asked to exit never starts a new turn — then wakes (level-triggered:
+// any number of wakes before it looks coalesce into one). For each batch it stages under the gate,
+// runs the executor outside it, and finishes under it. After a setback it backs off instead of
+// spinning, or exits once its executor was detached (run-setback.ts). Its exit settles what it owns;
+// only a crash (a bug of its own) leaves a dead attachment, which its exit hook repairs.
 
 import { isBurrowError, toError } from '../core/errors.js';
 import type { Executor } from './executor.js';
+import { detachExecutor, rollbackRun } from './executor-detach.js';
 import { executeRun, RunAbort } from './run-execute.js';
-import { finishBatch, rollbackRun } from './run-finish.js';
+import { finishBatch } from './run-finish.js';
+import type { FinishResult } from './run-setback.js';
 import { isCurrent } from './machine-errors.js';
 import { debounceWait, startBatch } from './run-start.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -28,7 +32,10 @@ export class RuntimeLoop implements LoopHandle {
   #waiter: (() => void) | null = null;
   #exit: { kind: 'stop' | 'detach'; reason: string } | null = null;
   #aborted = false;
+  #crash: string | null = null;
   #run: AbortController | null = null;
+  /** A forced shutdown's hard cancel: sticky, so a run that starts after it is aborted at once. */
+  #escalation: RunAbort | null = null;
   readonly #exitSignal = new AbortController();
 
   constructor(
@@ -45,6 +52,10 @@ export class RuntimeLoop implements LoopHandle {
   /** True once the loop was abandoned after the drain grace. */
   get aborted(): boolean {
     return this.#aborted;
+  }
+
+  get crash(): string | null {
+    return this.#crash;
   }
 
   start(): void {
@@ -66,8 +77,9 @@ export class RuntimeLoop implements LoopHandle {
   }
 
   hardCancel(reason: string, kind: 'cancel' | 'shutdown' = 'cancel'): void {
-    if (this.#run !== null && !this.#run.signal.aborted)
-      this.#run.abort(new RunAbort(kind, reason));
+    const abort = new RunAbort(kind, reason);
+    if (kind === 'shutdown') this.#escalation ??= abort;
+    if (this.#run !== null && !this.#run.signal.aborted) this.#run.abort(abort);
   }
 
   abort(reason: string): void {
@@ -108,6 +120,7 @@ export class RuntimeLoop implements LoopHandle {
       }
     } catch (error: unknown) {
       crash = toError(error).message;
+      this.#crash = crash;
       this.ctx.log.error('runtime loop crashed', { sessionId: this.entry.sessionId, error: crash });
     } finally {
       const exit =
@@ -145,7 +158,21 @@ export class RuntimeLoop implements LoopHandle {
         continue;
       }
       if (started === null) return;
+      if (this.#exit !== null) {
+        // Asked to exit while the batch was being staged: never start a new turn. Its inputs go back
+        // to the front of their lanes (if the store refuses, it shows them staged: recovery requeues).
+        await ctx.gate
+          .with(entry.sessionId, () => rollbackRun(ctx, entry, started.runId))
+          .catch((error: unknown) =>
+            ctx.log.warn('could not roll back a batch staged before the loop exited', {
+              sessionId: entry.sessionId,
+              error: toError(error).message,
+            }),
+          );
+        return;
+      }
       const controller = new AbortController();
+      if (this.#escalation !== null) controller.abort(this.#escalation);
       this.#run = controller;
       let outcome;
       try {
@@ -157,33 +184,45 @@ export class RuntimeLoop implements LoopHandle {
       const finished = await ctx.gate.with(entry.sessionId, () =>
         finishBatch(ctx, entry, this, started, outcome),
       );
-      if (finished.exit) {
-        this.requestExit('detach', 'stale loop');
-        return;
-      }
-      if (finished.setback === true) await this.#backOff(finished.backoffMs);
-      if (
-        finished.pendingRollback !== undefined &&
-        !(await this.#rollBack(finished.pendingRollback))
-      )
-        return;
+      if (!(await this.#after(finished))) return;
+    }
+  }
+
+  /** Acts on a finished turn; false when the loop must exit. */
+  async #after(finished: FinishResult): Promise<boolean> {
+    switch (finished.next) {
+      case 'exit':
+        this.requestExit('detach', finished.reason);
+        return false;
+      case 'continue':
+        if (finished.setback) await this.#backOff(finished.backoffMs);
+        return true;
+      case 'retry':
+        await this.#backOff(finished.backoffMs);
+        return this.#retry(finished.runId, finished.detach);
     }
   }
 
   /**
-   * Retries the rollback of `runId` (its commit failed: the store is down) with back-off, outside the
-   * gate so control operations and unregister go on meanwhile. False when the loop must exit instead.
+   * Retries, with back-off and outside the gate (control operations and unregister go on meanwhile),
+   * the write a setback left pending: the rollback of `runId`, or detaching the executor (`detach` is
+   * the reason). True when the loop may go on; false when it must exit (asked to, fenced, detached).
    */
-  async #rollBack(runId: string): Promise<boolean> {
+  async #retry(runId: string, detach: string | null): Promise<boolean> {
     const { ctx, entry } = this;
     for (;;) {
-      if (this.#exit !== null || !isCurrent(ctx, entry)) return false;
+      if (this.#exit !== null || !isCurrent(ctx, entry) || entry.loop !== this) return false;
       try {
-        await ctx.gate.with(entry.sessionId, () => rollbackRun(ctx, entry, runId));
-        return true;
+        if (detach === null) {
+          await ctx.gate.with(entry.sessionId, () => rollbackRun(ctx, entry, runId));
+          return true;
+        }
+        await ctx.gate.with(entry.sessionId, () => detachExecutor(ctx, entry, detach));
+        this.requestExit('detach', detach);
+        return false;
       } catch (error: unknown) {
         if (isBurrowError(error, 'fenced')) return false;
-        ctx.log.warn('could not roll back a run; will retry', {
+        ctx.log.warn('a pending rollback or detach failed again; will retry', {
           sessionId: entry.sessionId,
           runId,
           error: toError(error).message,

@@ -3,6 +3,7 @@
 import { BurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
 import type { JsonValue } from '../core/json.js';
+import type { CommsDrainMode } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { Clock } from './clock.js';
@@ -36,6 +37,7 @@ import type {
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './runtime-context.js';
+import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
 
 /**
  * Creates a runtime. Without a store it is storeless (memory only). The runtime owns the store from
@@ -137,68 +139,101 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
   return {
-    registerSession: (id, o) => registerSession(ctx, id, opts(o)),
-    registerSessionWithExecutor: (id, executor: Executor, o) =>
+    registerSession: checkedId((id, o) => registerSession(ctx, id, opts(o))),
+    registerSessionWithExecutor: checkedId((id, executor: Executor, o) =>
       ensureSessionWithExecutor(ctx, id, executor, opts(o)),
-    ensureSessionWithExecutor: (id, executor: Executor, o) =>
+    ),
+    ensureSessionWithExecutor: checkedId((id, executor: Executor, o) =>
       ensureSessionWithExecutor(ctx, id, executor, opts(o)),
-    installPreparedSessionInterruptHandle: (id, handle: InterruptHandle) =>
+    ),
+    installPreparedSessionInterruptHandle: checkedId((id, handle: InterruptHandle) =>
       installPreparedSessionInterruptHandle(ctx, id, handle),
-    beginServiceTurn: (id, o) => settings.beginServiceTurn(ctx, id, opts(o)),
-    acceptInput: (id, input: InputSubmission, o?: AcceptOptions) =>
+    ),
+    beginServiceTurn: checkedId((id, o) => settings.beginServiceTurn(ctx, id, opts(o))),
+    acceptInput: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, false),
-    acceptInputWithoutWake: (id, input: InputSubmission, o?: AcceptOptions) =>
+    ),
+    acceptInputWithoutWake: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, true),
-    interrupt: (id, reason = 'interrupted', o) => control.interrupt(ctx, id, reason, opts(o)),
-    cancelAfterBoundary: (id, reason = 'cancel after boundary', o) =>
+    ),
+    interrupt: checkedId((id, reason = 'interrupted', o) =>
+      control.interrupt(ctx, id, reason, opts(o)),
+    ),
+    cancelAfterBoundary: checkedId((id, reason = 'cancel after boundary', o) =>
       control.cancelAfterBoundary(ctx, id, reason, opts(o)),
-    retire: (id, o) => control.retire(ctx, id, opts(o)),
-    abandonRetiredPendingInputs: (id, reason = 'retired', o) =>
+    ),
+    retire: checkedId((id, o) => control.retire(ctx, id, opts(o))),
+    abandonRetiredPendingInputs: checkedId((id, reason = 'retired', o) =>
       control.abandonRetiredPendingInputs(ctx, id, reason, opts(o)),
-    recycle: (id, o) => control.recycle(ctx, id, opts(o)),
-    reset: (id, o) => control.reset(ctx, id, opts(o)),
-    stop: (id, reason = 'stopped', o) => control.stop(ctx, id, reason, opts(o)),
-    destroy: (id, o) => control.destroy(ctx, id, opts(o)),
-    unregisterSession: async (id, o) => {
+    ),
+    recycle: checkedId((id, o) => control.recycle(ctx, id, opts(o))),
+    reset: checkedId((id, o) => control.reset(ctx, id, opts(o))),
+    stop: checkedId((id, reason = 'stopped', o) => control.stop(ctx, id, reason, opts(o))),
+    destroy: checkedId((id, o) => control.destroy(ctx, id, opts(o))),
+    unregisterSession: checkedId(async (id, o) => {
       await unregisterSession(ctx, id, opts(o));
-    },
-    unregisterSessionIfEpoch: (id, epochId, o) =>
+    }),
+    unregisterSessionIfEpoch: checkedId((id, epochId: string, o) =>
       unregisterSession(ctx, id, { ...opts(o), epochId }),
-    containsSession: (id) => Promise.resolve(ctx.sessions.has(id)),
-    sessionHasExecutor: (id) => Promise.resolve().then(() => query.sessionHasExecutor(ctx, id)),
-    sessionHasComms: (id) => Promise.resolve().then(() => query.sessionHasComms(ctx, id)),
-    wakeRuntimeIfActiveInputs: (id) =>
+    ),
+    containsSession: checkedId((id) => Promise.resolve(ctx.sessions.has(id))),
+    sessionHasExecutor: checkedId((id) =>
+      Promise.resolve().then(() => query.sessionHasExecutor(ctx, id)),
+    ),
+    sessionHasComms: checkedId((id) =>
+      Promise.resolve().then(() => query.sessionHasComms(ctx, id)),
+    ),
+    wakeRuntimeIfActiveInputs: checkedId((id) =>
       Promise.resolve().then(() => query.wakeRuntimeIfActiveInputs(ctx, id)),
-    resolveTranscriptEditAdmission: (id, running, active) =>
+    ),
+    resolveTranscriptEditAdmission: checkedId((id, running: boolean, active: boolean) =>
       settings.resolveTranscriptEditAdmission(ctx, id, running, active),
-    setSessionSilentIntents: (id, intents, o) =>
+    ),
+    setSessionSilentIntents: checkedId((id, intents: readonly string[], o) =>
       settings.setSessionSilentIntents(ctx, id, intents, opts(o)),
-    replaceToolCatalog: (id, tools: readonly ToolEntry[], o) =>
+    ),
+    replaceToolCatalog: checkedId((id, tools: readonly ToolEntry[], o) =>
       settings.replaceToolCatalog(ctx, id, tools, opts(o)),
-    stagePersistentFilter: (id, filter: ToolFilter, o) =>
+    ),
+    stagePersistentFilter: checkedId((id, filter: ToolFilter, o) =>
       settings.stagePersistentFilter(ctx, id, filter, opts(o)),
-    requestDeferredTools: (id, names, o) => settings.requestDeferredTools(ctx, id, names, opts(o)),
-    publishCommittedVisibleSet: (
-      id,
-      sides: { active: VisibilitySide; staged: VisibilitySide },
-      o,
-    ) => settings.publishCommittedVisibleSet(ctx, id, sides, opts(o)),
-    commitServiceTurnTerminalReceipt: (id, o) =>
+    ),
+    requestDeferredTools: checkedId((id, names: readonly string[], o) =>
+      settings.requestDeferredTools(ctx, id, names, opts(o)),
+    ),
+    publishCommittedVisibleSet: checkedId(
+      (id, sides: { active: VisibilitySide; staged: VisibilitySide }, o) =>
+        settings.publishCommittedVisibleSet(ctx, id, sides, opts(o)),
+    ),
+    commitServiceTurnTerminalReceipt: checkedId((id, o) =>
       settings.commitServiceTurnTerminalReceipt(ctx, id, opts(o)),
+    ),
     setSessionLlmReconfigureHost: (host: LlmReconfigureHost) => {
       ctx.llmHost = host;
     },
-    reconfigureSessionLlm: (id, change: JsonValue, o) =>
+    reconfigureSessionLlm: checkedId((id, change: JsonValue, o) =>
       settings.reconfigureSessionLlm(ctx, id, change, opts(o)),
-    discardTerminalStorelessSession: (id) => discardTerminalStorelessSession(ctx, id),
-    enableComms: (id, mode = 'attached_session') => enableComms(ctx, id, mode),
-    sendPeer: (to, input) => sendPeer(ctx, to, input),
-    operations: (id) => sessionOps(ctx, id),
-    snapshot: (id) => Promise.resolve().then(() => query.snapshot(ctx, id)),
-    getInput: (id, inputId) => query.getInput(ctx, id, inputId),
-    getTranscript: (id, range) => query.getTranscript(ctx, id, range),
+    ),
+    discardTerminalStorelessSession: checkedId((id) => discardTerminalStorelessSession(ctx, id)),
+    enableComms: checkedId((id, mode: CommsDrainMode = 'attached_session') =>
+      enableComms(ctx, id, mode),
+    ),
+    sendPeer: checkedId((to, input: InputSubmission) => sendPeer(ctx, to, input)),
+    operations: (id) => {
+      const invalid = invalidSessionId(id);
+      if (invalid !== null) throw invalid;
+      return sessionOps(ctx, id);
+    },
+    snapshot: checkedId((id) => Promise.resolve().then(() => query.snapshot(ctx, id))),
+    getInput: checkedId((id, inputId: string) => query.getInput(ctx, id, inputId)),
+    getTranscript: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
+      query.getTranscript(ctx, id, range),
+    ),
     listSessions: (range) => Promise.resolve(query.listSessions(ctx, range)),
-    events: (id, o) => sessionEvents(ctx, id, o),
+    events: (id, o) => {
+      const invalid = invalidSessionId(id);
+      return invalid === null ? sessionEvents(ctx, id, o) : refusedStream(invalid);
+    },
     onEvent: (listener: (event: RuntimeEvent) => void) => {
       ctx.globalListeners.add(listener);
       return () => ctx.globalListeners.delete(listener);

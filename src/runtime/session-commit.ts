@@ -10,6 +10,7 @@ import type { InputRecord } from '../core/input-record.js';
 import { isTerminal } from '../core/input-record.js';
 import type { LedgerPatch } from '../core/input-ledger.js';
 import { applyLedgerPatch, patchRecords } from '../core/input-ledger.js';
+import { checkHistory } from '../core/ledger-history.js';
 import type { JsonValue } from '../core/json.js';
 import { durablePhase, visiblePhase } from '../core/machine-classifiers.js';
 import type { MachineEffect } from '../core/machine-effects.js';
@@ -136,6 +137,9 @@ export async function commitChange(
   change: SessionChange,
 ): Promise<void> {
   const machine = change.machine?.state ?? entry.machine;
+  // History only grows: a patch that would rewrite a finished input fails here, before the write
+  // (the mutator would refuse it at install, after the store had taken it).
+  for (const patch of change.patches ?? []) checkHistory(entry.ledger, patch);
   const drafts: EventDraft[] = [];
   const from = visiblePhase(entry.machine);
   const to = visiblePhase(machine);

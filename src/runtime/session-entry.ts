@@ -23,6 +23,12 @@ export interface LoopHandle {
   abort(reason: string): void;
   /** True while an executor call is in flight. */
   readonly busy: boolean;
+  /**
+   * The error that killed the loop (a bug: executors cannot crash it), or null while it lives or after
+   * a normal exit. Only a crashed loop leaves a dead attachment; a loop that exited normally may be
+   * `stopped` before its exit hook ran, and that is not one.
+   */
+  readonly crash: string | null;
 }
 
 /** The comms drain task of a session. */

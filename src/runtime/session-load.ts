@@ -95,8 +95,8 @@ export function buildEntry(
     );
   const ledger =
     records.length === 0
-      ? createLedger(sessionId)
-      : restoreLedger(sessionId, records, ctx.nowIso());
+      ? createLedger(sessionId, 1, ctx.retained)
+      : restoreLedger(sessionId, records, ctx.nowIso(), ctx.retained);
   const broken = checkLedgerInvariants(ledger, null);
   if (broken.length > 0) throw corrupt(sessionId, `ledger invariants ${broken.join(', ')}`);
   const epochId =

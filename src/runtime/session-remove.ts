@@ -1,5 +1,6 @@
 // Removing a session entry from the runtime: its stream ends and every waiter left is settled.
 
+import { releaseLedger } from '../core/ledger-retained.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 
@@ -11,6 +12,8 @@ export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: st
   entry.comms = null;
   entry.completions.settleAll({ status: 'runtime_terminated', reason });
   entry.events.close();
+  // Its finished inputs stop counting against the runtime's memory bound.
+  releaseLedger(entry.ledger);
 }
 
 /**

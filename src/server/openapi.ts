@@ -57,7 +57,7 @@ function operation(route: RouteSpec, components: Json, tokenConfigured: boolean)
     in: p.in,
     required: false,
     description: p.description,
-    schema: { type: p.type },
+    schema: { type: p.type, ...(p.enum === undefined ? {} : { enum: p.enum }) },
   }));
   const responses: Json = {};
   for (const s of route.success) {

@@ -1,16 +1,14 @@
 // Path and query parameters: ids, pagination, `wait` durations and event cursors, each refused with
 // `validation_failed` when malformed.
 
-import { z } from 'zod';
 import { BurrowError } from '../core/errors.js';
+import { sessionIdSchema } from '../core/session-id.js';
 
-/** Session and input ids on the wire: 1–256 characters, no control characters. */
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+/**
+ * Session and input ids on the wire: the library's one definition of a session id (1–256 characters,
+ * no control characters), so the server and the Runtime API edge accept exactly the same ids.
+ */
+export const idSchema = sessionIdSchema;
 
 function invalid(name: string, message: string): BurrowError {
   return new BurrowError('validation_failed', `invalid ${name}: ${message}`, {

@@ -20,6 +20,8 @@ export interface ParamDoc {
   readonly in: 'query' | 'header';
   readonly description: string;
   readonly type: 'string' | 'integer';
+  /** The values a string parameter accepts, when it is an enumeration. */
+  readonly enum?: readonly string[];
 }
 
 /** A success response, for the document. `schema` names a component schema. */

@@ -1,10 +1,13 @@
 // Event streams over SSE: one session's events (replayable from a cursor) and every session's live
-// events (for dashboards; no replay). Frames: `id:` = seq, `event:` = type, `data:` = the envelope.
+// events (for dashboards; no replay). Frames: `id:` = seq (durable events only), `event:` = type (unless
+// `?format=message`), `data:` = the envelope. Both routes are bounded per stream (see sse-stream.ts).
 
+import type { Context } from 'hono';
 import { BurrowError, isBurrowError } from '../core/errors.js';
-import type { RuntimeEvent } from '../core/runtime-event.js';
+import { eventFrame, FORMAT_PARAM, formatParam } from './event-frames.js';
 import { pathId, sinceParam } from './params.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
+import { sseConnection } from './sse-connection.js';
 import type { SseEndReason } from './sse-stream.js';
 import { SSE_HEADERS } from './sse-stream.js';
 
@@ -22,13 +25,6 @@ function typeFilter(value: string | undefined): (type: string) => boolean {
   }
   return (type) => patterns.some((p) => (p.endsWith('.') ? type.startsWith(p) : type === p));
 }
-
-// Transient events (seq null) carry no `id:` line: a reconnect resumes after the last durable event.
-const frame = (event: RuntimeEvent, withId: boolean) => ({
-  ...(withId && event.seq !== null ? { id: String(event.seq) } : {}),
-  event: event.type,
-  data: JSON.stringify(event),
-});
 
 const SSE_SUCCESS = [
   {
@@ -49,9 +45,10 @@ const TOKEN_PARAM = {
 /** The event-stream routes. */
 export function eventRoutes(deps: ServerDeps): RouteSpec[] {
   const { runtime } = deps;
-  const sseOptions = (request: Request) => ({
+  const sseOptions = (c: Context) => ({
     heartbeatMs: deps.heartbeatMs,
-    requestSignal: request.signal,
+    requestSignal: c.req.raw.signal,
+    connection: sseConnection(c),
   });
   return [
     {
@@ -59,7 +56,7 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
       path: '/v1/sessions/:id/events',
       operationId: 'sessionEvents',
       summary:
-        "The session's events: replayed after the Last-Event-ID header or ?since= cursor, then live; heartbeats; ends when the session is unregistered or the server shuts down.",
+        "The session's events: replayed after the Last-Event-ID header or ?since= cursor, then live; heartbeats; ends when the session is unregistered, the server shuts down, or the client falls behind (`end` with reason overflow: reconnect with Last-Event-ID).",
       tag: 'events',
       auth: 'bearer-or-query',
       params: [
@@ -75,6 +72,7 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
           type: 'integer',
           description: 'Wins over ?since= (reconnects).',
         },
+        FORMAT_PARAM,
         TOKEN_PARAM,
       ],
       success: SSE_SUCCESS,
@@ -82,17 +80,25 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
       handle: async (c) => {
         const id = pathId(c.req.param('id'), 'session id');
         const since = sinceParam(c.req.header('last-event-id'), c.req.query('since'));
+        const format = formatParam(c.req.query('format'));
         if (!(await runtime.containsSession(id))) {
           throw new BurrowError('session_not_found', `no session ${id}`, { sessionId: id });
         }
         if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });
-        return deps.streams.open(sseOptions(c.req.raw), async (channel): Promise<SseEndReason> => {
-          const options = { signal: channel.signal, ...(since === undefined ? {} : { since }) };
+        return deps.streams.open(sseOptions(c), async (channel): Promise<SseEndReason> => {
+          const options = {
+            signal: channel.signal,
+            // The route may be waiting for the client to read: end the stream at once, not at the next pull.
+            onOverflow: () => channel.end('overflow'),
+            ...(since === undefined ? {} : { since }),
+          };
           try {
             for await (const event of runtime.events(id, options)) {
-              await channel.send(frame(event, true));
+              await channel.send(eventFrame(event, { format, withId: true }));
             }
           } catch (error: unknown) {
+            // The runtime ended a subscriber that fell behind: the client resumes with Last-Event-ID.
+            if (isBurrowError(error, 'queue_full')) return 'overflow';
             // Unregistered between the check and the first read: the stream simply ends.
             if (!isBurrowError(error, 'session_not_found')) throw error;
           }
@@ -116,20 +122,23 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
           description:
             'Comma-separated event types or prefixes ending in "." (session.,run.completed).',
         },
+        FORMAT_PARAM,
         TOKEN_PARAM,
       ],
       success: SSE_SUCCESS,
       errors: [],
       handle: (c) => {
         const wanted = typeFilter(c.req.query('types'));
+        const format = formatParam(c.req.query('format'));
         if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });
         return deps.streams.open(
-          sseOptions(c.req.raw),
+          sseOptions(c),
           (channel) =>
             new Promise<SseEndReason>((resolve) => {
               const unsubscribe = runtime.onEvent((event) => {
-                // Not awaited: a listener cannot wait; the channel's buffer bound ends a stalled client.
-                if (wanted(event.type)) void channel.send(frame(event, false));
+                // Not awaited: a listener cannot wait; the channel's bounds end a client that falls behind.
+                if (wanted(event.type))
+                  void channel.send(eventFrame(event, { format, withId: false }));
               });
               channel.signal.addEventListener(
                 'abort',

@@ -16,13 +16,16 @@ export interface StoredFacts {
   hasReceipt(runId: string): boolean;
   /** The id of the stored input holding admission `seq`, or null. */
   inputAtSeq(seq: number): string | null;
+  /** The stored body of input `inputId` when it is stored terminal, else null. */
+  terminalInputBody(inputId: string): string | null;
 }
 
 /**
  * Throws the first reason `batch` may not be applied on top of `facts`: `fenced` when `fence` is
  * given and is not the lease's token (checked first: a stale owner learns it lost the session, not
- * that its writes collide with the new owner's), else `internal` for a key that is already stored
- * or a transcript that would leave a gap.
+ * that its writes collide with the new owner's), else `internal` for a key that is already stored,
+ * a transcript that would leave a gap, or a stored terminal input rewritten with a different record
+ * (history only grows; writing the same record again is allowed).
  */
 export function checkAgainstStored(
   runtimeId: RuntimeId,
@@ -65,6 +68,13 @@ export function checkAgainstStored(
     const holder = facts.inputAtSeq(input.seq);
     if (holder !== null && holder !== input.inputId) {
       throw duplicateKey(runtimeId, `input seq ${input.seq} (held by input ${holder})`);
+    }
+    const finished = facts.terminalInputBody(input.inputId);
+    if (finished !== null && finished !== input.body) {
+      throw invalidBatch(
+        runtimeId,
+        `input ${input.inputId} is stored terminal and its record cannot change`,
+      );
     }
   }
 }

@@ -24,7 +24,9 @@ export function runtimeIdOf(sessionId: string): RuntimeId {
 /**
  * Everything one step of the runtime writes, applied in one transaction: all of it or none of it.
  * Upserts replace by key; inserts of an existing key (a receipt's run id, a transcript index, an
- * event seq) fail the whole batch, which is how a turn's messages can never land twice.
+ * event seq) fail the whole batch, which is how a turn's messages can never land twice. An input
+ * that is stored terminal is never rewritten with a different record (history only grows): such a
+ * batch fails whole with `internal`.
  */
 export interface CommitBatch {
   /** Upserted session lifecycle. */
@@ -97,6 +99,14 @@ export interface RuntimeStore {
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): Promise<TranscriptEntry[]>;
   /** One input record, terminal or not, or null. */
   readInput(runtimeId: RuntimeId, inputId: string): Promise<InputRecord | null>;
+  /**
+   * The input carrying `idempotencyKey` in the session (the first admitted, should several), or null.
+   * How admission finds a key whose input memory no longer holds.
+   */
+  readInputByIdempotencyKey(
+    runtimeId: RuntimeId,
+    idempotencyKey: string,
+  ): Promise<InputRecord | null>;
   /** Sessions with non-terminal inputs or a live (non-idle, non-destroyed, or bound) lifecycle. */
   listRecoverable(): Promise<RuntimeId[]>;
   prune(policy: PrunePolicy): Promise<PruneReport>;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InputSubmission } from '../../src/core/input-kinds.js';
 import { isBurrowError } from '../../src/core/errors.js';
+import type { RuntimeEvent } from '../../src/core/runtime-event.js';
 import type { ScriptedTurn } from '../../src/executors/scripted-executor.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { RunPrimitive } from '../../src/runtime/executor.js';
@@ -197,6 +198,43 @@ describe('failures', () => {
       error: { code: 'llm_failure', message: 'rate limited', retryable: true },
     });
     expect((await runtime.getInput('s1', inputId))?.attempts).toBe(3);
+  });
+
+  it("an input's attempts count the runs it joined, as its events and the executor see them", async () => {
+    const { runtime } = await testRuntime({ maxAttempts: 3 });
+    const events: RuntimeEvent[] = [];
+    runtime.onEvent((event) => events.push(event));
+    const running = [deferred(), deferred()];
+    const release = [deferred(), deferred()];
+    const executor = scriptedExecutor((_run, index) => ({
+      gate: async () => {
+        running[index]?.resolve();
+        await release[index]?.promise;
+      },
+      ...(index === 0 ? { fail: { cause: 'llm_failure' as const, message: 'try again' } } : {}),
+    }));
+    await runtime.registerSessionWithExecutor('s1', executor);
+    const { inputId, completion } = await runtime.acceptInput('s1', prompt('x'));
+    const attemptsNow = async (): Promise<number | undefined> =>
+      (await runtime.getInput('s1', inputId))?.attempts;
+    const dataOf = (type: RuntimeEvent['type']): unknown[] =>
+      events.filter((e) => e.type === type).map((e) => e.data);
+
+    await running[0]?.promise;
+    expect(await attemptsNow()).toBe(1);
+    expect(executor.runs[0]?.attempt).toBe(1);
+    release[0]?.resolve();
+    await running[1]?.promise;
+    expect(await attemptsNow()).toBe(2);
+    expect(executor.runs[1]?.attempt).toBe(2);
+    release[1]?.resolve();
+    expect(await completion).toMatchObject({ status: 'completed' });
+    expect(await attemptsNow()).toBe(2);
+    expect(dataOf('input.queued')).toEqual([
+      { inputId, attempt: 1 },
+      { inputId, attempt: 2 },
+    ]);
+    expect(dataOf('run.started').map((d) => (d as { attempt: number }).attempt)).toEqual([1, 2]);
   });
 
   it('a non-retryable error fails the input at once', async () => {

@@ -1,14 +1,21 @@
-// Containment and repair: hostile executor results never crash a loop; a dead attachment is repaired;
-// peers reach a session through its comms drain.
+// Containment and repair: hostile executor results never crash a loop; a crashed loop's dead
+// attachment is repaired and the session stays claimable; peers reach a session through its comms drain.
 
 import { describe, expect, it } from 'vitest';
-import { stepAll } from '../../src/core/session-machine.js';
+import { findInput } from '../../src/core/input-ledger.js';
+import { step } from '../../src/core/session-machine.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';
 import { createContext } from '../../src/runtime/runtime-context.js';
 import { systemClock } from '../../src/runtime/clock.js';
-import { repairDeadAttachment } from '../../src/runtime/ops-register.js';
-import { buildEntry } from '../../src/runtime/session-load.js';
+import { acceptInput } from '../../src/runtime/ops-accept.js';
+import {
+  ensureSessionWithExecutor,
+  registerSession,
+  repairDeadAttachment,
+} from '../../src/runtime/ops-register.js';
+import { unregisterSession } from '../../src/runtime/ops-unregister.js';
+import { startBatch } from '../../src/runtime/run-start.js';
 import type { LoopHandle } from '../../src/runtime/session-entry.js';
 import { flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
@@ -60,29 +67,68 @@ describe('containment of executor results', () => {
 });
 
 describe('dead-attachment repair', () => {
-  it('steps RuntimeExecutorExited for a claim whose loop died, and abandons what was pending', async () => {
+  it('detaches the executor of a crashed loop: its run is rolled back, inputs stay queued, and a new executor can claim the session', async () => {
     const ctx = createContext({}, systemClock);
-    const entry = buildEntry(ctx, 's1', null);
-    const attached = stepAll(entry.machine, [
-      { type: 'EnsureSessionWithExecutor', sessionId: 's1' },
-    ]);
-    expect(attached.ok).toBe(true);
-    if (!attached.ok) return;
-    entry.machine = attached.state;
-    const dead: LoopHandle = {
-      state: 'stopped',
+    await registerSession(ctx, 's1');
+    const entry = ctx.sessions.get('s1');
+    if (entry === undefined) throw new Error('not registered');
+    const claimed = step(entry.machine, { type: 'EnsureSessionWithExecutor', sessionId: 's1' });
+    if (!claimed.ok) throw new Error('claim refused');
+    entry.machine = claimed.state;
+    const loop: { -readonly [K in keyof LoopHandle]: LoopHandle[K] } = {
+      state: 'running',
       done: Promise.resolve(),
-      busy: false,
+      busy: true,
+      crash: null,
       wake: () => undefined,
       requestExit: () => undefined,
       hardCancel: () => undefined,
       abort: () => undefined,
     };
-    entry.loop = dead;
-    await repairDeadAttachment(ctx, entry);
+    entry.loop = loop;
+    const first = await acceptInput(ctx, 's1', { kind: 'prompt', content: 'a' }, {}, true);
+    const second = await acceptInput(ctx, 's1', { kind: 'prompt', content: 'b' }, {}, true);
+    const started = await ctx.gate.with('s1', () => startBatch(ctx, entry, loop));
+    expect(started?.records.map((r) => r.header.inputId)).toEqual([first.inputId]);
+    // The loop dies of a bug of its own, with its run bound.
+    Object.assign(loop, { state: 'stopped', busy: false, crash: 'boom' });
+
+    await ctx.gate.with('s1', () => repairDeadAttachment(ctx, entry));
     expect(entry.loop).toBeNull();
-    expect(entry.machine.phase).toBe('stopped');
-    expect(entry.machine.registration).toBe('queuing');
+    expect(entry.machine).toMatchObject({ phase: 'idle', registration: 'queuing', run: null });
+    expect(findInput(entry.ledger, first.inputId)?.state).toEqual({ status: 'queued' });
+    expect(findInput(entry.ledger, first.inputId)?.attempts).toBe(0);
+    expect(findInput(entry.ledger, second.inputId)?.state).toEqual({ status: 'queued' });
+    const replay = entry.events.recent(0).events.map((e) => [e.type, e.data]);
+    expect(replay).toContainEqual([
+      'runtime.notice',
+      { kind: 'lost', message: 'the runtime loop crashed: boom' },
+    ]);
+    expect(replay).toContainEqual([
+      'session.executor_detached',
+      { reason: 'the runtime loop crashed: boom' },
+    ]);
+
+    const executor = scriptedExecutor();
+    await ensureSessionWithExecutor(ctx, 's1', executor);
+    expect(await first.completion).toMatchObject({ status: 'completed', result: ['a'] });
+    expect(await second.completion).toMatchObject({ status: 'completed', result: ['b'] });
+    await unregisterSession(ctx, 's1');
+  });
+
+  it('a stop racing another control op is reported as the stop, never as a dead loop', async () => {
+    const { runtime } = await testRuntime();
+    await runtime.registerSessionWithExecutor('s1', scriptedExecutor());
+    const queued = await runtime.acceptInputWithoutWake('s1', { kind: 'prompt', content: 'a' });
+    // The stop's loop exits normally; its exit hook waits for the gate behind the register.
+    const stopping = runtime.stop('s1', 'operator stop');
+    const registering = runtime.registerSession('s1');
+    await Promise.all([stopping, registering]);
+    expect(await queued.completion).toEqual({
+      status: 'runtime_terminated',
+      reason: 'operator stop',
+    });
+    expect((await runtime.snapshot('s1')).phase).toBe('stopped');
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { InputSubmission } from '../../src/core/input-kinds.js';
+import type { RuntimeEvent } from '../../src/core/runtime-event.js';
 import type { Deferred } from '../support/deferred.js';
 import { deferred, flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
@@ -198,18 +199,66 @@ describe('retire, recycle, reset', () => {
     expect((await runtime.snapshot('s1')).phase).toBe('retired');
   });
 
+  it('retire closes admission the moment it returns, even while a turn still runs', async () => {
+    const { runtime } = await testRuntime();
+    const turns = gatedExecutor();
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const a = await runtime.acceptInput('s1', prompt('a'));
+    await turns.running(0);
+    await runtime.retire('s1');
+    expect(await refusal(runtime.acceptInput('s1', prompt('too late')))).toMatchObject({
+      code: 'not_ready',
+      guard: 'not_retiring',
+    });
+    turns.release(0);
+    expect(await a.completion).toMatchObject({ status: 'completed' });
+    expect(await refusal(runtime.acceptInput('s1', prompt('later still')))).toMatchObject({
+      code: 'not_ready',
+      phase: 'retired',
+    });
+    await flush();
+    expect(turns.executor.runs).toHaveLength(1);
+  });
+
   it('retire without a loop abandons pending inputs; abandonRetiredPendingInputs clears what is left', async () => {
     const { runtime } = await testRuntime();
     await runtime.registerSession('s1');
     const a = await runtime.acceptInput('s1', prompt('a'));
     await runtime.retire('s1');
-    expect(await a.completion).toEqual({ status: 'abandoned', reason: 'retired' });
+    expect(await a.completion).toEqual({
+      status: 'abandoned',
+      reason: 'retired',
+      message: 'the session was retired with no executor to drain its queue',
+    });
     expect(await runtime.abandonRetiredPendingInputs('s1')).toBe(0);
     await runtime.registerSession('s2');
     expect(await refusal(runtime.abandonRetiredPendingInputs('s2'))).toMatchObject({
       code: 'not_ready',
       phase: 'idle',
     });
+  });
+
+  it("abandonRetiredPendingInputs gives the caller's reason to the outcome, the record and the event", async () => {
+    const { runtime } = await testRuntime();
+    const turns = gatedExecutor();
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const events: RuntimeEvent[] = [];
+    runtime.onEvent((event) => events.push(event));
+    await runtime.acceptInput('s1', prompt('a'));
+    const queued = await runtime.acceptInput('s1', prompt('b'));
+    await turns.running(0);
+    await runtime.retire('s1');
+    expect(await runtime.abandonRetiredPendingInputs('s1', 'the tenant left')).toBe(1);
+    const expected = { status: 'abandoned', reason: 'retired', message: 'the tenant left' };
+    expect(await queued.completion).toEqual(expected);
+    expect((await runtime.getInput('s1', queued.inputId))?.outcome).toEqual(expected);
+    const abandoned = events.find((e) => e.type === 'input.abandoned');
+    expect(abandoned?.data).toEqual({
+      inputId: queued.inputId,
+      reason: 'retired',
+      outcome: expected,
+    });
+    turns.release(0);
   });
 
   it('recycle clears the binding and abandons pending inputs; it is refused while running', async () => {
@@ -227,7 +276,11 @@ describe('retire, recycle, reset', () => {
     await runtime.registerSession('s2');
     const queued = await runtime.acceptInput('s2', prompt('pending'));
     await runtime.recycle('s2');
-    expect(await queued.completion).toEqual({ status: 'abandoned', reason: 'recycled' });
+    expect(await queued.completion).toEqual({
+      status: 'abandoned',
+      reason: 'recycled',
+      message: 'the session was recycled',
+    });
   });
 
   it('reset abandons pending inputs with reason reset and keeps the executor attached', async () => {
@@ -235,7 +288,11 @@ describe('retire, recycle, reset', () => {
     await runtime.registerSession('s1');
     const queued = await runtime.acceptInput('s1', prompt('pending'));
     await runtime.reset('s1');
-    expect(await queued.completion).toEqual({ status: 'abandoned', reason: 'reset' });
+    expect(await queued.completion).toEqual({
+      status: 'abandoned',
+      reason: 'reset',
+      message: 'the session was reset',
+    });
     await runtime.ensureSessionWithExecutor('s1', scriptedExecutor());
     await runtime.reset('s1');
     expect((await runtime.snapshot('s1')).phase).toBe('attached');

@@ -153,6 +153,28 @@ describe('POST /v1/sessions/{id}/inputs', () => {
     gate.open();
   });
 
+  it('answers a second POST with the same inputId and other content with 409 idempotency_conflict, and the same content with the deduplicated answer', async () => {
+    const { h, gate } = await gatedSession();
+    await submit(h, prompt('busy'));
+    await gate.entered;
+    const first = await submit(h, prompt('mine', { inputId: 'client-1' }));
+    expect(first.status).toBe(202);
+    const conflict = await expectProblem(
+      await submit(h, prompt('theirs', { inputId: 'client-1' })),
+      409,
+      'idempotency_conflict',
+    );
+    expect(conflict['existingInputId']).toBe('client-1');
+    const again = await submit(h, prompt('mine', { inputId: 'client-1' }));
+    expect(again.status).toBe(202);
+    expect(await body(again)).toMatchObject({ status: 'deduplicated', inputId: 'client-1' });
+    const record = await body<{ payload: { content: string } }>(
+      await h.request('/v1/sessions/s1/inputs/client-1'),
+    );
+    expect(record.payload.content).toBe('mine');
+    gate.open();
+  });
+
   it('refuses whenBusy=reject while a turn runs with 409 session_busy', async () => {
     const { h, gate } = await gatedSession();
     await submit(h, prompt('first'));

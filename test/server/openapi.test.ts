@@ -78,6 +78,17 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it('documents the frame formats of both event streams as an enumeration', async () => {
+    const h = await openHarness();
+    const doc = await body<{
+      paths: Record<string, { get: { parameters: { name: string; schema: unknown }[] } }>;
+    }>(await h.request('/v1/openapi.json'));
+    for (const path of ['/v1/sessions/{id}/events', '/v1/events']) {
+      const format = doc.paths[path]?.get.parameters.find((p) => p.name === 'format');
+      expect(format?.schema, path).toEqual({ type: 'string', enum: ['named', 'message'] });
+    }
+  });
+
   it('is matched by docs/http.md, which names every route', () => {
     const docs = readFileSync(new URL('../../docs/http.md', import.meta.url), 'utf8');
     return openHarness().then(async (h) => {

@@ -1,7 +1,9 @@
 // Store failure injection (04, promises 1 and 3): a real SQLite store whose commit fails at the Nth
 // call or during an outage. The runtime reports `store_unavailable` for an accept that did not land
 // and changes nothing; a run whose commit failed keeps the last durable state and is re-run once the
-// store works again; a restart loses and duplicates nothing.
+// store works again; a restart loses and duplicates nothing. A run commit the store refuses for good
+// (`internal`, issue 10) is never re-run by itself: the run is rolled back, the executor detached with
+// a notice, and the inputs wait for an operator.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
@@ -252,5 +254,66 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     expect(turns.runs.filter((r) => committedRuns.has(r.runId))).toEqual([]);
     expect(transcript.every((m) => committedRuns.has(m.runId))).toBe(true);
     expect(transcript.map((m) => m.index)).toEqual(transcript.map((_, i) => i));
+  });
+});
+
+describe('a run commit the store refuses for good', () => {
+  it('rolls the run back, detaches the executor with a notice, and never re-runs the turn by itself', async () => {
+    const { failing, runtime } = await setup('rejected');
+    const turns = gatedExecutor({ autoRelease: false });
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const first = await runtime.acceptInput('s1', {
+      kind: 'prompt',
+      content: 'a',
+      inputId: 'in-1',
+    });
+    const run1 = await turns.started(0);
+    await runtime.acceptInput('s1', { kind: 'prompt', content: 'b', inputId: 'in-2' });
+
+    failing.refuseAt(failing.calls + 1);
+    const detached = nextEvent(runtime, (e) => e.type === 'session.executor_detached');
+    turns.release(0);
+    expect(await first.completion).toMatchObject({
+      status: 'completed_with_finalization_failure',
+      runId: run1.runId,
+      error: { code: 'internal' },
+    });
+    const detachedEvent = await detached;
+    expect(detachedEvent.data).toMatchObject({
+      reason: expect.stringContaining('refused the commit') as unknown,
+    });
+
+    // Many back-off periods later the turn still ran once: nothing re-runs it by itself.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(turns.runs).toHaveLength(1);
+    const snapshot = await runtime.snapshot('s1');
+    expect(snapshot).toMatchObject({
+      phase: 'idle',
+      registration: 'queuing',
+      run: null,
+      hasExecutor: false,
+      queues: { queue: 2, steer: 0 },
+    });
+    // The store says the same, and the notice and detachment are in the durable stream.
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state).toEqual({ status: 'queued' });
+    expect((await failing.inner.readInput(RT, 'in-2'))?.state).toEqual({ status: 'queued' });
+    expect(await failing.inner.readReceipts(RT, 0, 100)).toEqual([]);
+    const replay = await failing.inner.readEvents(RT, 0, 1000);
+    const notice = replay.find((e) => e.type === 'runtime.notice' && e.data.kind === 'lost');
+    expect(notice?.data).toMatchObject({
+      message: expect.stringContaining('internal') as unknown,
+    });
+    expect(replay.filter(isDurableEvent).map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
+
+    // The operator acts: a new executor claims the session, and both inputs run and commit.
+    const again = gatedExecutor({ autoRelease: true });
+    await runtime.ensureSessionWithExecutor('s1', again.executor);
+    const consumed = nextEvent(
+      runtime,
+      (e) => e.type === 'input.consumed' && e.data.inputId === 'in-2',
+    );
+    await consumed;
+    expect(again.runs.map((r) => r.inputIds)).toEqual([['in-1'], ['in-2']]);
+    expect((await failing.inner.readInput(RT, 'in-1'))?.state.status).toBe('consumed');
   });
 });

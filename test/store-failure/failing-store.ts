@@ -1,10 +1,12 @@
 // A real SQLite store whose commits fail on demand: at chosen call numbers, or during an outage
-// until healed. Two ways to fail, so the runtime is seen against both:
+// until healed; or are refused for good (`internal`) at chosen call numbers. Two ways to fail, so the
+// runtime is seen against both:
 // - `rejected`: the wrapper rejects with an I/O-style error without calling SQLite (nothing written);
 // - `locked`: a second connection holds the database's write lock, so SQLite itself fails the
 //   commit's BEGIN IMMEDIATE with SQLITE_BUSY once the busy timeout runs out.
 
 import Database from 'better-sqlite3';
+import { BurrowError } from '../../src/core/errors.js';
 import type { RuntimeStore } from '../../src/store/runtime-store.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -24,6 +26,11 @@ export interface FailingStore {
   readonly failures: number;
   /** Fails the commit calls with these numbers. */
   failAt(...calls: number[]): void;
+  /**
+   * Refuses the commit calls with these numbers with a non-retryable `internal` error (as a store does
+   * for a batch it will never take), without writing anything.
+   */
+  refuseAt(...calls: number[]): void;
   /** Fails every commit from now on until `heal()`. */
   outage(): void;
   heal(): void;
@@ -37,6 +44,7 @@ export async function openFailingStore(path: string, mode: FailureMode): Promise
   const inner = await openSqliteStore(path, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   const lock = mode === 'locked' ? new Database(path, { timeout: 0 }) : null;
   const failAt = new Set<number>();
+  const refuseAt = new Set<number>();
   let down = false;
   let calls = 0;
   let failures = 0;
@@ -66,6 +74,13 @@ export async function openFailingStore(path: string, mode: FailureMode): Promise
       if (property !== 'commit') return Reflect.get(target, property, receiver) as unknown;
       const commit: RuntimeStore['commit'] = async (runtimeId, batch, fence) => {
         calls += 1;
+        if (refuseAt.has(calls)) {
+          failures += 1;
+          throw new BurrowError(
+            'internal',
+            `injected refusal of commit ${calls}; nothing was written`,
+          );
+        }
         const fail = down || failAt.has(calls);
         if (!fail) return target.commit(runtimeId, batch, fence);
         failures += 1;
@@ -93,6 +108,9 @@ export async function openFailingStore(path: string, mode: FailureMode): Promise
     },
     failAt(...numbers) {
       for (const n of numbers) failAt.add(n);
+    },
+    refuseAt(...numbers) {
+      for (const n of numbers) refuseAt.add(n);
     },
     outage() {
       if (down) return;

@@ -21,6 +21,7 @@ afterEach(async () => {
     expect(after.sessions, 'sessions left after close').toEqual([]);
     expect(after.liveLoops, 'live loops after close').toBe(0);
     expect(after.gatesHeld, 'held gates after close').toBe(0);
+    expect(after.eventSubscribers.subscribers, 'event subscribers after close').toBe(0);
     if (clock !== null) expect(clock.pending, 'pending timers after close').toBe(0);
   }
 });

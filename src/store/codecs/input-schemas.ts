@@ -86,6 +86,7 @@ export const inputOutcomeSchema = z.discriminatedUnion('status', [
   z.strictObject({
     status: z.literal('abandoned'),
     reason: z.enum(ABANDON_REASONS),
+    message: z.string().optional(),
     error: errorInfoSchema.optional(),
   }),
   z.strictObject({ status: z.literal('runtime_terminated'), reason: z.string() }),

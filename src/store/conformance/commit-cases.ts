@@ -104,6 +104,29 @@ export function commitCases(ctx: HarnessContext): void {
       expect(await ctx.store.readInput(RT, 'b')).toBeNull();
     });
 
+    it('refuses to rewrite a stored terminal input with a different record, and writes nothing of that batch', async () => {
+      const consumed = input('s1', 'a', 1, { status: 'consumed', runId: 'r1' });
+      await ctx.store.commit(RT, { inputs: [consumed] });
+      const before = await ctx.store.load(RT);
+      const requeued = input('s1', 'a', 1);
+      const replaced = input('s1', 'a', 1, { status: 'consumed', runId: 'r2' }, { content: 'x' });
+      for (const rewrite of [requeued, replaced]) {
+        await expectBurrowError(
+          ctx.store.commit(RT, {
+            lifecycle: boundLifecycle('s1'),
+            inputs: [input('s1', 'b', 2), rewrite],
+          }),
+          'internal',
+          /input a is stored terminal/,
+        );
+      }
+      expect(await ctx.store.load(RT)).toEqual(before);
+      expect(await ctx.store.readInput(RT, 'b')).toBeNull();
+      // Writing the same terminal record again changes nothing and is allowed.
+      await ctx.store.commit(RT, { inputs: [consumed] });
+      expect(await ctx.store.readInput(RT, 'a')).toEqual(consumed);
+    });
+
     it('refuses a batch with an invalid record anywhere in it, before writing anything', async () => {
       const bad = { ...events('s1', 2, 1)[0], data: { inputId: 'x' } } as unknown as DurableEvent;
       const batch = {

@@ -1,8 +1,9 @@
-// Conformance: paged reads (events, receipts, transcript), single inputs, and the recoverable list.
+// Conformance: paged reads (events, receipts, transcript), single inputs (by id and by idempotency
+// key), and the recoverable list.
 
 import { describe, expect, it } from 'vitest';
 import type { HarnessContext } from './harness.js';
-import { boundLifecycle, events, input, lifecycle, messages, receipt } from './fixtures.js';
+import { T0, at, boundLifecycle, events, input, lifecycle, messages, receipt } from './fixtures.js';
 
 const RT = 'rt:session:s1';
 
@@ -50,6 +51,53 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readInput(RT, 'd')).toEqual(done);
       expect(await ctx.store.readInput(RT, 'nope')).toBeNull();
       expect(await ctx.store.readInput('rt:session:other', 'q')).toBeNull();
+    });
+  });
+
+  describe('readInputByIdempotencyKey', () => {
+    it('finds the input carrying a key, terminal or not, only in its own session', async () => {
+      const done = input(
+        's1',
+        'd',
+        1,
+        { status: 'consumed', runId: 'r' },
+        { idempotencyKey: 'k1' },
+      );
+      const queued = input('s1', 'q', 2, undefined, { idempotencyKey: 'k2' });
+      const plain = input('s1', 'p', 3);
+      await ctx.store.commit(RT, { inputs: [done, queued, plain] });
+      expect(await ctx.store.readInputByIdempotencyKey(RT, 'k1')).toEqual(done);
+      expect(await ctx.store.readInputByIdempotencyKey(RT, 'k2')).toEqual(queued);
+      expect(await ctx.store.readInputByIdempotencyKey(RT, 'k3')).toBeNull();
+      expect(await ctx.store.readInputByIdempotencyKey('rt:session:other', 'k1')).toBeNull();
+    });
+
+    it('answers the first admitted input should a key be stored twice', async () => {
+      const first = input('s1', 'a', 1, undefined, { idempotencyKey: 'k' });
+      const second = input('s1', 'b', 2, undefined, { idempotencyKey: 'k' });
+      await ctx.store.commit(RT, { inputs: [second] });
+      await ctx.store.commit(RT, { inputs: [first] });
+      expect(await ctx.store.readInputByIdempotencyKey(RT, 'k')).toEqual(first);
+    });
+
+    it('forgets a key once retention pruned its input', async () => {
+      const old = input(
+        's1',
+        'a',
+        1,
+        { status: 'consumed', runId: 'r' },
+        { idempotencyKey: 'k', updatedAt: at(0) },
+      );
+      await ctx.store.commit(RT, { inputs: [old] });
+      const rule = { maxAgeMs: 1_000, keepPerSession: 0 };
+      await ctx.store.prune({
+        now: T0 + 10_000,
+        inputs: rule,
+        receipts: rule,
+        events: rule,
+        operations: rule,
+      });
+      expect(await ctx.store.readInputByIdempotencyKey(RT, 'k')).toBeNull();
     });
   });
 

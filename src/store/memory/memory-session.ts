@@ -68,6 +68,10 @@ function factsOf(session: MemorySession): StoredFacts {
     receiptHighWater: session.receiptHighWater,
     hasReceipt: (runId) => session.receipts.has(runId),
     inputAtSeq: (seq) => bySeq.get(seq) ?? null,
+    terminalInputBody: (inputId) => {
+      const stored = session.inputs.get(inputId);
+      return stored?.terminal === true ? stored.body : null;
+    },
   };
 }
 

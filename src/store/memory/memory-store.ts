@@ -13,6 +13,7 @@ import {
   receiptCodec,
   transcriptCodec,
 } from '../codecs/record-codecs.js';
+import type { EncodedInput } from '../encoded-batch.js';
 import { encodeBatch } from '../encoded-batch.js';
 import type { RecordRewriter } from '../record-kinds.js';
 import type { RunReceipt, TranscriptEntry } from '../records.js';
@@ -151,6 +152,20 @@ export function memoryStore(): RuntimeStore {
         return input === undefined
           ? null
           : inputCodec.decode(input.body, where(runtimeId, inputId));
+      });
+    },
+    readInputByIdempotencyKey(runtimeId: RuntimeId, key: string): Promise<InputRecord | null> {
+      return settle(() => {
+        open();
+        let first: EncodedInput | null = null;
+        // A scan: the memory store serves tests; the SQL stores use their index.
+        for (const input of sessions.get(runtimeId)?.inputs.values() ?? []) {
+          if (input.idempotencyKey === key && (first === null || input.seq < first.seq))
+            first = input;
+        }
+        return first === null
+          ? null
+          : inputCodec.decode(first.body, where(runtimeId, first.inputId));
       });
     },
     listRecoverable(): Promise<RuntimeId[]> {

@@ -37,6 +37,11 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
       'SELECT input_id FROM inputs WHERE runtime_id = ? AND seq = ?',
     )
     .pluck();
+  const terminalInput = db
+    .prepare<[string, string], string>(
+      'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ? AND terminal = 1',
+    )
+    .pluck();
   const upsertSession = db.prepare<[string, number, number]>(
     `INSERT INTO sessions (runtime_id, committed, event_high_water, receipt_high_water) VALUES (?, 1, ?, ?)
      ON CONFLICT (runtime_id) DO UPDATE SET committed = 1,
@@ -91,6 +96,7 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
       },
       hasReceipt: (runId) => receiptExists.get(runtimeId, runId) !== undefined,
       inputAtSeq: (seq) => inputAtSeq.get(runtimeId, seq) ?? null,
+      terminalInputBody: (inputId) => terminalInput.get(runtimeId, inputId) ?? null,
     };
     checkAgainstStored(runtimeId, batch, stored, fence);
     const highWaters = highWatersAfter(batch, stored);

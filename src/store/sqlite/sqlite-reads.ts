@@ -34,6 +34,7 @@ export interface SqliteReads {
   readReceipts(runtimeId: RuntimeId, sinceSeq: number, limit: number): RunReceipt[];
   readTranscript(runtimeId: RuntimeId, offset: number, limit: number): TranscriptEntry[];
   readInput(runtimeId: RuntimeId, inputId: string): InputRecord | null;
+  readInputByIdempotencyKey(runtimeId: RuntimeId, idempotencyKey: string): InputRecord | null;
   listRecoverable(): RuntimeId[];
 }
 
@@ -70,6 +71,11 @@ export function createReads(db: Database.Database): SqliteReads {
       'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ?',
     )
     .pluck();
+  // Served by the index inputs_by_idempotency_key; the first admitted, should a key be stored twice.
+  const inputByKey = db.prepare<[string, string], KeyedBody>(
+    `SELECT input_id AS key, body FROM inputs WHERE runtime_id = ? AND idempotency_key = ?
+     ORDER BY seq LIMIT 1`,
+  );
   // The SQL form of isTrivialLifecycle (commit-checks.ts); the conformance suite holds the two equal.
   const recoverable = db
     .prepare<[], string>(
@@ -129,6 +135,10 @@ export function createReads(db: Database.Database): SqliteReads {
     readInput: (runtimeId, inputId) => {
       const body = input.get(runtimeId, inputId);
       return body === undefined ? null : inputCodec.decode(body, where(runtimeId, inputId));
+    },
+    readInputByIdempotencyKey: (runtimeId, idempotencyKey) => {
+      const row = inputByKey.get(runtimeId, idempotencyKey);
+      return row === undefined ? null : inputCodec.decode(row.body, where(runtimeId, row.key));
     },
     listRecoverable: () => recoverable.all(),
   };

@@ -152,6 +152,8 @@ export function openSqliteStore(
     readTranscript: (runtimeId, offset, limit) =>
       run('readTranscript', () => reads.readTranscript(runtimeId, offset, limit)),
     readInput: (runtimeId, inputId) => run('readInput', () => reads.readInput(runtimeId, inputId)),
+    readInputByIdempotencyKey: (runtimeId, key) =>
+      run('readInputByIdempotencyKey', () => reads.readInputByIdempotencyKey(runtimeId, key)),
     listRecoverable: () => run('listRecoverable', () => reads.listRecoverable()),
     prune: (policy) => run('prune', () => prune(policy)),
     claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
