@@ -184,7 +184,11 @@ async function drive(
         case 'unregister':
           return runtime.unregisterSession(op.session).catch(expected);
         case 'attach':
-          return runtime.registerSessionWithExecutor(op.session, stepper(executed)).catch(expected);
+          // An attach that succeeds found the session open (a retired or stopped one refuses it):
+          // a stop that lost its race with an unregister left a fresh session behind.
+          return runtime
+            .registerSessionWithExecutor(op.session, stepper(executed))
+            .then(() => void closed.delete(op.session), expected);
       }
     };
     const task = run();
