@@ -4,6 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DurableEvent } from '../../src/core/runtime-event.js';
+import { isDurableEvent } from '../../src/core/runtime-event.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -22,6 +24,48 @@ async function databaseFile(): Promise<string> {
 }
 
 describe('background operations in a session', () => {
+  it('writes an operation step through the session commit: an op.started overlapping an accept commit is stored, in seq order, with no gap', async () => {
+    const inner = await openSqliteStore(await databaseFile());
+    // Holds every commit of the session until released, so the operation's start meets an accept
+    // whose commit is in flight.
+    let hold: Promise<void> | null = null;
+    let release = (): void => undefined;
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property !== 'commit') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<typeof inner.commit>) => {
+          if (hold !== null) await hold;
+          return target.commit(...args);
+        };
+      },
+    });
+    const { runtime } = await testRuntime({ store });
+    await runtime.registerSession('s1');
+    const live: DurableEvent[] = [];
+    runtime.onEvent((event) => {
+      if (isDurableEvent(event)) live.push(event);
+    });
+    hold = new Promise((resolve) => (release = resolve));
+    const accepting = runtime.acceptInput('s1', { kind: 'prompt', content: 'in flight' });
+    await flush();
+    const starting = runtime.operations('s1').start('child_session', { child: 'c1' });
+    await flush();
+    release();
+    hold = null;
+    await accepting;
+    const op = await starting;
+    const stored = await inner.readEvents('rt:session:s1', 0, 1000);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.slice(-live.length)).toEqual(live);
+    const started = stored.filter((e) => e.type === 'op.started');
+    expect(started.map((e) => e.data)).toEqual([
+      { operationId: op.operationId, kind: 'child_session' },
+    ]);
+    // After the accept's events: the operation waited for the commit in flight.
+    const accepted = stored.findIndex((e) => e.type === 'input.accepted');
+    expect(stored.indexOf(started[0] as DurableEvent)).toBeGreaterThan(accepted);
+  });
+
   it('a finished background tool wakes its idle session with a continuation carrying the result', async () => {
     const { runtime } = await testRuntime();
     const executor = scriptedExecutor();
