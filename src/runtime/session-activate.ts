@@ -16,6 +16,7 @@ import type { RuntimeContext } from './runtime-context.js';
 import { attachExecutor, prepareBindings } from './session-attach.js';
 import { commitChange, lifecycleRecord } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
+import type { EventDraft } from './session-events.js';
 import { buildEntry } from './session-load.js';
 import { commitOpsChange, createSessionOps } from './session-ops.js';
 
@@ -51,26 +52,24 @@ function publish(ctx: RuntimeContext, entry: SessionEntry): SessionEntry {
 }
 
 /**
- * Commits the registration: its `session.registered` event, and the lifecycle only when the stored one
- * is not already what we would write.
+ * The registration's `session.registered` event, or null when opening the session changes nothing
+ * durable: a recovered session whose stored lifecycle is already what this process would write. Such
+ * an opening (startup recovery, the sweeper, a first touch) writes nothing and says nothing: events
+ * report durable changes (the event rule), and recovering 10,000 sessions must not cost 10,000 writes.
  */
-async function commitRegistration(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  stored: StoredSession | null,
-): Promise<void> {
-  // A recovered session whose stored lifecycle is already what this process would write needs no
-  // lifecycle write (its commit carries only the event).
+function registration(entry: SessionEntry, stored: StoredSession | null): EventDraft | null {
   const lifecycle = stored?.lifecycle ?? null;
   const storedKey = lifecycle === null ? null : canonicalJson(lifecycle);
   const unchanged =
     storedKey !== null && storedKey === canonicalJson(lifecycleRecord(entry, entry.machine));
-  if (unchanged) entry.persistedLifecycle = storedKey;
-  await commitChange(ctx, entry, {
-    events: [
-      { type: 'session.registered', data: { epochId: entry.epochId, recovered: stored !== null } },
-    ],
-  });
+  if (unchanged) {
+    entry.persistedLifecycle = storedKey;
+    return null;
+  }
+  return {
+    type: 'session.registered',
+    data: { epochId: entry.epochId, recovered: stored !== null },
+  };
 }
 
 async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Promise<SessionEntry> {
@@ -119,10 +118,19 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
     const bound = step(entry.machine, prepareBindings(entry));
     if (!bound.ok) throw refusalError(sessionId, bound);
     entry.machine = bound.state;
-    await commitRegistration(ctx, entry, stored);
+    const registered = registration(entry, stored);
     const phase = entry.machine.phase;
-    if (mode.attach && ctx.executorFactory !== null && (phase === 'idle' || phase === 'attached'))
-      await attachExecutor(ctx, entry, await ctx.executorFactory(sessionId));
+    const factory = ctx.executorFactory;
+    // Registering and attaching an executor are one commit; reopening a stored session attaches its
+    // executor silently (an attachment never survives a process: it is no durable change).
+    if (mode.attach && factory !== null && (phase === 'idle' || phase === 'attached')) {
+      await attachExecutor(ctx, entry, await factory(sessionId), {
+        before: registered === null ? [] : [registered],
+        announce: registered !== null,
+      });
+    } else if (registered !== null) {
+      await commitChange(ctx, entry, { events: [registered] });
+    }
   } catch (error: unknown) {
     // A session that cannot be opened here (destroyed, corrupt, unknown) must not keep this host's lease.
     if (fence !== undefined) await releaseSession(ctx, sessionId);

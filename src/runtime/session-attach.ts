@@ -14,6 +14,7 @@ import { RuntimeLoop } from './runtime-loop.js';
 import { detachExecutor } from './executor-detach.js';
 import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
+import type { EventDraft } from './session-events.js';
 
 /**
  * The `PrepareBindings` input of `entry` (01/04): its runtime id, the fence of this host's lease (0
@@ -102,6 +103,12 @@ export async function attachExecutor(
   ctx: RuntimeContext,
   entry: SessionEntry,
   executor: Executor,
+  options: {
+    /** Events of the caller's own change that go into the attach's commit (an opening's registration). */
+    readonly before?: readonly EventDraft[];
+    /** Emit `session.executor_attached` (default true; a silent reopening of a stored session does not). */
+    readonly announce?: boolean;
+  } = {},
 ): Promise<void> {
   await repairDeadAttachment(ctx, entry);
   const claimed = stepAll(entry.machine, [
@@ -118,7 +125,12 @@ export async function attachExecutor(
   const loop = new RuntimeLoop(ctx, entry, executor, (l, exit) => onLoopExit(ctx, entry, l, exit));
   await commitChange(ctx, entry, {
     machine: claimed,
-    events: [{ type: 'session.executor_attached', data: {} }],
+    events: [
+      ...(options.before ?? []),
+      ...(options.announce === false
+        ? []
+        : [{ type: 'session.executor_attached' as const, data: {} }]),
+    ],
   });
   entry.loop = loop;
   entry.provisionalInterrupt = null;

@@ -30,9 +30,9 @@ export function eventFrame(
   return `${frame}data: ${serializedEvent(event).json}\n\n`;
 }
 
-/** Parses `?format=`: absent or empty is `named`. */
+/** Parses `?format=`: absent is `named`; anything else must be one of the formats (the document's enum). */
 export function formatParam(value: string | undefined): SseFormat {
-  if (value === undefined || value === '') return 'named';
+  if (value === undefined) return 'named';
   const format = SSE_FORMATS.find((f) => f === value);
   if (format === undefined) {
     throw new BurrowError('validation_failed', `format must be one of ${SSE_FORMATS.join(', ')}`, {

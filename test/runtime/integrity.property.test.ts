@@ -26,6 +26,8 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 const SESSIONS = ['a', 'b', 'c'] as const;
 type SessionName = (typeof SESSIONS)[number];
 
+const CONTROL_OPS = ['interrupt', 'cancel', 'retire', 'stop', 'unregister', 'attach'] as const;
+
 type Op =
   | {
       readonly op: 'accept';
@@ -35,10 +37,7 @@ type Op =
       readonly id: string | null;
       readonly content: string;
     }
-  | {
-      readonly op: 'interrupt' | 'cancel' | 'retire' | 'stop' | 'unregister' | 'attach';
-      readonly session: SessionName;
-    }
+  | { readonly op: (typeof CONTROL_OPS)[number]; readonly session: SessionName }
   | { readonly op: 'pause'; readonly ms: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -63,14 +62,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record({
-      op: fc.constantFrom(
-        'interrupt',
-        'cancel',
-        'retire',
-        'stop',
-        'unregister',
-        'attach',
-      ) as fc.Arbitrary<'interrupt' | 'cancel' | 'retire' | 'stop' | 'unregister' | 'attach'>,
+      op: fc.constantFrom(...CONTROL_OPS),
       session: fc.constantFrom(...SESSIONS),
     }),
   },
