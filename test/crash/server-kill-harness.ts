@@ -64,7 +64,10 @@ export async function startServer(database: string, args: readonly string[] = []
     const onLine = (line: string): void => {
       output.push(line);
       const pidMatch = /^server-pid (\d+)$/.exec(line);
-      if (pidMatch !== null) pid = Number(pidMatch[1]);
+      if (pidMatch !== null) {
+        pid = Number(pidMatch[1]);
+        serverPids.set(parent, pid);
+      }
       if (line.includes('"event":"listening"')) {
         url = String((JSON.parse(line) as { url: unknown }).url);
         clearTimeout(timer);
@@ -86,15 +89,30 @@ export async function startServer(database: string, args: readonly string[] = []
     url,
     output,
     dispose: () => {
-      parent.kill('SIGKILL');
+      killServerOf(parent, pid);
       parents.delete(parent);
     },
   };
 }
 
-/** Kills every server and parent still running (afterEach). */
+/** The server pid each live parent holds (a parent killed alone would leave its server running). */
+const serverPids = new WeakMap<ChildProcessWithoutNullStreams, number>();
+
+/** Kills the server (a zombie already, or still running when a test failed) and then its parent. */
+function killServerOf(parent: ChildProcessWithoutNullStreams, pid: number): void {
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  parent.kill('SIGKILL');
+}
+
+/** Kills every server and parent still running (afterEach): no test leaves a server behind. */
 export function killAllServers(): void {
-  for (const parent of parents) parent.kill('SIGKILL');
+  for (const parent of parents) killServerOf(parent, serverPids.get(parent) ?? 0);
   parents.clear();
 }
 
