@@ -40,7 +40,18 @@ async function openStore(path: string): Promise<SqliteStore> {
       { cause: error },
     );
   }
-  return sqlite.openSqliteStore(path);
+  try {
+    return await sqlite.openSqliteStore(path);
+  } catch (error: unknown) {
+    // A database this process cannot write (read-only file or directory, full disk, a newer schema)
+    // must stop the start, not turn every later write into a 503.
+    throw new CliError(
+      EXIT.usage,
+      `burrow serve cannot use the database ${path}: ${toError(error).message}`,
+      {},
+      { cause: error },
+    );
+  }
 }
 
 /** Failed recoveries listed on stderr (all of them are in the log). */
