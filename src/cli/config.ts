@@ -2,7 +2,7 @@
 
 import { bearerTokenProblem } from '../core/bearer-token.js';
 import { parseDuration } from '../core/duration.js';
-import { isLoopbackHost } from './loopback.js';
+import { isLoopbackHost } from '../server/loopback.js';
 
 /** The executors `burrow serve` can run. */
 export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;

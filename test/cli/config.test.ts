@@ -11,7 +11,7 @@ import {
   resolvePostgresUrl,
   resolveServeConfig,
 } from '../../src/cli/config.js';
-import { isLoopbackHost } from '../../src/cli/loopback.js';
+import { isLoopbackHost } from '../../src/server/loopback.js';
 
 function issuesOf(run: () => unknown): readonly string[] {
   try {
@@ -190,9 +190,25 @@ describe('environment', () => {
   });
 
   it('knows which hosts are loopback', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      'LocalHost',
+      ' ::1 ',
+      '[::1]',
+      '::ffff:127.0.0.1',
+    ])
       expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '10.0.0.1', '::', 'example.com', '128.0.0.1'])
+    for (const host of [
+      '0.0.0.0',
+      '10.0.0.1',
+      '::',
+      'example.com',
+      '128.0.0.1',
+      '127.0.0.256',
+      '127.0.0',
+    ])
       expect(isLoopbackHost(host), host).toBe(false);
   });
 });
