@@ -27,6 +27,8 @@ describe('serve configuration', () => {
   it('uses the documented defaults when neither flags nor environment say anything', () => {
     expect(resolveServeConfig({}, {})).toEqual({
       db: './.burrow/runtime.db',
+      pgUrl: null,
+      pgSchema: 'burrow',
       host: '127.0.0.1',
       port: 7420,
       executor: 'echo',
@@ -38,6 +40,24 @@ describe('serve configuration', () => {
       drainTimeoutMs: 20_000,
       openai: { baseUrl: null, apiKey: null, model: null },
     });
+  });
+
+  it('runs on PostgreSQL with --pg or BURROW_PG_URL (never DATABASE_URL), in the schema asked for', () => {
+    const env = { BURROW_PG_URL: 'postgres://env/db', BURROW_PG_SCHEMA: 'env_schema' };
+    expect(resolveServeConfig({}, { DATABASE_URL: 'postgres://x/y' }).pgUrl).toBeNull();
+    expect(resolveServeConfig({}, env)).toMatchObject({
+      pgUrl: 'postgres://env/db',
+      pgSchema: 'env_schema',
+    });
+    expect(
+      resolveServeConfig({ pg: 'postgresql://flag/db', pgSchema: 'flag_schema' }, env),
+    ).toMatchObject({ pgUrl: 'postgresql://flag/db', pgSchema: 'flag_schema' });
+    const issues = issuesOf(() =>
+      resolveServeConfig({ pg: 'mysql://x', pgSchema: 'Bad-Name' }, {}),
+    );
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/must start with postgres:\/\//);
+    expect(issues[1]).toMatch(/--pg-schema/);
   });
 
   it('reads the drain deadline as a duration, and refuses anything else', () => {
@@ -179,8 +199,14 @@ describe('environment', () => {
     });
   });
 
-  it('takes --pg over DATABASE_URL', () => {
+  it('takes --pg over BURROW_PG_URL over DATABASE_URL', () => {
     expect(resolvePostgresUrl(undefined, {})).toBeNull();
+    expect(
+      resolvePostgresUrl(undefined, {
+        BURROW_PG_URL: 'postgres://burrow',
+        DATABASE_URL: 'postgres://env',
+      }),
+    ).toBe('postgres://burrow');
     expect(resolvePostgresUrl(undefined, { DATABASE_URL: 'postgres://env' })).toBe(
       'postgres://env',
     );
