@@ -666,6 +666,17 @@ export interface components {
             kind: "operation";
             operationId: string;
             notice: components["schemas"]["JsonValue"];
+        } | {
+            /** @constant */
+            kind: "approval_decision";
+            approvalId: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            reason?: string;
+            callHash: string;
+            toolCallId: string;
+            toolName: string;
+            input: components["schemas"]["JsonValue"];
         };
         /** @description The admission decision recorded on the input (see GET /v1/machine). */
         AdmissionDecision: {

@@ -73,6 +73,22 @@ export interface RuntimeEventData {
     readonly completionSeq: number | null;
   };
   'visibility.changed': { readonly revision: number };
+  'approval.requested': {
+    readonly approvalId: string;
+    readonly runId: string;
+    readonly toolCallId: string;
+    readonly toolName: string;
+    readonly callHash: string;
+    readonly expiresAt: string;
+  };
+  'approval.decided': {
+    readonly approvalId: string;
+    readonly decision: 'approve' | 'deny';
+    readonly reason: string | null;
+    /** `operator` for a person's decision, `system` for one the runtime took (expired, superseded). */
+    readonly origin: string;
+    readonly inputId: string;
+  };
 }
 
 /** The name of an event type. */
@@ -106,6 +122,8 @@ export const RUNTIME_EVENT_TYPES = [
   'op.updated',
   'op.finished',
   'visibility.changed',
+  'approval.requested',
+  'approval.decided',
 ] as const satisfies readonly RuntimeEventType[];
 
 /**

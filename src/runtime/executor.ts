@@ -80,6 +80,18 @@ export interface RunUsage {
   readonly totalTokens?: number;
 }
 
+/**
+ * A tool call the executor will not run without a person's decision (issue 12). The runtime records it
+ * as a pending approval (minting `approvalId` when the executor gives none) and hands the decision back
+ * as an `approval_decision` input of a later turn.
+ */
+export interface ApprovalRequest {
+  readonly approvalId?: string;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly input: JsonValue;
+}
+
 /** The result of a turn. `append`: messages to add to the transcript, committed with the run. */
 export type RunResult =
   | {
@@ -97,6 +109,16 @@ export type RunResult =
       readonly status: 'callback_pending';
       readonly toolName: string;
       readonly args: JsonValue;
+      readonly append?: readonly JsonValue[];
+      readonly usage?: RunUsage;
+    }
+  | {
+      /**
+       * The turn stopped before running calls that need approval. `append` must end with those calls
+       * open (no result yet): the decision's turn closes each with exactly one result.
+       */
+      readonly status: 'awaiting_approval';
+      readonly approvals: readonly ApprovalRequest[];
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
     }

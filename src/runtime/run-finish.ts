@@ -1,6 +1,7 @@
 // Finishing a turn (03, runtime loop steps 3–5): under the gate, decide the run's outcome through the
 // machine, end its inputs in the ledger, and persist the whole step as one commit.
 
+import type { PendingApproval } from '../core/approvals.js';
 import type { ErrorInfo, InputOutcome } from '../core/input-record.js';
 import type { JsonValue } from '../core/json.js';
 import type { RunEnd } from '../core/ledger-run-end.js';
@@ -10,6 +11,7 @@ import type { MachineInput } from '../core/machine-inputs.js';
 import type { FailureCause } from '../core/machine-state.js';
 import { stepAll } from '../core/session-machine.js';
 import { RECEIPT_RECORD_VERSION } from '../store/records.js';
+import { pendingApprovals } from './approval-requests.js';
 import type { RunResult } from './executor.js';
 import { isCurrent } from './machine-errors.js';
 import type { RunOutcome } from './run-execute.js';
@@ -76,18 +78,35 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
   }
 }
 
+function outputOf(result: RunResult, approvals: readonly PendingApproval[]): JsonValue | undefined {
+  switch (result.status) {
+    case 'completed':
+      return result.output;
+    case 'callback_pending':
+      return { status: 'callback_pending', toolName: result.toolName, args: result.args };
+    case 'awaiting_approval':
+      return {
+        status: 'awaiting_approval',
+        approvals: approvals.map((a) => ({
+          approvalId: a.approvalId,
+          toolCallId: a.toolCallId,
+          toolName: a.toolName,
+          callHash: a.callHash,
+          expiresAt: a.expiresAt,
+        })),
+      };
+    case 'completed_without_result':
+    case 'cancelled':
+      return undefined;
+  }
+}
+
 function completedOutcome(
   entry: SessionEntry,
   runId: string,
-  result: RunResult,
+  output: JsonValue | undefined,
   machine: typeof entry.machine,
 ): InputOutcome {
-  const output: JsonValue | undefined =
-    result.status === 'completed'
-      ? result.output
-      : result.status === 'callback_pending'
-        ? { status: 'callback_pending', toolName: result.toolName, args: result.args }
-        : undefined;
   const hasResult = output !== undefined;
   const cls = classifyCompletion(machine, {
     kind: 'run',
@@ -151,6 +170,7 @@ export async function finishBatch(
   let events: EventDraft[];
   let append: readonly JsonValue[] = [];
   let result: JsonValue = null;
+  let approvals: readonly PendingApproval[] | undefined;
   switch (verdict.type) {
     case 'completed': {
       inputs = [
@@ -158,10 +178,14 @@ export async function finishBatch(
         { type: 'Commit', runId },
       ];
       const probe = stepAll(entry.machine, inputs);
+      const asked =
+        verdict.result.status === 'awaiting_approval'
+          ? pendingApprovals(ctx, runId, verdict.result.approvals)
+          : null;
       const inputOutcome = completedOutcome(
         entry,
         runId,
-        verdict.result,
+        outputOf(verdict.result, asked?.approvals ?? []),
         probe.ok ? probe.state : entry.machine,
       );
       end = { type: 'consumed', outcome: inputOutcome };
@@ -170,7 +194,9 @@ export async function finishBatch(
           type: 'run.completed',
           data: { runId, resultClass: inputOutcome.status, ...usageOf(verdict.result) },
         },
+        ...(asked?.events ?? []),
       ];
+      if (asked !== null) approvals = [...entry.approvals, ...asked.approvals];
       append = verdict.result.append ?? [];
       result = inputOutcome.status === 'completed' ? inputOutcome.result : null;
       break;
@@ -248,6 +274,7 @@ export async function finishBatch(
       events,
       receipt,
       ...(append.length > 0 ? { transcript: { runId, messages: append } } : {}),
+      ...(approvals !== undefined ? { approvals } : {}),
     });
   } catch (error: unknown) {
     return finalizationFailed(ctx, entry, started, error, verdict.type === 'completed');

@@ -17,6 +17,7 @@ import {
   ORIGINS,
   WHEN_BUSY,
 } from '../core/input-kinds.js';
+import { approvalDecisionPayloadSchema } from '../core/approvals.js';
 import type { InputStatus } from '../core/input-record.js';
 import { ABANDON_REASONS, INPUT_RECORD_VERSION } from '../core/input-record.js';
 import type { z } from 'zod';
@@ -64,9 +65,12 @@ function payloadSchema(): Schema {
         ? [option]
         : [];
   return {
-    oneOf: inputSubmissionSchema.options
-      .flatMap(objects)
-      .map((option) => fromZod(option.omit(omitted), 'output')),
+    oneOf: [
+      ...inputSubmissionSchema.options
+        .flatMap(objects)
+        .map((option) => fromZod(option.omit(omitted), 'output')),
+      fromZod(approvalDecisionPayloadSchema, 'output'),
+    ],
     description: "The input's kind and kind-specific fields, as submitted.",
   };
 }

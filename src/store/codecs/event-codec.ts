@@ -74,6 +74,21 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
     completionSeq: int.nullable(),
   }),
   'visibility.changed': z.strictObject({ revision: int }),
+  'approval.requested': z.strictObject({
+    approvalId: id,
+    runId: id,
+    toolCallId: id,
+    toolName: id,
+    callHash: id,
+    expiresAt: timestampSchema,
+  }),
+  'approval.decided': z.strictObject({
+    approvalId: id,
+    decision: z.enum(['approve', 'deny']),
+    reason: z.string().nullable(),
+    origin: z.string(),
+    inputId: id,
+  }),
 };
 
 const eventSchema = z
