@@ -92,6 +92,24 @@ export interface ApprovalRequest {
   readonly input: JsonValue;
 }
 
+/** How one tool call of a turn ended (issue 12). */
+export const TOOL_CALL_OUTCOMES = [
+  'completed',
+  'failed',
+  'denied',
+  'cancelled_before_start',
+  'cancelled_while_running',
+] as const;
+/** One of {@link TOOL_CALL_OUTCOMES}. */
+export type ToolCallOutcomeKind = (typeof TOOL_CALL_OUTCOMES)[number];
+
+/** The recorded end of one tool call; the runtime stores them on the run's `run.completed` / `run.cancelled` event. */
+export interface ToolCallOutcome {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly outcome: ToolCallOutcomeKind;
+}
+
 /** The result of a turn. `append`: messages to add to the transcript, committed with the run. */
 export type RunResult =
   | {
@@ -99,11 +117,15 @@ export type RunResult =
       readonly output?: JsonValue;
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'completed_without_result';
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'callback_pending';
@@ -111,6 +133,8 @@ export type RunResult =
       readonly args: JsonValue;
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       /**
@@ -121,11 +145,15 @@ export type RunResult =
       readonly approvals: readonly ApprovalRequest[];
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'cancelled';
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     };
 
 /**

@@ -13,6 +13,7 @@ import { stepAll } from '../core/session-machine.js';
 import { RECEIPT_RECORD_VERSION } from '../store/records.js';
 import { pendingApprovals } from './approval-requests.js';
 import type { RunResult } from './executor.js';
+import { outputOf, toolCallsOf, usageOf } from './run-result-facts.js';
 import { isCurrent } from './machine-errors.js';
 import type { RunOutcome } from './run-execute.js';
 import type { StartedRun } from './run-start.js';
@@ -35,7 +36,12 @@ type Verdict =
       readonly retryable: boolean;
       readonly message: string;
     }
-  | { readonly type: 'cancelled'; readonly reason: string; readonly append: readonly JsonValue[] };
+  | {
+      readonly type: 'cancelled';
+      readonly reason: string;
+      readonly append: readonly JsonValue[];
+      readonly result: RunResult | null;
+    };
 
 function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun): Verdict {
   if (started.conflict !== null) {
@@ -57,6 +63,7 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
             ? 'cancelled after boundary'
             : 'cancelled by the executor',
         append: outcome.result.append ?? [],
+        result: outcome.result,
       };
     case 'aborted':
       // A forced shutdown is a crash that was polite enough to say so: the turn is re-run after the restart.
@@ -72,32 +79,10 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
         type: 'cancelled',
         reason: outcome.abort.message,
         append: outcome.result?.append ?? [],
+        result: outcome.result,
       };
     case 'threw':
       return { type: 'failed', ...outcome.failure };
-  }
-}
-
-function outputOf(result: RunResult, approvals: readonly PendingApproval[]): JsonValue | undefined {
-  switch (result.status) {
-    case 'completed':
-      return result.output;
-    case 'callback_pending':
-      return { status: 'callback_pending', toolName: result.toolName, args: result.args };
-    case 'awaiting_approval':
-      return {
-        status: 'awaiting_approval',
-        approvals: approvals.map((a) => ({
-          approvalId: a.approvalId,
-          toolCallId: a.toolCallId,
-          toolName: a.toolName,
-          callHash: a.callHash,
-          expiresAt: a.expiresAt,
-        })),
-      };
-    case 'completed_without_result':
-    case 'cancelled':
-      return undefined;
   }
 }
 
@@ -118,22 +103,6 @@ function completedOutcome(
   if (cls.ok && cls.class === 'completed' && output !== undefined)
     return { status: 'completed', runId, result: output };
   return { status: 'completed_without_result', runId };
-}
-
-/** The token usage of a result, when the executor reported whole non-negative numbers. */
-function usageOf(result: RunResult): {
-  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
-} {
-  const usage = result.usage;
-  if (usage === undefined) return {};
-  const pick = (value: unknown): value is number =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0;
-  const clean = {
-    ...(pick(usage.inputTokens) ? { inputTokens: usage.inputTokens } : {}),
-    ...(pick(usage.outputTokens) ? { outputTokens: usage.outputTokens } : {}),
-    ...(pick(usage.totalTokens) ? { totalTokens: usage.totalTokens } : {}),
-  };
-  return Object.keys(clean).length === 0 ? {} : { usage: clean };
 }
 
 function backoff(ctx: RuntimeContext, attempts: number): number {
@@ -192,7 +161,12 @@ export async function finishBatch(
       events = [
         {
           type: 'run.completed',
-          data: { runId, resultClass: inputOutcome.status, ...usageOf(verdict.result) },
+          data: {
+            runId,
+            resultClass: inputOutcome.status,
+            ...usageOf(verdict.result),
+            ...toolCallsOf(verdict.result),
+          },
         },
         ...(asked?.events ?? []),
       ];
@@ -237,7 +211,12 @@ export async function finishBatch(
         { type: 'CancelRun', runId },
       ];
       end = { type: 'cancelled', reason: verdict.reason };
-      events = [{ type: 'run.cancelled', data: { runId, reason: verdict.reason } }];
+      events = [
+        {
+          type: 'run.cancelled',
+          data: { runId, reason: verdict.reason, ...toolCallsOf(verdict.result) },
+        },
+      ];
       append = verdict.append;
       break;
   }
