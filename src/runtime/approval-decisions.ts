@@ -43,9 +43,9 @@ async function decidedInput(
 
 function unknownApproval(entry: SessionEntry, approvalId: string): BurrowError {
   return new BurrowError(
-    'validation_failed',
+    'approval_not_found',
     `session ${entry.sessionId} has no approval ${approvalId}`,
-    { sessionId: entry.sessionId, issues: [`approvalId: no approval ${approvalId}`] },
+    { sessionId: entry.sessionId, approvalId },
   );
 }
 
@@ -123,12 +123,9 @@ export async function decideUnderGate(
   if (pending !== undefined) {
     if (pending.callHash !== submission.callHash) {
       throw new BurrowError(
-        'validation_failed',
+        'approval_mismatch',
         `approval ${approvalId} is for call hash ${pending.callHash}, not ${submission.callHash}: the call changed or the decision names another one`,
-        {
-          sessionId: entry.sessionId,
-          issues: [`callHash: does not match the pending call (${pending.callHash})`],
-        },
+        { sessionId: entry.sessionId, approvalId },
       );
     }
     return admitDecision(ctx, entry, pending, submission, 'operator');

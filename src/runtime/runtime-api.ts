@@ -144,7 +144,7 @@ export interface Runtime {
    * Decides a pending tool-call approval (issue 12): `approve` runs the call in the next turn, `deny`
    * reports the denial to the agent. `callHash` must be the pending call's. The same decision again is
    * `deduplicated`; another decision for a decided approval is `idempotency_conflict`; an unknown
-   * approval or a hash of another call is `validation_failed`.
+   * approval is `approval_not_found` (404); a hash of another call is `approval_mismatch` (409).
    *
    * @example
    * const [approval] = await runtime.listApprovals('s1');

@@ -24,6 +24,7 @@ import type { z } from 'zod';
 import { ZodDiscriminatedUnion, ZodObject } from 'zod';
 import type { Schema } from './schema-builders.js';
 import {
+  arr,
   constant,
   fromZod,
   int,
@@ -145,6 +146,17 @@ export const INPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
     expiresAt: nullable(time),
     updatedAt: time,
   }),
+  PendingApproval: obj({
+    approvalId: str,
+    runId: str,
+    toolCallId: str,
+    toolName: str,
+    input: JSON_VALUE,
+    callHash: str,
+    requestedAt: time,
+    expiresAt: time,
+  }),
+  ApprovalList: obj({ approvals: arr(ref('PendingApproval')) }),
   AcceptedInput: obj({
     inputId: str,
     status: oneOfStrings(['accepted', 'deduplicated']),

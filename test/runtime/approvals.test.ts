@@ -110,7 +110,7 @@ describe('approvals', () => {
           callHash: approval.callHash,
         }),
       ),
-    ).toBe('validation_failed');
+    ).toBe('approval_not_found');
     expect(
       await codeOf(
         runtime.decideApproval('s1', approval.approvalId, {
@@ -118,7 +118,7 @@ describe('approvals', () => {
           callHash: 'sha256:0000',
         }),
       ),
-    ).toBe('validation_failed');
+    ).toBe('approval_mismatch');
     expect(await runtime.listApprovals('s1')).toHaveLength(1);
   });
 
