@@ -104,7 +104,10 @@ export function buildProgram(
         EXECUTOR_NAMES,
       ),
     )
-    .option('--example-tools', 'openai-compatible: add the currentTime and calculator tools')
+    .option(
+      '--example-tools',
+      'openai-compatible: add the currentTime, calculator and saveNote (needs approval) tools',
+    )
     .option(
       '--step-ms <ms>',
       'scripted: delay of each of a turn’s 3 steps (env BURROW_SCRIPTED_STEP_MS; default 4000)',
