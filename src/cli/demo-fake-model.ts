@@ -1,13 +1,19 @@
 // A canned OpenAI-compatible model on 127.0.0.1 for `burrow demo --fake-llm`: it streams one tool call
-// (the calculator), then a short answer. Real HTTP and SSE, so the real AI SDK executor runs against it.
+// (the calculator), then a short answer; then a call of saveNote (which needs approval), then a short
+// answer. Real HTTP and SSE, so the real AI SDK executor runs against it.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The canned model's answers, one per chat-completions request, in order. */
 const REPLIES = [
-  { toolCall: { name: 'calculator', arguments: '{"expression":"(12.5 + 7) * 3"}' } },
+  {
+    id: 'call_demo',
+    toolCall: { name: 'calculator', arguments: '{"expression":"(12.5 + 7) * 3"}' },
+  },
   { text: ['(12.5 + 7) × 3 ', 'is 58.5, ', 'computed with the calculator tool.'] },
+  { id: 'call_note', toolCall: { name: 'saveNote', arguments: '{"note":"buy milk"}' } },
+  { text: ['Saved the note ', '"buy milk".'] },
 ] as const;
 
 /** A running canned model. `requests` counts the chat-completions requests it answered. */
@@ -40,7 +46,7 @@ function answer(req: IncomingMessage, res: ServerResponse, index: number): void 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   chunk(res, { role: 'assistant', content: '' });
   if (reply !== undefined && 'toolCall' in reply) {
-    const call = { index: 0, id: 'call_demo', type: 'function', function: reply.toolCall };
+    const call = { index: 0, id: reply.id, type: 'function', function: reply.toolCall };
     chunk(res, { tool_calls: [call] });
     chunk(res, {}, 'tool_calls');
   } else {

@@ -3,6 +3,7 @@
 
 import { BurrowApiError } from '../client/client-errors.js';
 import { toError } from '../core/errors.js';
+import { runApprovals, runDecide } from './approvals-command.js';
 import { runBench } from './bench-command.js';
 import { runCheckMachineCommand } from './check-machine-command.js';
 import { processIo, type CliIo } from './cli-io.js';
@@ -34,6 +35,8 @@ export function processHandlers(io: CliIo, env: NodeJS.ProcessEnv): CommandHandl
         signals.dispose();
       }
     },
+    approvals: (id, flags) => runApprovals(id, flags, { io, env: vars }),
+    decide: (id, decision, flags) => runDecide(id, decision, flags, { io, env: vars }),
     checkMachine: (flags) => runCheckMachineCommand(flags, io),
     bench: (filter, flags) => runBench(filter, flags, io),
     doctor: (flags) => runDoctor(flags, { io, env: vars }),

@@ -11,6 +11,7 @@ import { EXECUTOR_NAMES, LOG_LEVELS } from './config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { packageVersion } from './package-info.js';
 import type { SessionsFlags } from './sessions-command.js';
+import type { ApprovalsFlags, DecideFlags } from './approvals-command.js';
 
 /** Flags of `burrow send`. */
 export interface SendFlags extends ClientFlags {
@@ -39,6 +40,8 @@ export interface CommandHandlers {
   sessions(flags: SessionsFlags): Promise<ExitCode>;
   send(sessionId: string, text: string, flags: SendFlags): Promise<ExitCode>;
   tail(sessionId: string, flags: TailFlags): Promise<ExitCode>;
+  approvals(sessionId: string | undefined, flags: ApprovalsFlags): Promise<ExitCode>;
+  decide(approvalId: string, decision: 'approve' | 'deny', flags: DecideFlags): Promise<ExitCode>;
   checkMachine(flags: { readonly json?: boolean }): Promise<ExitCode>;
   bench(filter: string | undefined, flags: BenchFlags): Promise<ExitCode>;
   doctor(flags: {
@@ -112,7 +115,10 @@ export function buildProgram(
         EXECUTOR_NAMES,
       ),
     )
-    .option('--example-tools', 'openai-compatible: add the currentTime and calculator tools')
+    .option(
+      '--example-tools',
+      'openai-compatible: add the currentTime, calculator and saveNote (needs approval) tools',
+    )
     .option(
       '--step-ms <ms>',
       'scripted: delay of each of a turn’s 3 steps (env BURROW_SCRIPTED_STEP_MS; default 4000)',
@@ -174,6 +180,30 @@ export function buildProgram(
     .option('--since <seq>', 'replay events after this sequence number', count)
     .option('--max <n>', 'exit after n events', count)
     .action((id: string, flags: TailFlags) => run(handlers.tail(id, flags)));
+
+  clientOptions(
+    program
+      .command('approvals')
+      .description('list the tool calls waiting for a decision (of one session, or of all)')
+      .argument('[session]', 'session id (default: every session)'),
+  ).action((id: string | undefined, flags: ApprovalsFlags) => run(handlers.approvals(id, flags)));
+
+  for (const [name, decision, description] of [
+    ['approve', 'approve', 'approve a pending tool call: the agent runs it and goes on'],
+    ['deny', 'deny', 'deny a pending tool call: the agent is told, with the reason'],
+  ] as const) {
+    const command = clientOptions(
+      program.command(name).description(description).argument('<approval>', 'approval id'),
+    )
+      .option('--session <id>', 'the session holding it (default: look in every session)')
+      .option(
+        '--wait [duration]',
+        'wait for the outcome of the turn it starts: 30s, 1500ms, 2m (default 30s)',
+        duration,
+      );
+    if (decision === 'deny') command.option('--reason <text>', 'why (the agent sees it)');
+    command.action((id: string, flags: DecideFlags) => run(handlers.decide(id, decision, flags)));
+  }
 
   program
     .command('check-machine')

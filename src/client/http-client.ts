@@ -10,11 +10,13 @@ import type { EventStreamOptions } from './event-stream.js';
 import { sessionEvents } from './event-stream.js';
 import type {
   AcceptedInput,
+  ApprovalDecision,
   HistoryPage,
   InputPage,
   InputRecord,
   InputSubmission,
   InterruptResult,
+  PendingApproval,
   SessionPage,
   SessionQuery,
   SessionSnapshot,
@@ -75,6 +77,18 @@ export interface BurrowClient {
   listInputs(id: string, page?: Page, options?: CallOptions): Promise<InputPage>;
   /** The committed transcript, oldest first. */
   getHistory(id: string, page?: Page, options?: CallOptions): Promise<HistoryPage>;
+  /** The session's tool calls waiting for a decision, oldest first. */
+  listApprovals(id: string, options?: CallOptions): Promise<PendingApproval[]>;
+  /**
+   * Approves or denies a pending tool call (`callHash`: the pending call's). With `wait`, the answer
+   * carries the outcome of the turn that runs (or reports the denial of) the call.
+   */
+  decideApproval(
+    id: string,
+    approvalId: string,
+    decision: ApprovalDecision,
+    options?: CallOptions & { readonly wait?: number | string },
+  ): Promise<SendResult>;
   /** Hard-cancels the running turn; says whether one was running. */
   interrupt(id: string, reason?: string, options?: CallOptions): Promise<InterruptResult>;
   /** The running turn stops at its next boundary. */
@@ -196,6 +210,18 @@ export function createBurrowClient(options: ClientOptions): BurrowClient {
       json('GET', `${session(id)}/inputs`, { ...o, query: { ...page } }),
     getHistory: (id, page = {}, o = {}) =>
       json('GET', `${session(id)}/history`, { ...o, query: { ...page } }),
+    listApprovals: async (id, o = {}) =>
+      (await json<{ approvals: PendingApproval[] }>('GET', `${session(id)}/approvals`, o))
+        .approvals,
+    async decideApproval(id, approvalId, decision, o = {}) {
+      const response = await request('POST', `${session(id)}/approvals/${segment(approvalId)}`, {
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+        body: decision,
+        query: { wait: o.wait === undefined ? undefined : waitText(o.wait) },
+      });
+      const answer = (await response.json()) as AcceptedInput;
+      return { ...answer, finished: response.status === 200 };
+    },
     interrupt: (id, reason, o = {}) =>
       json('POST', `${session(id)}/interrupt`, { ...o, body: withReason(reason) }),
     cancelAfterBoundary: (id, reason, o = {}) =>

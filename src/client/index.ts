@@ -17,12 +17,14 @@ export { createSseParser } from './sse-parser.js';
 export type { SseMessage } from './sse-parser.js';
 export type {
   AcceptedInput,
+  ApprovalDecision,
   HistoryPage,
   InputOutcome,
   InputPage,
   InputRecord,
   InputSubmission,
   InterruptResult,
+  PendingApproval,
   Phase,
   Problem,
   SessionPage,

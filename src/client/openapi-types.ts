@@ -90,6 +90,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's tool calls waiting for a decision, oldest first: tool, input, the hash a decision must name, and the expiry. */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/approvals/{approvalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or deny a pending tool call. callHash must be the pending call's (another call answers 409 approval_mismatch, an unknown approval 404 approval_not_found). The same decision again is deduplicated; another decision for a decided approval answers 409 idempotency_conflict. Answers 202 at once; with ?wait= it waits for the outcome of the turn that runs (or reports the denial of) the call. */
+        post: operations["decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/{id}/interrupt": {
         parameters: {
             query?: never;
@@ -476,7 +510,7 @@ export interface components {
             title: string;
             status: number;
             /** @enum {string} */
-            code: "session_not_found" | "not_ready" | "destroyed" | "session_busy" | "validation_failed" | "idempotency_conflict" | "queue_full" | "fenced" | "store_unavailable" | "unauthorized" | "payload_too_large" | "internal" | "route_not_found" | "method_not_allowed" | "input_not_found" | "headers_too_large" | "request_timeout";
+            code: "session_not_found" | "not_ready" | "destroyed" | "session_busy" | "validation_failed" | "idempotency_conflict" | "queue_full" | "fenced" | "store_unavailable" | "unauthorized" | "payload_too_large" | "internal" | "approval_not_found" | "approval_mismatch" | "route_not_found" | "method_not_allowed" | "input_not_found" | "headers_too_large" | "request_timeout";
             detail: string;
             sessionId?: string;
             inputId?: string;
@@ -485,6 +519,7 @@ export interface components {
             issues?: string[];
             existingInputId?: string;
             limit?: number;
+            approvalId?: string;
         };
         SessionSnapshot: {
             sessionId: string;
@@ -666,6 +701,17 @@ export interface components {
             kind: "operation";
             operationId: string;
             notice: components["schemas"]["JsonValue"];
+        } | {
+            /** @constant */
+            kind: "approval_decision";
+            approvalId: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            reason?: string;
+            callHash: string;
+            toolCallId: string;
+            toolName: string;
+            input: components["schemas"]["JsonValue"];
         };
         /** @description The admission decision recorded on the input (see GET /v1/machine). */
         AdmissionDecision: {
@@ -783,6 +829,21 @@ export interface components {
             expiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        PendingApproval: {
+            approvalId: string;
+            runId: string;
+            toolCallId: string;
+            toolName: string;
+            input: components["schemas"]["JsonValue"];
+            callHash: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        ApprovalList: {
+            approvals: components["schemas"]["PendingApproval"][];
         };
         AcceptedInput: {
             inputId: string;
@@ -1091,6 +1152,12 @@ export interface components {
             };
             debounceMs?: number;
             ttlMs?: number;
+        };
+        DecideApprovalBody: {
+            /** @enum {string} */
+            decision: "approve" | "deny";
+            reason?: string;
+            callHash: string;
         };
         InterruptSessionBody: {
             reason?: string;
@@ -1749,6 +1816,202 @@ export interface operations {
             };
             /** @description Problem: session_not_found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: store_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending approvals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description Problem: validation_failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: session_not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: fenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: store_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideApproval: {
+        parameters: {
+            query?: {
+                /** @description Wait for the outcome: 30s, 1500ms, 2m or bare milliseconds (clamped to the server maximum). */
+                wait?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                approvalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideApprovalBody"];
+            };
+        };
+        responses: {
+            /** @description Decided, and its turn finished within ?wait=. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedInput"];
+                };
+            };
+            /** @description Decided (or deduplicated); the outcome of its turn is pending. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedInput"];
+                };
+            };
+            /** @description Problem: validation_failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: approval_not_found, session_not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: not_ready, approval_mismatch, idempotency_conflict, fenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: destroyed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: queue_full. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

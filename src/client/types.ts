@@ -25,6 +25,10 @@ export type InputPage = Schemas['InputPage'];
 export type HistoryPage = Schemas['HistoryPage'];
 /** The answer to an interrupt: whether a turn was running, and which. */
 export type InterruptResult = Schemas['InterruptResult'];
+/** A tool call waiting for a person's decision (`GET /v1/sessions/{id}/approvals`). */
+export type PendingApproval = Schemas['PendingApproval'];
+/** A decision on a pending approval: approve or deny, the reason, the hash of the call reviewed. */
+export type ApprovalDecision = Schemas['DecideApprovalBody'];
 /** An `application/problem+json` body: the error code and its structured details. */
 export type Problem = Schemas['Problem'];
 /** The filters and order of `GET /v1/sessions`. */

@@ -132,6 +132,10 @@ export const KIND_DEFAULTS: Readonly<Record<InputKind | 'peer_response_progress'
     note: 'execution kind resume_pending; wakes; may interrupt a yielding turn',
   },
   operation: { whenBusy: 'none', note: 'consumed on accept; no turn, no wake' },
+  approval_decision: {
+    whenBusy: 'queue',
+    note: 'execution kind resume_pending, ahead of ordinary inputs; the turn runs once every pending approval is decided',
+  },
 };
 
 /** What the admission function needs to know about the session. */
@@ -198,6 +202,17 @@ export function resolveAdmission(
       return isProgress(payload)
         ? { ...decision, queueMode: 'coalesce', wake: 'none' }
         : { ...decision, wake: decision.wake === 'immediate' ? 'immediate' : 'wake_if_idle' };
+    case 'approval_decision':
+      // A decision resumes the turn that asked for it: ahead of ordinary work, never interrupting.
+      return {
+        ...decision,
+        whenBusy: 'queue',
+        lane: 'queue',
+        queueMode: 'priority',
+        wake: 'wake_if_idle',
+        boundary: 'run_start',
+        executionKind: 'resume_pending',
+      };
     case 'continuation':
       return whenBusy === undefined
         ? { ...decision, queueMode: 'priority', wake: 'interrupt_yielding' }

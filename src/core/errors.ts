@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'payload_too_large',
   /** Thrown for a bug: a violated invariant or an impossible state. Logged with its cause. */
   'internal',
+  /** Thrown when a decision names an approval the session never had (or that was cleared by unregister); carries `approvalId`. */
+  'approval_not_found',
+  /** Thrown when a decision's `callHash` is not the pending call's: the call changed, or the decision is for another one; carries `approvalId`. */
+  'approval_mismatch',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -40,6 +44,7 @@ export interface ErrorDetails {
   issues?: readonly string[];
   existingInputId?: string;
   limit?: number;
+  approvalId?: string;
 }
 
 /**

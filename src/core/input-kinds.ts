@@ -143,10 +143,13 @@ export const inputSubmissionSchema = z.discriminatedUnion('kind', [
 /** An input as a caller submits it. */
 export type InputSubmission = z.infer<typeof inputSubmissionSchema>;
 
-/** The kind of an input. */
-export type InputKind = InputSubmission['kind'];
+/**
+ * The kind of an input. `approval_decision` is not submitted through {@link inputSubmissionSchema}:
+ * the runtime builds it from a decision on a pending approval (`decideApproval`), bound to that call.
+ */
+export type InputKind = InputSubmission['kind'] | 'approval_decision';
 
-/** Every input kind, in the order of 02. */
+/** Every input kind, in the order of 02 (then the decision on a pending approval, issue 12). */
 export const INPUT_KINDS = [
   'prompt',
   'external_event',
@@ -155,6 +158,7 @@ export const INPUT_KINDS = [
   'peer_response',
   'continuation',
   'operation',
+  'approval_decision',
 ] as const satisfies readonly InputKind[];
 
 /** The header keys that are not part of an input's payload. */

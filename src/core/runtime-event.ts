@@ -5,6 +5,14 @@ import type { AbandonReason, InputOutcome } from './input-record.js';
 import type { JsonValue } from './json.js';
 import type { FailureCause, Phase } from './machine-state.js';
 
+/** How one tool call of a turn ended, as `run.completed` and `run.cancelled` record it (issue 12). */
+export interface ToolCallRecord {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly outcome:
+    'completed' | 'failed' | 'denied' | 'cancelled_before_start' | 'cancelled_while_running';
+}
+
 /** Event data by type. */
 export interface RuntimeEventData {
   'session.registered': { readonly epochId: string; readonly recovered: boolean };
@@ -57,6 +65,8 @@ export interface RuntimeEventData {
           readonly totalTokens?: number | undefined;
         }
       | undefined;
+    /** How each tool call that ended in the turn ended, when the executor reported it. */
+    readonly toolCalls?: readonly ToolCallRecord[] | undefined;
   };
   'run.failed': {
     readonly runId: string;
@@ -64,7 +74,12 @@ export interface RuntimeEventData {
     readonly retryable: boolean;
     readonly message: string;
   };
-  'run.cancelled': { readonly runId: string; readonly reason: string };
+  'run.cancelled': {
+    readonly runId: string;
+    readonly reason: string;
+    /** How each tool call that ended in the turn ended, when the executor reported it. */
+    readonly toolCalls?: readonly ToolCallRecord[] | undefined;
+  };
   'op.started': { readonly operationId: string; readonly kind: string };
   'op.updated': { readonly operationId: string; readonly status: string };
   'op.finished': {
@@ -73,6 +88,22 @@ export interface RuntimeEventData {
     readonly completionSeq: number | null;
   };
   'visibility.changed': { readonly revision: number };
+  'approval.requested': {
+    readonly approvalId: string;
+    readonly runId: string;
+    readonly toolCallId: string;
+    readonly toolName: string;
+    readonly callHash: string;
+    readonly expiresAt: string;
+  };
+  'approval.decided': {
+    readonly approvalId: string;
+    readonly decision: 'approve' | 'deny';
+    readonly reason: string | null;
+    /** `operator` for a person's decision, `system` for one the runtime took (expired, superseded). */
+    readonly origin: string;
+    readonly inputId: string;
+  };
 }
 
 /** The name of an event type. */
@@ -106,6 +137,8 @@ export const RUNTIME_EVENT_TYPES = [
   'op.updated',
   'op.finished',
   'visibility.changed',
+  'approval.requested',
+  'approval.decided',
 ] as const satisfies readonly RuntimeEventType[];
 
 /**

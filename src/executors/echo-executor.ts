@@ -25,6 +25,8 @@ function describe(input: StagedInput): string {
       return `[continuation: ${str(payload['reason'])}]`;
     case 'operation':
       return `[operation ${str(payload['operationId'])}]`;
+    case 'approval_decision':
+      return `[approval ${str(payload['approvalId'])}: ${str(payload['decision'])}]`;
   }
 }
 

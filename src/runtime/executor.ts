@@ -80,6 +80,36 @@ export interface RunUsage {
   readonly totalTokens?: number;
 }
 
+/**
+ * A tool call the executor will not run without a person's decision (issue 12). The runtime records it
+ * as a pending approval (minting `approvalId` when the executor gives none) and hands the decision back
+ * as an `approval_decision` input of a later turn.
+ */
+export interface ApprovalRequest {
+  readonly approvalId?: string;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly input: JsonValue;
+}
+
+/** How one tool call of a turn ended (issue 12). */
+export const TOOL_CALL_OUTCOMES = [
+  'completed',
+  'failed',
+  'denied',
+  'cancelled_before_start',
+  'cancelled_while_running',
+] as const;
+/** One of {@link TOOL_CALL_OUTCOMES}. */
+export type ToolCallOutcomeKind = (typeof TOOL_CALL_OUTCOMES)[number];
+
+/** The recorded end of one tool call; the runtime stores them on the run's `run.completed` / `run.cancelled` event. */
+export interface ToolCallOutcome {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly outcome: ToolCallOutcomeKind;
+}
+
 /** The result of a turn. `append`: messages to add to the transcript, committed with the run. */
 export type RunResult =
   | {
@@ -87,11 +117,15 @@ export type RunResult =
       readonly output?: JsonValue;
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'completed_without_result';
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'callback_pending';
@@ -99,11 +133,27 @@ export type RunResult =
       readonly args: JsonValue;
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
+    }
+  | {
+      /**
+       * The turn stopped before running calls that need approval. `append` must end with those calls
+       * open (no result yet): the decision's turn closes each with exactly one result.
+       */
+      readonly status: 'awaiting_approval';
+      readonly approvals: readonly ApprovalRequest[];
+      readonly append?: readonly JsonValue[];
+      readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     }
   | {
       readonly status: 'cancelled';
       readonly append?: readonly JsonValue[];
       readonly usage?: RunUsage;
+      /** How each tool call that ended in this turn ended. */
+      readonly toolCalls?: readonly ToolCallOutcome[];
     };
 
 /**

@@ -15,7 +15,9 @@ import { refusalError } from './machine-errors.js';
 import { entryUnderGate } from './session-access.js';
 import type { AcceptOptions, AcceptResult } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { SessionChange } from './session-commit.js';
 import { commitChange } from './session-commit.js';
+import { supersedeApprovals } from './approval-decisions.js';
 import type { SessionEntry } from './session-entry.js';
 import { step } from '../core/session-machine.js';
 
@@ -166,7 +168,16 @@ async function admit(
   options: AcceptOptions,
   withoutWake: boolean,
 ): Promise<AcceptResult> {
-  const sessionId = entry.sessionId;
+  probeAccept(entry);
+  const { payload, header: fields } = validate(ctx, entry.sessionId, input, options);
+  // A new prompt while tool calls wait for a decision denies them as superseded first, so the
+  // transcript the prompt's turn sees closes every call (docs/decisions.md, issue 12).
+  if (payload.kind === 'prompt') await supersedeApprovals(ctx, entry);
+  return admitValidated(ctx, entry, payload, fields, withoutWake);
+}
+
+/** Throws the machine's refusal when the session's phase accepts no input. */
+export function probeAccept(entry: SessionEntry): void {
   const probe = step(entry.machine, {
     type: 'AcceptInput',
     inputId: '',
@@ -175,8 +186,25 @@ async function admit(
     wakeIfIdle: false,
     withoutWake: true,
   });
-  if (!probe.ok) throw refusalError(sessionId, probe);
-  const { payload, header: fields } = validate(ctx, sessionId, input, options);
+  if (!probe.ok) throw refusalError(entry.sessionId, probe);
+}
+
+/** What an admission commits besides the input: set by the decision on a pending approval. */
+export type AdmitExtra = (inputId: string) => Pick<SessionChange, 'approvals' | 'events'>;
+
+/**
+ * Admits a validated payload (rules 3–6 of 02, the decision, durable-before-ack, the wake), under the
+ * gate. `extra` adds to the accept commit (a decision removes its approval from the pending set).
+ */
+export async function admitValidated(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  payload: InputPayload,
+  fields: Record<string, unknown>,
+  withoutWake: boolean,
+  extra?: AdmitExtra,
+): Promise<AcceptResult> {
+  const sessionId = entry.sessionId;
   const header = headerOf(ctx, sessionId, fields, payload.kind);
   const decision = resolveAdmission(payload, header.whenBusy ?? undefined, {
     sessionDefault: ctx.options.defaultWhenBusy,
@@ -221,7 +249,11 @@ async function admit(
     withoutWake,
   });
   if (!accepted.ok) throw refusalError(sessionId, accepted);
-  await commitChange(ctx, entry, { machine: accepted, patches: [plan.patch] });
+  await commitChange(ctx, entry, {
+    machine: accepted,
+    patches: [plan.patch],
+    ...(extra === undefined ? {} : extra(header.inputId)),
+  });
   const completion = completionOf(entry, header.inputId, plan.record.outcome);
   entry.lastInputAt = ctx.clock.now();
   performEffects(ctx, entry, accepted.effects);

@@ -33,8 +33,28 @@ const STATUSES: readonly string[] = [
   'completed',
   'completed_without_result',
   'callback_pending',
+  'awaiting_approval',
   'cancelled',
 ];
+
+/** True when `approvals` is a non-empty list of well-formed requests with distinct ids and calls. */
+function wellFormedApprovals(approvals: unknown): boolean {
+  if (!Array.isArray(approvals) || approvals.length === 0) return false;
+  const ids = new Set<string>();
+  const calls = new Set<string>();
+  for (const a of approvals as unknown[]) {
+    if (typeof a !== 'object' || a === null) return false;
+    const { approvalId, toolCallId, toolName, input } = a as Record<string, unknown>;
+    if (typeof toolCallId !== 'string' || toolCallId === '' || calls.has(toolCallId)) return false;
+    if (typeof toolName !== 'string' || toolName === '' || input === undefined) return false;
+    if (approvalId !== undefined) {
+      if (typeof approvalId !== 'string' || approvalId === '' || ids.has(approvalId)) return false;
+      ids.add(approvalId);
+    }
+    calls.add(toolCallId);
+  }
+  return true;
+}
 
 /**
  * The executor's result as plain JSON data, or null when it is not a well-formed RunResult. The copy
@@ -50,11 +70,16 @@ export function normaliseRunResult(value: unknown): RunResult | null {
     return null;
   }
   if (typeof copy !== 'object' || copy === null) return null;
-  const { status, append } = copy as { status?: unknown; append?: unknown };
+  const { status, append, approvals } = copy as {
+    status?: unknown;
+    append?: unknown;
+    approvals?: unknown;
+  };
   const ok =
     typeof status === 'string' &&
     STATUSES.includes(status) &&
-    (append === undefined || Array.isArray(append));
+    (append === undefined || Array.isArray(append)) &&
+    (status !== 'awaiting_approval' || wellFormedApprovals(approvals));
   return ok ? (copy as RunResult) : null;
 }
 

@@ -1,6 +1,7 @@
 // Finishing a turn (03, runtime loop steps 3–5): under the gate, decide the run's outcome through the
 // machine, end its inputs in the ledger, and persist the whole step as one commit.
 
+import type { PendingApproval } from '../core/approvals.js';
 import type { ErrorInfo, InputOutcome } from '../core/input-record.js';
 import type { JsonValue } from '../core/json.js';
 import type { RunEnd } from '../core/ledger-run-end.js';
@@ -10,7 +11,9 @@ import type { MachineInput } from '../core/machine-inputs.js';
 import type { FailureCause } from '../core/machine-state.js';
 import { stepAll } from '../core/session-machine.js';
 import { RECEIPT_RECORD_VERSION } from '../store/records.js';
+import { pendingApprovals } from './approval-requests.js';
 import type { RunResult } from './executor.js';
+import { outputOf, toolCallsOf, usageOf } from './run-result-facts.js';
 import { isCurrent } from './machine-errors.js';
 import type { RunOutcome } from './run-execute.js';
 import type { StartedRun } from './run-start.js';
@@ -33,7 +36,12 @@ type Verdict =
       readonly retryable: boolean;
       readonly message: string;
     }
-  | { readonly type: 'cancelled'; readonly reason: string; readonly append: readonly JsonValue[] };
+  | {
+      readonly type: 'cancelled';
+      readonly reason: string;
+      readonly append: readonly JsonValue[];
+      readonly result: RunResult | null;
+    };
 
 function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun): Verdict {
   if (started.conflict !== null) {
@@ -55,6 +63,7 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
             ? 'cancelled after boundary'
             : 'cancelled by the executor',
         append: outcome.result.append ?? [],
+        result: outcome.result,
       };
     case 'aborted':
       // A forced shutdown is a crash that was polite enough to say so: the turn is re-run after the restart.
@@ -70,6 +79,7 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
         type: 'cancelled',
         reason: outcome.abort.message,
         append: outcome.result?.append ?? [],
+        result: outcome.result,
       };
     case 'threw':
       return { type: 'failed', ...outcome.failure };
@@ -79,15 +89,9 @@ function verdictOf(outcome: RunOutcome, entry: SessionEntry, started: StartedRun
 function completedOutcome(
   entry: SessionEntry,
   runId: string,
-  result: RunResult,
+  output: JsonValue | undefined,
   machine: typeof entry.machine,
 ): InputOutcome {
-  const output: JsonValue | undefined =
-    result.status === 'completed'
-      ? result.output
-      : result.status === 'callback_pending'
-        ? { status: 'callback_pending', toolName: result.toolName, args: result.args }
-        : undefined;
   const hasResult = output !== undefined;
   const cls = classifyCompletion(machine, {
     kind: 'run',
@@ -99,22 +103,6 @@ function completedOutcome(
   if (cls.ok && cls.class === 'completed' && output !== undefined)
     return { status: 'completed', runId, result: output };
   return { status: 'completed_without_result', runId };
-}
-
-/** The token usage of a result, when the executor reported whole non-negative numbers. */
-function usageOf(result: RunResult): {
-  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
-} {
-  const usage = result.usage;
-  if (usage === undefined) return {};
-  const pick = (value: unknown): value is number =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0;
-  const clean = {
-    ...(pick(usage.inputTokens) ? { inputTokens: usage.inputTokens } : {}),
-    ...(pick(usage.outputTokens) ? { outputTokens: usage.outputTokens } : {}),
-    ...(pick(usage.totalTokens) ? { totalTokens: usage.totalTokens } : {}),
-  };
-  return Object.keys(clean).length === 0 ? {} : { usage: clean };
 }
 
 function backoff(ctx: RuntimeContext, attempts: number): number {
@@ -151,6 +139,7 @@ export async function finishBatch(
   let events: EventDraft[];
   let append: readonly JsonValue[] = [];
   let result: JsonValue = null;
+  let approvals: readonly PendingApproval[] | undefined;
   switch (verdict.type) {
     case 'completed': {
       inputs = [
@@ -158,19 +147,30 @@ export async function finishBatch(
         { type: 'Commit', runId },
       ];
       const probe = stepAll(entry.machine, inputs);
+      const asked =
+        verdict.result.status === 'awaiting_approval'
+          ? pendingApprovals(ctx, runId, verdict.result.approvals)
+          : null;
       const inputOutcome = completedOutcome(
         entry,
         runId,
-        verdict.result,
+        outputOf(verdict.result, asked?.approvals ?? []),
         probe.ok ? probe.state : entry.machine,
       );
       end = { type: 'consumed', outcome: inputOutcome };
       events = [
         {
           type: 'run.completed',
-          data: { runId, resultClass: inputOutcome.status, ...usageOf(verdict.result) },
+          data: {
+            runId,
+            resultClass: inputOutcome.status,
+            ...usageOf(verdict.result),
+            ...toolCallsOf(verdict.result),
+          },
         },
+        ...(asked?.events ?? []),
       ];
+      if (asked !== null) approvals = [...entry.approvals, ...asked.approvals];
       append = verdict.result.append ?? [];
       result = inputOutcome.status === 'completed' ? inputOutcome.result : null;
       break;
@@ -211,7 +211,12 @@ export async function finishBatch(
         { type: 'CancelRun', runId },
       ];
       end = { type: 'cancelled', reason: verdict.reason };
-      events = [{ type: 'run.cancelled', data: { runId, reason: verdict.reason } }];
+      events = [
+        {
+          type: 'run.cancelled',
+          data: { runId, reason: verdict.reason, ...toolCallsOf(verdict.result) },
+        },
+      ];
       append = verdict.append;
       break;
   }
@@ -248,6 +253,7 @@ export async function finishBatch(
       events,
       receipt,
       ...(append.length > 0 ? { transcript: { runId, messages: append } } : {}),
+      ...(approvals !== undefined ? { approvals } : {}),
     });
   } catch (error: unknown) {
     return finalizationFailed(ctx, entry, started, error, verdict.type === 'completed');

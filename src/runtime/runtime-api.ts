@@ -1,6 +1,7 @@
 // The public surface of a Runtime (03, "Control operations"; 05, "Library"): the seed's operations in camelCase.
 
 import type { AdmissionDecision } from '../core/admission.js';
+import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
 import type { InputSubmission, WhenBusy } from '../core/input-kinds.js';
 import type { InputOutcome, InputRecord, InputStatus } from '../core/input-record.js';
 import type { JsonValue } from '../core/json.js';
@@ -139,6 +140,24 @@ export interface Runtime {
     input: InputSubmission,
     options?: AcceptOptions,
   ): Promise<AcceptResult>;
+  /**
+   * Decides a pending tool-call approval (issue 12): `approve` runs the call in the next turn, `deny`
+   * reports the denial to the agent. `callHash` must be the pending call's. The same decision again is
+   * `deduplicated`; another decision for a decided approval is `idempotency_conflict`; an unknown
+   * approval is `approval_not_found` (404); a hash of another call is `approval_mismatch` (409).
+   *
+   * @example
+   * const [approval] = await runtime.listApprovals('s1');
+   * await runtime.decideApproval('s1', approval.approvalId, { decision: 'approve', callHash: approval.callHash });
+   */
+  decideApproval(
+    sessionId: string,
+    approvalId: string,
+    decision: ApprovalDecisionSubmission,
+    options?: OperationOptions,
+  ): Promise<AcceptResult>;
+  /** The session's tool calls waiting for a decision, oldest first. */
+  listApprovals(sessionId: string, options?: OperationOptions): Promise<readonly PendingApproval[]>;
   /** Hard-cancels the current run (attached or running); with no run, a successful no-op. */
   interrupt(sessionId: string, reason?: string, options?: OperationOptions): Promise<void>;
   /** The current turn stops at its next boundary (needs a live loop). */

@@ -68,6 +68,11 @@ export interface RuntimeOptions {
    * the store arbitrates ownership and an executor factory is configured.
    */
   readonly sweepIntervalMs?: number;
+  /**
+   * How long a tool call waits for a person's decision before the runtime denies it as `expired`
+   * (default 1 hour).
+   */
+  readonly approvalTtlMs?: number;
 }
 
 /** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
@@ -178,6 +183,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     hostId: options.hostId ?? null,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
+    approvalTtlMs: options.approvalTtlMs ?? 3_600_000,
   };
 }
 

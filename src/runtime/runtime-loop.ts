@@ -15,6 +15,7 @@ import { finishBatch } from './run-finish.js';
 import type { FinishResult } from './run-setback.js';
 import { isCurrent } from './machine-errors.js';
 import { debounceWait, startBatch } from './run-start.js';
+import { nextApprovalExpiry } from '../core/approvals.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 
@@ -98,6 +99,32 @@ export class RuntimeLoop implements LoopHandle {
     return new Promise((resolve) => (this.#waiter = resolve));
   }
 
+  /**
+   * Waits for a wake; while tool calls wait for a decision, no longer than the earliest expiry, so the
+   * runtime records `denied{expired}` by itself (the batch start expires them).
+   */
+  async #waitOrExpiry(): Promise<void> {
+    const next = nextApprovalExpiry(this.entry.approvals);
+    if (next === null) return this.#wait();
+    const timer = new AbortController();
+    const woken = this.#wait();
+    const expired = this.ctx.clock
+      .sleep(Math.max(0, Date.parse(next) - this.ctx.clock.now()), timer.signal)
+      .then(
+        () => {
+          this.#woken = true;
+          this.#notify();
+        },
+        () => undefined,
+      );
+    try {
+      await woken;
+    } finally {
+      timer.abort(new RunAbort('cancel', 'expiry timer no longer needed'));
+      await expired;
+    }
+  }
+
   async #sleep(ms: number): Promise<void> {
     if (ms <= 0) return;
     await this.ctx.clock.sleep(ms, this.#exitSignal.signal).catch(() => undefined);
@@ -113,7 +140,7 @@ export class RuntimeLoop implements LoopHandle {
     let crash: string | null = null;
     try {
       while (this.#exit === null) {
-        if (!this.#woken) await this.#wait();
+        if (!this.#woken) await this.#waitOrExpiry();
         if (this.#exit !== null) break;
         this.#woken = false;
         await this.#drain();

@@ -15,6 +15,8 @@ import { sessionOps } from './session-ops.js';
 import { pruneLoop, pruneOnce } from './retention.js';
 import type { Executor } from './executor.js';
 import { acceptInput } from './ops-accept.js';
+import { decideApproval, listApprovals } from './approval-decisions.js';
+import type { ApprovalDecisionSubmission } from '../core/approvals.js';
 import * as control from './ops-control.js';
 import * as query from './ops-query.js';
 import {
@@ -169,6 +171,11 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     acceptInputWithoutWake: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, true),
     ),
+    decideApproval: checkedId(
+      (id, approvalId: string, decision: ApprovalDecisionSubmission, o?: OperationOptions) =>
+        decideApproval(ctx, id, approvalId, decision, opts(o)),
+    ),
+    listApprovals: checkedId((id, o?: OperationOptions) => listApprovals(ctx, id, opts(o))),
     interrupt: checkedId((id, reason = 'interrupted', o) =>
       control.interrupt(ctx, id, reason, opts(o)),
     ),

@@ -4,6 +4,7 @@
 // to the store as one batch; only when the write succeeded are the machine state and ledger installed,
 // the events published and the completions settled. A failed write changes nothing in memory.
 
+import type { PendingApproval } from '../core/approvals.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { BurrowError, isBurrowError } from '../core/errors.js';
 import type { InputRecord } from '../core/input-record.js';
@@ -43,6 +44,8 @@ export interface SessionChange {
   readonly opsCursor?: OpsCursorRecord;
   /** Overrides the lifecycle written (unregister writes a cleared one). */
   readonly lifecycle?: LifecycleRecord;
+  /** The session's pending approvals after this change (stored with the lifecycle). */
+  readonly approvals?: readonly PendingApproval[];
 }
 
 // The stored binding leaves the fence out: the lease owns it (a stored copy would change at every
@@ -60,8 +63,15 @@ function storedBinding(binding: Binding): Binding {
   return stored;
 }
 
-/** The lifecycle record the store keeps for `machine` (its binding without the fence). */
-export function lifecycleRecord(entry: SessionEntry, machine: MachineState): LifecycleRecord {
+/**
+ * The lifecycle record the store keeps for `machine` (its binding without the fence) and the pending
+ * `approvals` (the entry's, unless the change replaces them).
+ */
+export function lifecycleRecord(
+  entry: SessionEntry,
+  machine: MachineState,
+  approvals: readonly PendingApproval[] = entry.approvals,
+): LifecycleRecord {
   return {
     recordVersion: LIFECYCLE_RECORD_VERSION,
     sessionId: entry.sessionId,
@@ -70,6 +80,7 @@ export function lifecycleRecord(entry: SessionEntry, machine: MachineState): Lif
     epochId: entry.epochId,
     silentIntents: machine.silentIntents,
     visibility: machine.visibility,
+    ...(approvals.length > 0 ? { approvals } : {}),
   };
 }
 
@@ -86,6 +97,7 @@ function lifecycleKeyOf(lifecycle: LifecycleRecord): string {
     lifecycle.binding,
     lifecycle.silentIntents,
     lifecycle.visibility,
+    lifecycle.approvals,
   ];
   if (memo !== null && memo.parts.every((part, i) => part === parts[i])) return memo.key;
   const key = canonicalJson(lifecycle);
@@ -102,7 +114,7 @@ function buildBatch(
   batch: CommitBatch;
   lifecycleKey: string;
 } {
-  const lifecycle = change.lifecycle ?? lifecycleRecord(entry, machine);
+  const lifecycle = change.lifecycle ?? lifecycleRecord(entry, machine, change.approvals);
   const lifecycleKey =
     change.lifecycle === undefined ? lifecycleKeyOf(lifecycle) : canonicalJson(lifecycle);
   const records: InputRecord[] = [];
@@ -214,6 +226,9 @@ function install(
     ];
   }
   entry.transcriptLength += appended.length;
+  if (change.approvals !== undefined) entry.approvals = change.approvals;
+  // An unregister's cleared lifecycle drops every pending approval with it.
+  else if (change.lifecycle !== undefined) entry.approvals = change.lifecycle.approvals ?? [];
   if (change.receipt !== undefined) entry.receiptSeq = change.receipt.seq;
   entry.persistedLifecycle = lifecycleKey;
 }

@@ -1,5 +1,6 @@
 // The in-memory entry of one registered session: its machine, ledger, completions, events and attachments.
 
+import type { PendingApproval } from '../core/approvals.js';
 import type { Ledger } from '../core/input-ledger.js';
 import type { JsonValue } from '../core/json.js';
 import type { MachineState } from '../core/machine-state.js';
@@ -50,6 +51,8 @@ export interface SessionEntry {
   provisionalInterrupt: InterruptHandle | null;
   comms: CommsHandle | null;
   transcriptLength: number;
+  /** Tool calls waiting for a decision (issue 12), stored with the lifecycle; replaced, never mutated. */
+  approvals: readonly PendingApproval[];
   /** The whole transcript, kept in memory only when there is no store. */
   transcriptCache: readonly { readonly runId: string; readonly message: JsonValue }[] | null;
   receiptSeq: number;

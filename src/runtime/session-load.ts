@@ -21,6 +21,7 @@ import { SessionEvents } from './session-events.js';
 // Shared empty arrays: replaced (never pushed to) on the first write, so idle sessions share them.
 const NO_MESSAGES: SessionEntry['transcriptCache'] = Object.freeze([]);
 const NO_EVENTS: SessionEntry['deferredEvents'] = Object.freeze([]);
+const NO_APPROVALS: SessionEntry['approvals'] = Object.freeze([]);
 
 /** True when a stored lifecycle says nothing a fresh machine would not (no record, or idle and unbound). */
 function isTrivial(lifecycle: LifecycleRecord | null): boolean {
@@ -120,6 +121,7 @@ export function buildEntry(
     provisionalInterrupt: null,
     comms: null,
     transcriptLength: stored?.transcriptLength ?? 0,
+    approvals: lifecycle?.approvals ?? NO_APPROVALS,
     transcriptCache: ctx.store === null ? NO_MESSAGES : null,
     receiptSeq: stored?.receiptHighWater ?? 0,
     persistedLifecycle: null,

@@ -15,6 +15,7 @@ import { openApiDocument } from './openapi.js';
 import { checkQueryNames } from './params.js';
 import { problemResponse } from './problem.js';
 import type { ReadinessAnswer, RouteSpec, ServerDeps } from './route-spec.js';
+import { approvalRoutes } from './routes-approvals.js';
 import { controlRoutes } from './routes-control.js';
 import { dashboardRoutes } from './routes-dashboard.js';
 import { eventRoutes } from './routes-events.js';
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions): BurrowApp {
   routes.push(
     ...sessionRoutes(deps),
     ...inputRoutes(deps),
+    ...approvalRoutes(deps),
     ...controlRoutes(deps),
     ...eventRoutes(deps),
     ...metaRoutes(deps, () => openApiDocument(routes, tokenConfigured)),

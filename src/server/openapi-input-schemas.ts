@@ -17,12 +17,14 @@ import {
   ORIGINS,
   WHEN_BUSY,
 } from '../core/input-kinds.js';
+import { approvalDecisionPayloadSchema } from '../core/approvals.js';
 import type { InputStatus } from '../core/input-record.js';
 import { ABANDON_REASONS, INPUT_RECORD_VERSION } from '../core/input-record.js';
 import type { z } from 'zod';
 import { ZodDiscriminatedUnion, ZodObject } from 'zod';
 import type { Schema } from './schema-builders.js';
 import {
+  arr,
   constant,
   fromZod,
   int,
@@ -64,9 +66,12 @@ function payloadSchema(): Schema {
         ? [option]
         : [];
   return {
-    oneOf: inputSubmissionSchema.options
-      .flatMap(objects)
-      .map((option) => fromZod(option.omit(omitted), 'output')),
+    oneOf: [
+      ...inputSubmissionSchema.options
+        .flatMap(objects)
+        .map((option) => fromZod(option.omit(omitted), 'output')),
+      fromZod(approvalDecisionPayloadSchema, 'output'),
+    ],
     description: "The input's kind and kind-specific fields, as submitted.",
   };
 }
@@ -141,6 +146,17 @@ export const INPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
     expiresAt: nullable(time),
     updatedAt: time,
   }),
+  PendingApproval: obj({
+    approvalId: str,
+    runId: str,
+    toolCallId: str,
+    toolName: str,
+    input: JSON_VALUE,
+    callHash: str,
+    requestedAt: time,
+    expiresAt: time,
+  }),
+  ApprovalList: obj({ approvals: arr(ref('PendingApproval')) }),
   AcceptedInput: obj({
     inputId: str,
     status: oneOfStrings(['accepted', 'deduplicated']),

@@ -53,6 +53,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
         issues: arr(str),
         existingInputId: str,
         limit: int,
+        approvalId: str,
       },
       ['type', 'title', 'status', 'code', 'detail'],
     ),

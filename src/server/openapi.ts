@@ -20,12 +20,14 @@ export function openApiPath(path: string): string {
 const PATH_PARAMS: Readonly<Record<string, ParamSchema>> = {
   id: ID_PARAM_SCHEMA,
   inputId: ID_PARAM_SCHEMA,
+  approvalId: ID_PARAM_SCHEMA,
   file: { type: 'string', pattern: DASHBOARD_FILE_PATTERN },
 };
 
 const TAGS = [
   ['sessions', 'Register, list, inspect and unregister sessions.'],
   ['inputs', "Submit inputs, read their state and outcome, read a session's transcript."],
+  ['approvals', 'Tool calls waiting for a decision: list them, approve or deny one.'],
   ['control', 'Interrupt, cancel after a boundary, retire, recycle, reset, stop, destroy.'],
   ['settings', 'Silent intents and tool visibility.'],
   ['events', 'Server-Sent Event streams.'],

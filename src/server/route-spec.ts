@@ -39,7 +39,8 @@ export interface RouteSpec {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'sessions' | 'inputs' | 'control' | 'settings' | 'events' | 'meta' | 'dashboard';
+  readonly tag:
+    'sessions' | 'inputs' | 'approvals' | 'control' | 'settings' | 'events' | 'meta' | 'dashboard';
   readonly auth: AuthMode;
   readonly body?: { readonly schema: z.ZodType; readonly optional: boolean };
   readonly params?: readonly ParamDoc[];

@@ -1,5 +1,6 @@
 // The stored shapes: lifecycle record, run receipt, transcript entry, background operation, ops cursor.
 
+import type { PendingApproval } from '../core/approvals.js';
 import type { JsonValue } from '../core/json.js';
 import type { Binding, Phase } from '../core/machine-state.js';
 import type { StoredOperation, StoredOpsCursor } from '../core/ops-lifecycle-records.js';
@@ -22,6 +23,11 @@ export interface LifecycleRecord {
   readonly epochId: string;
   readonly silentIntents: readonly string[];
   readonly visibility: VisibilityState;
+  /**
+   * Tool calls waiting for a person's decision (issue 12); present only when there are some, so a
+   * session that never asked for an approval stores exactly what it stored before.
+   */
+  readonly approvals?: readonly PendingApproval[];
 }
 
 /** The version of {@link RunReceipt}. */

@@ -14,6 +14,7 @@ import type { JsonValue } from '../../src/core/json.js';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { ScriptedTurn } from '../../src/executors/scripted-executor.js';
+import type { Executor } from '../../src/runtime/executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import type { RunningServer, ServerOptions } from '../../src/server/server.js';
@@ -343,4 +344,72 @@ describe.runIf(AVAILABLE || REQUIRED)('dashboard', () => {
     const stored = await page.evaluate('window.sessionStorage.getItem("burrow.token")');
     expect(stored).toBe('browser-secret');
   });
+  it('shows a tool call waiting for approval with its input and expiry, and approves it', async () => {
+    const executions: string[] = [];
+    const page = await boot({ executorFactory: () => approvingAgent(executions) });
+    await runtime.registerSessionWithExecutor('ask', approvingAgent(executions));
+    await page.goto(`${server.url}/#/sessions/ask`);
+    await page.locator('#stream-state', { hasText: /^live$/ }).waitFor();
+    await page.fill('#send-content', 'tidy up /tmp/old');
+    await page.press('#send-content', 'Enter');
+    const item = page.locator('#approvals-list li.approval');
+    await item.waitFor();
+    expect(await page.locator('#approvals-panel').isVisible()).toBe(true);
+    expect(await item.locator('.tool-name').textContent()).toBe('deleteFile');
+    expect(await item.locator('.approval-input').textContent()).toContain('"/tmp/old"');
+    expect(await item.locator('.approval-expiry').textContent()).toMatch(/^expires /);
+    await screenshot(page, 'dashboard-approval.png');
+    expect(executions).toEqual([]);
+    await item.locator('button.approve').click();
+    await page.locator('#status', { hasText: 'Approved deleteFile.' }).waitFor();
+    await page.locator('#approvals-panel').waitFor({ state: 'hidden' });
+    await page.locator('#conversation .msg-assistant', { hasText: 'Deleted /tmp/old.' }).waitFor();
+    expect(executions).toEqual(['/tmp/old']);
+  });
 });
+
+/** An agent that asks to run deleteFile for each prompt, and runs it once approved. */
+function approvingAgent(executions: string[]): Executor {
+  return {
+    apply: (run) => {
+      const decision = run.inputs.find((i) => i.kind === 'approval_decision');
+      if (decision === undefined) {
+        const toolCallId = `call-${run.runId}`;
+        const input = { path: '/tmp/old' };
+        return Promise.resolve({
+          status: 'awaiting_approval',
+          approvals: [{ toolCallId, toolName: 'deleteFile', input }],
+          append: [
+            { role: 'user', content: 'tidy up /tmp/old' },
+            {
+              role: 'assistant',
+              content: [{ type: 'tool-call', toolCallId, toolName: 'deleteFile', input }],
+            },
+          ],
+        });
+      }
+      const { toolCallId, decision: verdict } = decision.payload;
+      const approved = verdict === 'approve';
+      if (approved) executions.push('/tmp/old');
+      const text = approved ? 'Deleted /tmp/old.' : 'Not deleted.';
+      return Promise.resolve({
+        status: 'completed',
+        output: text,
+        append: [
+          {
+            role: 'tool',
+            content: [
+              {
+                type: 'tool-result',
+                toolCallId: toolCallId ?? '',
+                toolName: 'deleteFile',
+                output: { type: 'text', value: approved ? 'deleted' : 'denied' },
+              },
+            ],
+          },
+          { role: 'assistant', content: text },
+        ],
+      });
+    },
+  };
+}

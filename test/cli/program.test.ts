@@ -25,6 +25,8 @@ function recorder(code: ExitCode = EXIT.ok): { handlers: CommandHandlers; calls:
       sessions: handler('sessions'),
       send: handler('send'),
       tail: handler('tail'),
+      approvals: handler('approvals'),
+      decide: handler('decide'),
       checkMachine: handler('checkMachine'),
       bench: handler('bench'),
       doctor: handler('doctor'),
@@ -131,6 +133,24 @@ describe('burrow argument parsing', () => {
       sort: '-queue',
       offset: 10,
     });
+  });
+
+  it('parses approvals, approve and deny (with --session, --reason and --wait)', async () => {
+    const listed = await parse(['approvals', 's1', '--json']);
+    expect(listed.calls).toEqual([{ command: 'approvals', args: ['s1', { json: true }] }]);
+    const all = await parse(['approvals']);
+    expect(all.calls).toEqual([{ command: 'approvals', args: [undefined, {}] }]);
+    const approved = await parse(['approve', 'a1', '--session', 's1', '--wait', '5s']);
+    expect(approved.calls).toEqual([
+      { command: 'decide', args: ['a1', 'approve', { session: 's1', wait: '5s' }] },
+    ]);
+    const denied = await parse(['deny', 'a1', '--reason', 'not now']);
+    expect(denied.calls).toEqual([
+      { command: 'decide', args: ['a1', 'deny', { reason: 'not now' }] },
+    ]);
+    const refused = await parse(['approve', 'a1', '--reason', 'x']);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.calls).toEqual([]);
   });
 
   it('lists the drain deadline and the scripted step variable in serve --help', async () => {

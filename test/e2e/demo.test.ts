@@ -122,7 +122,8 @@ describe('burrow demo', () => {
     const { code, stdout, stderr } = await runCli(['demo', '--fake-llm', '--json']);
     expect(code, stderr).toBe(0);
     const report = (JSON.parse(stdout) as Tour).fakeLlm;
-    expect(report?.modelRequests).toBe(2);
+    // Two requests for the calculator turn, two for the approval round trip.
+    expect(report?.modelRequests).toBe(4);
     expect(report?.outcome).toMatchObject({ status: 'completed' });
     expect(report?.progress).toContainEqual(
       expect.objectContaining({
@@ -137,5 +138,14 @@ describe('burrow demo', () => {
       'tool',
       'assistant',
     ]);
+    expect(report?.approval.pending).toMatchObject({
+      toolName: 'saveNote',
+      input: { note: 'buy milk' },
+    });
+    expect(report?.approval.outcome).toMatchObject({
+      status: 'completed',
+      result: 'Saved the note "buy milk".',
+    });
+    expect(report?.approval.notes).toBe('buy milk\n');
   });
 });

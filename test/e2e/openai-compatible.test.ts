@@ -73,6 +73,7 @@ describe('burrow serve --executor openai-compatible (child process, fake server)
     expect(toolRequest?.body?.tools?.map((t) => t.function.name).sort()).toEqual([
       'calculator',
       'currentTime',
+      'saveNote',
     ]);
     await events.waitFor(
       (e) =>

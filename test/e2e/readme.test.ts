@@ -114,7 +114,7 @@ describe('README', () => {
       /^npm (install|test)$/,
       /^npm start$/,
       /^npm start -- --executor scripted$/,
-      /^node dist\/cli\/main\.js (demo|doctor)$/,
+      /^node dist\/cli\/main\.js (demo|doctor|approvals|approve APPROVAL_ID)$/,
       /^curl /,
       /^OPENAI_BASE_URL=\S+ OPENAI_API_KEY=\S+ BURROW_MODEL=\S+ npm start -- --executor openai-compatible --example-tools$/,
     ];
@@ -270,6 +270,52 @@ describe('README', () => {
       } finally {
         await fake.close();
       }
+    }
+  }, 90_000);
+
+  it('"Approve tool calls": the prompt ends with a pending call; approvals lists it; approve runs it once', async () => {
+    const [endpoint] = commands(section('Run a real agent')).filter((c) =>
+      c.startsWith('OPENAI_BASE_URL='),
+    );
+    const [register] = commands(section('Run a real agent')).filter((c) => c.startsWith('curl '));
+    const [ask, list, approve] = commands(section('Approve tool calls'));
+    expect(endpoint).toContain('--example-tools');
+    expect(list).toBe('node dist/cli/main.js approvals');
+    expect(approve).toBe('node dist/cli/main.js approve APPROVAL_ID');
+    const fake = await startFakeOpenAiServer([
+      { type: 'tool_calls', calls: [{ name: 'saveNote', arguments: { note: 'buy milk' } }] },
+      { type: 'text', text: 'Saved the note.' },
+    ]);
+    try {
+      const notes = join(dir, 'burrow-notes.txt');
+      const local = (endpoint ?? '').replace(
+        /^OPENAI_BASE_URL=\S+/,
+        `OPENAI_BASE_URL=${fake.url}/v1`,
+      );
+      const server = await serveAs(local, { BURROW_NOTES_FILE: notes });
+      await curl(register ?? '');
+      expect(await curl(ask ?? '')).toMatchObject({
+        outcome: { status: 'completed', result: { status: 'awaiting_approval' } },
+      });
+      await expect(readFile(notes, 'utf8')).rejects.toThrow();
+      const client = env({ BURROW_URL: `http://127.0.0.1:${port}` });
+      const listed = await runCommand('sh', ['-c', list ?? ''], { env: client });
+      expect(listed.code, listed.stderr).toBe(0);
+      const id = /^(approval-\S+)\s+agent\s+saveNote\s/m.exec(listed.stdout)?.[1];
+      expect(id, listed.stdout).toBeDefined();
+      const approved = await runCommand(
+        'sh',
+        ['-c', (approve ?? '').replace('APPROVAL_ID', id ?? '')],
+        { env: client },
+      );
+      expect(approved.code, approved.stderr).toBe(0);
+      expect(approved.stdout).toContain(`approved ${id ?? ''}: saveNote {"note":"buy milk"}`);
+      expect(approved.stdout).toContain('Saved the note.');
+      expect(await readFile(notes, 'utf8')).toBe('buy milk\n');
+      expect(JSON.stringify(fake.requests[1]?.body?.messages)).toContain('buy milk');
+      expect(await stopServer(server)).toBe('burrow: stopped');
+    } finally {
+      await fake.close();
     }
   }, 90_000);
 

@@ -75,6 +75,7 @@ describe('openai-compatible executor against a fake server', () => {
     expect(first?.body?.tools?.map((t) => t.function.name).sort()).toEqual([
       'calculator',
       'currentTime',
+      'saveNote',
     ]);
     expect(roles(first?.body)).toEqual(['system', 'user']);
     expect(roles(second?.body)).toEqual(['system', 'user', 'assistant', 'tool']);

@@ -44,6 +44,9 @@ describe('the status table', () => {
       unauthorized: 401,
       payload_too_large: 413,
       internal: 500,
+      // Issue 12: decisions on tool-call approvals (documented in docs/http.md).
+      approval_not_found: 404,
+      approval_mismatch: 409,
     };
     expect(Object.fromEntries(ERROR_CODES.map((code) => [code, STATUS_BY_CODE[code]]))).toEqual(
       fromSpec,

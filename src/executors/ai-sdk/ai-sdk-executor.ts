@@ -17,6 +17,13 @@
 //   race the signal; the result is `{ status: 'cancelled', append }` where the partial assistant
 //   message keeps the text streamed so far and each unanswered tool call gets an `error-text`
 //   result `cancelled: <reason>`. Any throw after the signal aborted is a cancellation.
+// - Tools with `needsApproval` (a boolean or the AI SDK's function): the step's other calls run;
+//   then the turn ends `awaiting_approval` with the calls open and a `tool-approval-request` part
+//   next to each. The decision's turn opens with a tool message holding the `tool-approval-response`
+//   parts and one result per call (the output when approved, `execution-denied` when denied), then
+//   lets the model continue (approval-round.ts).
+// - Every tool call that ends in a turn is reported in `toolCalls` (completed, failed, denied,
+//   cancelled before start, cancelled while running).
 // - Tool throws are reported back to the model as `error-text` results by default (the AI SDK's
 //   behaviour); `FatalToolError`, or `toolErrors: 'fail'`, fails the turn with `tool_failure`.
 // - `append` is always exactly this turn's new messages: the rendered inputs, then assistant and
@@ -55,8 +62,8 @@ const DEFAULT_MAX_STEPS = 10;
 /**
  * An executor that runs each turn as an AI SDK agent loop over the session's transcript, with
  * steering at step boundaries, cancellation that reaches the model and the tools, and a
- * transcript that stays valid after a cancel. Tools that need approval are refused: this executor
- * has no way to ask for one.
+ * transcript that stays valid after a cancel. Tools that need approval (`needsApproval`) end the turn
+ * awaiting a person's decision; the decision's turn runs or denies them and continues.
  *
  * @example
  * const executor = aiSdkExecutor({
@@ -73,11 +80,6 @@ export function aiSdkExecutor(options: AiSdkExecutorOptions): Executor {
     throw new RangeError(`maxSteps must be a positive integer, got ${maxSteps}`);
   }
   const tools = options.tools ?? {};
-  for (const [name, tool] of Object.entries(tools)) {
-    if (tool.needsApproval !== undefined && tool.needsApproval !== false) {
-      throw new TypeError(`tool ${name} needs approval, which aiSdkExecutor does not support`);
-    }
-  }
   const config = {
     model: options.model,
     system: options.system,

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ToolExecutionOptions } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { calculatorTool, currentTimeTool, exampleTools } from './example-tools.js';
@@ -28,7 +31,18 @@ describe('example tools', () => {
     );
   });
 
-  it('offers both under stable names', () => {
-    expect(Object.keys(exampleTools())).toEqual(['currentTime', 'calculator']);
+  it('offers them under stable names; saveNote needs approval and appends one line per call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burrow-notes-'));
+    const file = join(dir, 'notes.txt');
+    const tools = exampleTools({ notesFile: file });
+    expect(Object.keys(tools)).toEqual(['currentTime', 'calculator', 'saveNote']);
+    expect(tools.saveNote.needsApproval).toBe(true);
+    expect(await tools.saveNote.execute?.({ note: 'first\nline' }, options)).toEqual({
+      saved: 'first\nline',
+      file,
+    });
+    await tools.saveNote.execute?.({ note: 'second' }, options);
+    expect(await readFile(file, 'utf8')).toBe('first line\nsecond\n');
+    await rm(dir, { recursive: true, force: true });
   });
 });

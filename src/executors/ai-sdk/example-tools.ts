@@ -1,5 +1,7 @@
-// Two safe example tools for demos and `--executor openai-compatible`: the current time, a calculator.
+// Example tools for demos and `--executor openai-compatible`: the current time, a calculator, and a
+// note writer that needs a person's approval before it touches the disk.
 
+import { appendFile } from 'node:fs/promises';
 import { tool } from 'ai';
 import { z } from 'zod';
 import { evaluateArithmetic } from './arithmetic.js';
@@ -53,7 +55,40 @@ export function calculatorTool() {
   });
 }
 
-/** Both example tools, keyed by the names the model sees: `currentTime` and `calculator`. */
-export function exampleTools(options: { now?: () => Date } = {}) {
-  return { currentTime: currentTimeTool(options), calculator: calculatorTool() };
+/** The notes file of {@link saveNoteTool} when none is given: `$BURROW_NOTES_FILE`, else `burrow-notes.txt`. */
+export function defaultNotesFile(env: NodeJS.ProcessEnv = process.env): string {
+  const file = env['BURROW_NOTES_FILE']?.trim() ?? '';
+  return file === '' ? 'burrow-notes.txt' : file;
+}
+
+/**
+ * A tool that appends one line to a notes file, and only after a person approved the exact call
+ * (`needsApproval: true`): the turn ends awaiting approval, `burrow approve ID` runs it.
+ *
+ * @example
+ * aiSdkExecutor({ model, tools: { saveNote: saveNoteTool({ file: '/tmp/notes.txt' }) } });
+ */
+export function saveNoteTool(options: { file?: string } = {}) {
+  const file = options.file ?? defaultNotesFile();
+  return tool({
+    description: `Appends a note (one line) to the notes file ${file}. A person approves each call.`,
+    inputSchema: z.object({ note: z.string().min(1).max(2_000) }),
+    needsApproval: true,
+    execute: async ({ note }) => {
+      await appendFile(file, `${note.replaceAll('\n', ' ')}\n`, 'utf8');
+      return { saved: note, file };
+    },
+  });
+}
+
+/**
+ * The example tools, keyed by the names the model sees: `currentTime`, `calculator` and `saveNote`
+ * (which needs approval; `notesFile` defaults to {@link defaultNotesFile}).
+ */
+export function exampleTools(options: { now?: () => Date; notesFile?: string } = {}) {
+  return {
+    currentTime: currentTimeTool(options),
+    calculator: calculatorTool(),
+    saveNote: saveNoteTool(options.notesFile === undefined ? {} : { file: options.notesFile }),
+  };
 }

@@ -50,6 +50,8 @@ function renderPayload(payload: InputPayload): UserContent {
       return renderContinuation(payload);
     case 'operation':
       return `[notice from operation ${str(payload['operationId'])}] ${json(payload['notice'])}`;
+    case 'approval_decision':
+      return `[approval ${str(payload['approvalId'])} of tool call ${str(payload['toolCallId'])}: ${str(payload['decision'])}${payload['reason'] === undefined ? '' : `, ${str(payload['reason'])}`}]`;
     default:
       return assertNever(kind);
   }

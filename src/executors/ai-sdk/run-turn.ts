@@ -6,10 +6,19 @@ import { parseHistory } from './parse-history.js';
 import { toExecutorError } from './provider-error.js';
 import { describeAbort, raceAbort } from './race-abort.js';
 import { renderInputs } from './render-inputs.js';
+import type { ToolCallToRun } from './run-tools.js';
 import { runToolRound } from './run-tools.js';
+import {
+  closeDecisions,
+  decisionMessage,
+  decisionsOf,
+  needsApproval,
+  requestApprovals,
+} from './approval-round.js';
+import { ToolOutcomes } from './tool-outcomes.js';
 import { streamStep, type ModelCallSettings, type ModelProviderOptions } from './stream-step.js';
 import type { ToolErrorPolicy } from './tool-errors.js';
-import { TurnTranscript } from './turn-transcript.js';
+import { TurnTranscript, unansweredToolCalls } from './turn-transcript.js';
 import { TurnUsage } from './turn-usage.js';
 
 /** The executor's resolved configuration. */
@@ -36,21 +45,52 @@ export async function runTurn(
 ): Promise<RunResult> {
   const transcript = new TurnTranscript();
   const usage = new TurnUsage();
+  const outcomes = new ToolOutcomes();
   const tools = selectTools(config.tools, run.metadata.tools);
   const declared = declareTools(tools);
   const system = joinSystem(config.system, run.metadata.instructions);
+  const decisions = decisionsOf(run.inputs);
+  // The decisions' tool message opens the turn: every decided call gets its one result in it.
+  const answer = decisions.length > 0 ? decisionMessage(decisions) : null;
+  for (const d of decisions) if (!d.approved) outcomes.end(d.call, 'denied');
   const end = (result: RunResult): RunResult => {
     const runUsage = usage.toRunUsage();
-    return runUsage === undefined ? result : { ...result, usage: runUsage };
+    const toolCalls = outcomes.toList();
+    return {
+      ...result,
+      ...(runUsage === undefined ? {} : { usage: runUsage }),
+      ...(toolCalls.length === 0 ? {} : { toolCalls }),
+    };
   };
   const cancelled = (reason: string): RunResult => {
+    if (answer !== null) {
+      closeDecisions(answer, decisions, () => `cancelled: ${reason}`);
+      outcomes.cancel(decisions.map((d) => d.call));
+    }
+    outcomes.cancel(unansweredToolCalls(transcript.messages));
     transcript.close(reason);
     return end({ status: 'cancelled', append: transcript.toAppend() });
   };
   try {
     // The inputs head the append on every path, even a cancel before the first model call.
-    transcript.add(...renderInputs(run.inputs));
+    if (answer !== null) transcript.add(answer);
+    transcript.add(...renderInputs(run.inputs.filter((i) => i.kind !== 'approval_decision')));
     const history = parseHistory(await raceAbort(ctx.history(), ctx.signal));
+    const approved = decisions.filter((d) => d.approved).map((d) => d.call);
+    if (answer !== null && approved.length > 0) {
+      outcomes.started(approved);
+      const round = await runToolRound({
+        calls: approved,
+        tools: config.tools,
+        messages: history,
+        signal: ctx.signal,
+        emit: (progress) => ctx.emit(progress),
+        policy: config.toolErrors,
+      });
+      answer.content.push(...round.results);
+      outcomes.finished(round.results);
+      if (!round.ok) throw round.error;
+    }
     for (let index = 0; ; index += 1) {
       ctx.emit({ type: 'step', index });
       const messages = [...history, ...transcript.messages];
@@ -68,16 +108,29 @@ export async function runTurn(
       if (step.status === 'aborted') return cancelled(describeAbort(ctx.signal));
       usage.add(step.usage);
       if (step.toolCalls.length > 0) {
-        const round = await runToolRound({
-          calls: step.toolCalls,
-          tools,
-          messages,
-          signal: ctx.signal,
-          emit: (progress) => ctx.emit(progress),
-          policy: config.toolErrors,
-        });
-        transcript.addToolResults(round.results);
-        if (!round.ok) throw round.error;
+        const asking: ToolCallToRun[] = [];
+        const running: ToolCallToRun[] = [];
+        for (const call of step.toolCalls)
+          ((await needsApproval(tools, call, messages)) ? asking : running).push(call);
+        if (running.length > 0) {
+          outcomes.started(running);
+          const round = await runToolRound({
+            calls: running,
+            tools,
+            messages,
+            signal: ctx.signal,
+            emit: (progress) => ctx.emit(progress),
+            policy: config.toolErrors,
+          });
+          transcript.addToolResults(round.results);
+          outcomes.finished(round.results);
+          if (!round.ok) throw round.error;
+        }
+        if (asking.length > 0) {
+          // The calls stay open: the decision's turn gives each its one result.
+          const approvals = requestApprovals(transcript.messages, asking);
+          return end({ status: 'awaiting_approval', approvals, append: transcript.toAppend() });
+        }
       }
       if (!step.askedForTools || index + 1 >= config.maxSteps) {
         return end({ status: 'completed', output: step.text, append: transcript.toAppend() });
@@ -102,7 +155,8 @@ function selectTools(tools: ToolSet, names: readonly string[] | undefined): Tool
 function declareTools(tools: ToolSet): ToolSet {
   return Object.fromEntries(
     Object.entries(tools).map(([name, tool]) => {
-      const { execute: _execute, ...declaration } = tool;
+      // Without `needsApproval` too: this executor asks for approvals itself (approval-round.ts).
+      const { execute: _execute, needsApproval: _needsApproval, ...declaration } = tool;
       return [name, declaration];
     }),
   );

@@ -7,6 +7,7 @@ import { renderConversation } from './conversation.js';
 import { eventNode } from './event-log.js';
 import { EVENT_TYPES } from './event-types.js';
 import { clip, payloadText, shortId } from './format.js';
+import { mountApprovalsPanel } from './approvals-panel.js';
 import { renderInputs } from './inputs-panel.js';
 import { createTimeline } from './timeline.js';
 
@@ -151,6 +152,7 @@ export function mountSessionView(id, ui) {
       refreshTranscript();
     }
     if (event.type.startsWith('input.') || event.type.startsWith('run.')) refreshInputs();
+    if (event.type.startsWith('approval.')) approvalsPanel.refresh();
     events.push(event);
     if (events.length > MAX_EVENTS) events = events.slice(-MAX_EVENTS);
     draw('events', 'conversation');
@@ -191,6 +193,7 @@ export function mountSessionView(id, ui) {
     dirty.clear();
   }
 
+  const approvalsPanel = mountApprovalsPanel(view, path, ui);
   const source = new EventSource(streamUrl(`${path}/events`, { since: 0 }));
   for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
   source.onmessage = onEvent;
@@ -294,6 +297,7 @@ export function mountSessionView(id, ui) {
     disposed = true;
     for (const refresh of [refreshSnapshot, refreshInputs, refreshTranscript]) refresh.cancel();
     if (frame !== 0) cancelAnimationFrame(frame);
+    approvalsPanel.dispose();
     source.close();
     for (const [selector, handler] of handlers) $(selector).removeEventListener('click', handler);
     form.removeEventListener('submit', onSend);

@@ -14,6 +14,19 @@ import { jsonValueSchema, timestampSchema } from './json-value.js';
 const id = z.string();
 const ids = z.array(z.string());
 const int = z.int();
+const toolCalls = z.array(
+  z.strictObject({
+    toolCallId: id,
+    toolName: id,
+    outcome: z.enum([
+      'completed',
+      'failed',
+      'denied',
+      'cancelled_before_start',
+      'cancelled_while_running',
+    ]),
+  }),
+);
 
 /** One schema per event type; the mapped type makes a missing or mistyped entry a compile error. */
 const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventData[T]> } = {
@@ -58,6 +71,7 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
         totalTokens: z.number().int().nonnegative().optional(),
       })
       .optional(),
+    toolCalls: toolCalls.optional(),
   }),
   'run.failed': z.strictObject({
     runId: id,
@@ -65,7 +79,11 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
     retryable: z.boolean(),
     message: z.string(),
   }),
-  'run.cancelled': z.strictObject({ runId: id, reason: z.string() }),
+  'run.cancelled': z.strictObject({
+    runId: id,
+    reason: z.string(),
+    toolCalls: toolCalls.optional(),
+  }),
   'op.started': z.strictObject({ operationId: id, kind: z.string() }),
   'op.updated': z.strictObject({ operationId: id, status: z.string() }),
   'op.finished': z.strictObject({
@@ -74,6 +92,21 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
     completionSeq: int.nullable(),
   }),
   'visibility.changed': z.strictObject({ revision: int }),
+  'approval.requested': z.strictObject({
+    approvalId: id,
+    runId: id,
+    toolCallId: id,
+    toolName: id,
+    callHash: id,
+    expiresAt: timestampSchema,
+  }),
+  'approval.decided': z.strictObject({
+    approvalId: id,
+    decision: z.enum(['approve', 'deny']),
+    reason: z.string().nullable(),
+    origin: z.string(),
+    inputId: id,
+  }),
 };
 
 const eventSchema = z

@@ -1,6 +1,7 @@
 // The codecs of every stored record: input, lifecycle, receipt, transcript entry, operation, ops cursor.
 
 import { z } from 'zod';
+import { pendingApprovalSchema } from '../../core/approvals.js';
 import type { InputRecord } from '../../core/input-record.js';
 import { INPUT_RECORD_VERSION } from '../../core/input-record.js';
 import type { Binding } from '../../core/machine-state.js';
@@ -93,7 +94,8 @@ export const lifecycleCodec: Codec<LifecycleRecord> = createCodec(
     epochId: z.string(),
     silentIntents: names,
     visibility: visibilitySchema,
-  }),
+    approvals: z.array(pendingApprovalSchema).min(1).optional(),
+  }) as z.ZodType<LifecycleRecord>,
   LIFECYCLE_RECORD_VERSION,
 );
 

@@ -1,0 +1,184 @@
+// Deciding a pending approval (issue 12): a person's decision, or the runtime's own denial of an
+// expired or superseded call, admitted as an `approval_decision` input under the session's gate.
+//
+// Order of the checks: the session accepts input (its phase); an approval due to expire is denied
+// `expired` first (a late approve then conflicts with it); a pending approval must be named with the
+// hash of its exact call; an approval no longer pending is looked up by its decision's idempotency key,
+// so the same decision again is `deduplicated` and another one is `idempotency_conflict`.
+
+import type {
+  ApprovalDecisionSubmission,
+  PendingApproval,
+  SYSTEM_DENIAL_REASONS,
+} from '../core/approvals.js';
+import {
+  approvalDecisionSchema,
+  approvalKey,
+  decidedCall,
+  decisionPayload,
+  dueApprovals,
+} from '../core/approvals.js';
+import { BurrowError } from '../core/errors.js';
+import { findInput } from '../core/input-ledger.js';
+import type { InputRecord } from '../core/input-record.js';
+import type { AcceptResult, OperationOptions } from './runtime-api.js';
+import { activeEntry, entryUnderGate } from './session-access.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { SessionEntry } from './session-entry.js';
+import { admitValidated, probeAccept } from './ops-accept.js';
+
+/** The decided input for `approvalId` in memory or in the store, or null. */
+async function decidedInput(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  approvalId: string,
+): Promise<InputRecord | null> {
+  const key = approvalKey(approvalId);
+  const inMemory = entry.ledger.idempotency.get(key);
+  const record = inMemory === undefined ? undefined : findInput(entry.ledger, inMemory);
+  if (record !== undefined) return record;
+  if (ctx.store === null) return null;
+  return ctx.store.readInputByIdempotencyKey(entry.runtimeId, key);
+}
+
+function unknownApproval(entry: SessionEntry, approvalId: string): BurrowError {
+  return new BurrowError(
+    'approval_not_found',
+    `session ${entry.sessionId} has no approval ${approvalId}`,
+    { sessionId: entry.sessionId, approvalId },
+  );
+}
+
+/** Admits the decision on `approval` (pending, or the call a decided input names). */
+function admitDecision(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  approval: Pick<PendingApproval, 'approvalId' | 'toolCallId' | 'toolName' | 'input' | 'callHash'>,
+  submission: ApprovalDecisionSubmission,
+  origin: 'operator' | 'system',
+): Promise<AcceptResult> {
+  const payload = decisionPayload(approval, submission);
+  const fields = { idempotencyKey: approvalKey(approval.approvalId), origin };
+  return admitValidated(ctx, entry, payload, fields, false, (inputId) => ({
+    approvals: entry.approvals.filter((a) => a.approvalId !== approval.approvalId),
+    events: [
+      {
+        type: 'approval.decided',
+        data: {
+          approvalId: approval.approvalId,
+          decision: submission.decision,
+          reason: submission.reason ?? null,
+          origin,
+          inputId,
+        },
+      },
+    ],
+  }));
+}
+
+/** Denies, as the runtime, every pending approval in `approvals` with `reason`. Under the gate. */
+async function denyAll(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  approvals: readonly PendingApproval[],
+  reason: (typeof SYSTEM_DENIAL_REASONS)[number],
+): Promise<void> {
+  for (const approval of approvals) {
+    await admitDecision(
+      ctx,
+      entry,
+      approval,
+      { decision: 'deny', reason, callHash: approval.callHash },
+      'system',
+    );
+  }
+}
+
+/** Records `denied{expired}` for every pending approval whose expiry has come. Under the gate. */
+export async function expireApprovals(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
+  if (entry.approvals.length === 0) return;
+  await denyAll(ctx, entry, dueApprovals(entry.approvals, ctx.nowIso()), 'expired');
+}
+
+/** Denies every pending approval as `superseded` (a new prompt arrived). Under the gate. */
+export async function supersedeApprovals(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
+  if (entry.approvals.length === 0) return;
+  await denyAll(ctx, entry, entry.approvals, 'superseded');
+}
+
+/**
+ * A person's decision on `approvalId` (under the gate): refused when the session takes no input,
+ * when no such approval exists, or when `callHash` is not the pending call's; `deduplicated` when the
+ * same decision was already taken; `idempotency_conflict` when another one was.
+ */
+export async function decideUnderGate(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  approvalId: string,
+  submission: ApprovalDecisionSubmission,
+): Promise<AcceptResult> {
+  probeAccept(entry);
+  await expireApprovals(ctx, entry);
+  const pending = entry.approvals.find((a) => a.approvalId === approvalId);
+  if (pending !== undefined) {
+    if (pending.callHash !== submission.callHash) {
+      throw new BurrowError(
+        'approval_mismatch',
+        `approval ${approvalId} is for call hash ${pending.callHash}, not ${submission.callHash}: the call changed or the decision names another one`,
+        { sessionId: entry.sessionId, approvalId },
+      );
+    }
+    return admitDecision(ctx, entry, pending, submission, 'operator');
+  }
+  const decided = await decidedInput(ctx, entry, approvalId);
+  const call = decided === null ? null : decidedCall(decided.payload);
+  if (call === null) throw unknownApproval(entry, approvalId);
+  return admitDecision(ctx, entry, call, submission, 'operator');
+}
+
+/** `runtime.decideApproval`: validates the submission, then decides under the session's gate. */
+export async function decideApproval(
+  ctx: RuntimeContext,
+  sessionId: string,
+  approvalId: string,
+  submission: ApprovalDecisionSubmission,
+  options: OperationOptions,
+): Promise<AcceptResult> {
+  const parsed = approvalDecisionSchema.safeParse(submission);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(decision)'}: ${issue.message}`,
+    );
+    throw new BurrowError('validation_failed', `invalid decision: ${issues.join('; ')}`, {
+      sessionId,
+      issues,
+    });
+  }
+  const release = await ctx.gate.lock(sessionId, options.signal);
+  try {
+    const entry = await entryUnderGate(ctx, sessionId);
+    try {
+      return await decideUnderGate(ctx, entry, approvalId, parsed.data);
+    } catch (error: unknown) {
+      if (error instanceof BurrowError && error.code !== 'store_unavailable') {
+        entry.events.emitTransient({
+          type: 'input.rejected',
+          data: { code: error.code, message: error.message, inputId: null },
+        });
+      }
+      throw error;
+    }
+  } finally {
+    release();
+  }
+}
+
+/** `runtime.listApprovals`: the session's pending approvals, oldest first. */
+export async function listApprovals(
+  ctx: RuntimeContext,
+  sessionId: string,
+  options: OperationOptions,
+): Promise<readonly PendingApproval[]> {
+  const entry = await activeEntry(ctx, sessionId, options.signal);
+  return entry.approvals;
+}

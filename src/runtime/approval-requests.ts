@@ -1,0 +1,60 @@
+// Turning an executor's approval requests into pending approvals: ids, the hash of each exact call,
+// the expiry, and the `approval.requested` events committed with the turn that asked.
+
+import { createHash } from 'node:crypto';
+import type { PendingApproval } from '../core/approvals.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { JsonValue } from '../core/json.js';
+import { isoAt } from './clock.js';
+import type { ApprovalRequest } from './executor.js';
+import { uuidv7 } from './ids.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { EventDraft } from './session-events.js';
+
+/**
+ * The hash a decision is bound to: `sha256:` and the hex digest of the canonical JSON of the call's
+ * id, tool and input. A decision that names another hash decides another call and is refused.
+ */
+export function callHashOf(call: {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly input: JsonValue;
+}): string {
+  const text = canonicalJson({
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    input: call.input,
+  });
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** The pending approvals a turn's requests become, and their events. */
+export function pendingApprovals(
+  ctx: RuntimeContext,
+  runId: string,
+  requests: readonly ApprovalRequest[],
+): { approvals: PendingApproval[]; events: EventDraft[] } {
+  const now = ctx.clock.now();
+  const approvals = requests.map((request): PendingApproval => ({
+    approvalId: request.approvalId ?? uuidv7(now),
+    runId,
+    toolCallId: request.toolCallId,
+    toolName: request.toolName,
+    input: request.input,
+    callHash: callHashOf(request),
+    requestedAt: isoAt(now),
+    expiresAt: isoAt(now + ctx.options.approvalTtlMs),
+  }));
+  const events = approvals.map((a): EventDraft => ({
+    type: 'approval.requested',
+    data: {
+      approvalId: a.approvalId,
+      runId,
+      toolCallId: a.toolCallId,
+      toolName: a.toolName,
+      callHash: a.callHash,
+      expiresAt: a.expiresAt,
+    },
+  }));
+  return { approvals, events };
+}
