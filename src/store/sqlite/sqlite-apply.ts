@@ -60,6 +60,28 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
        idempotency_key = excluded.idempotency_key, updated_at_ms = excluded.updated_at_ms,
        body = excluded.body`,
   );
+  // An input's admission facts (seq, lane, idempotency key) never change once stored, and most
+  // commits keep its terminal flag too: these updates leave every index whose columns they do not
+  // SET untouched, so rewriting an input dirties its own b-tree page only (inputs_by_seq,
+  // inputs_live and inputs_by_idempotency_key stay as they were). The full upsert below is the
+  // fallback when a row is new or changed a fact these leave alone.
+  const updateInputKeepingIndexes = db.prepare(
+    `UPDATE inputs SET status = @status, attempts = @attempts, updated_at_ms = @updatedAtMs,
+       body = @body
+     WHERE runtime_id = @runtimeId AND input_id = @inputId AND seq = @seq AND lane = @lane
+       AND idempotency_key IS @idempotencyKey AND terminal = @terminal`,
+  );
+  const updateInputTerminal = db.prepare(
+    `UPDATE inputs SET status = @status, terminal = @terminal, attempts = @attempts,
+       updated_at_ms = @updatedAtMs, body = @body
+     WHERE runtime_id = @runtimeId AND input_id = @inputId AND seq = @seq AND lane = @lane
+       AND idempotency_key IS @idempotencyKey`,
+  );
+  const writeInput = (params: Record<string, unknown>): void => {
+    if (updateInputKeepingIndexes.run(params).changes > 0) return;
+    if (updateInputTerminal.run(params).changes > 0) return;
+    upsertInput.run(params);
+  };
   const insertReceipt = db.prepare<[string, string, number, number, string]>(
     'INSERT INTO receipts (runtime_id, run_id, seq, at_ms, body) VALUES (?, ?, ?, ?, ?)',
   );
@@ -106,7 +128,7 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
       setLifecycle.run(lifecycle.body, lifecycle.phase, lifecycle.bound ? 1 : 0, runtimeId);
     }
     for (const input of batch.inputs) {
-      upsertInput.run({ ...input, runtimeId, terminal: input.terminal ? 1 : 0 });
+      writeInput({ ...input, runtimeId, terminal: input.terminal ? 1 : 0 });
     }
     if (receipt !== null)
       insertReceipt.run(runtimeId, receipt.runId, receipt.seq, receipt.atMs, receipt.body);
