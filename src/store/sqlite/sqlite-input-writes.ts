@@ -45,12 +45,12 @@ export function createInputWrites(db: Database.Database): InputWrites {
        idempotency_key = excluded.idempotency_key, updated_at_ms = excluded.updated_at_ms,
        body = excluded.body`,
   );
-  // An input's admission facts (seq, lane, idempotency key) never change once stored, and most
-  // commits keep its terminal flag too. SQLite rewrites only the indexes whose columns an UPDATE
-  // sets, so leaving those out of the SET keeps inputs_by_seq, inputs_live and
-  // inputs_by_idempotency_key as they were: rewriting an input then dirties its own b-tree page
-  // only. The full upsert remains for a new row, or one whose admission facts changed (which the
-  // runtime never writes, but the store still accepts).
+  // An input's admission facts (seq, lane, idempotency key) never change once stored. SQLite
+  // rewrites only the indexes whose columns an UPDATE sets, so leaving those out of the SET keeps
+  // inputs_by_seq and inputs_by_idempotency_key as they were: rewriting an input then dirties its
+  // own b-tree page only. The full upsert remains for a new row, or one whose admission facts
+  // changed (which the runtime never writes, but the store still accepts). The terminal flag is
+  // set only when it changes (no index reads it since migration 4; kept narrow all the same).
   const update = db.prepare(
     `UPDATE inputs SET status = @status, attempts = @attempts, updated_at_ms = @updatedAtMs,
        body = @body
