@@ -186,6 +186,21 @@ export default tseslint.config(
     },
   },
   {
+    // A child that outlives its test must not hold CI's own output open: test children get pipes.
+    files: ['test/**/*.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...baseSyntax,
+        {
+          selector: "Property[key.name='stdio'] Literal[value='inherit']",
+          message:
+            'Test children never inherit stdio: use a pipe and forwardStderr (test/support/child-output.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['vitest.config.ts', 'eslint.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -2,7 +2,7 @@
 // `--write` records the results and the command in docs/benchmarks.md. `--quick` shrinks the workloads.
 // Benchmarks measure the compiled runtime in dist/ (what users run): `npm run bench` builds first.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { BenchResult } from './bench-result.js';
 import { runAcceptLatency } from './accept-latency.bench.js';
 import { runIdleSessions } from './idle-sessions.bench.js';
@@ -75,6 +75,11 @@ async function main(): Promise<void> {
       `Run at ${new Date().toISOString()} with Node ${process.version}.`,
       '',
       table(results),
+      '',
+      '## Notes',
+      '',
+      // Hand-written context for the figures (what changed since the last run, and why).
+      readFileSync(new URL('./notes.md', import.meta.url), 'utf8').trim(),
       '',
     ].join('\n');
     writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), doc);

@@ -1,5 +1,5 @@
 // The public API of `burrow` (memory mode needs nothing else). Optional pieces live on subpaths:
-// `burrow/sqlite`, `burrow/ai-sdk`, `burrow/ai-sdk/openai-compatible`, `burrow/server`, `burrow/client`,
+// `burrow/sqlite`, `burrow/postgres`, `burrow/ai-sdk`, `burrow/ai-sdk/openai-compatible`, `burrow/server`, `burrow/client`,
 // `burrow/testing`.
 
 export { BurrowError, ERROR_CODES, isBurrowError, toError } from './core/errors.js';

@@ -2,7 +2,7 @@
 
 import { bearerTokenProblem } from '../core/bearer-token.js';
 import { parseDuration } from '../core/duration.js';
-import { isLoopbackHost } from './loopback.js';
+import { isLoopbackHost } from '../server/loopback.js';
 
 /** The executors `burrow serve` can run. */
 export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;
@@ -24,6 +24,7 @@ export const DEFAULTS = {
   url: 'http://127.0.0.1:7420',
   scriptedStepMs: 4000,
   drainTimeout: '20s',
+  pgSchema: 'burrow',
 } as const satisfies {
   db: string;
   host: string;
@@ -33,6 +34,7 @@ export const DEFAULTS = {
   url: string;
   scriptedStepMs: number;
   drainTimeout: string;
+  pgSchema: string;
 };
 
 /** The environment variables the CLI reads. */
@@ -46,6 +48,8 @@ export const ENV_NAMES = [
   'BURROW_LOG_LEVEL',
   'BURROW_SCRIPTED_STEP_MS',
   'BURROW_DRAIN_TIMEOUT',
+  'BURROW_PG_URL',
+  'BURROW_PG_SCHEMA',
   'OPENAI_BASE_URL',
   'OPENAI_API_KEY',
   'BURROW_MODEL',
@@ -66,6 +70,8 @@ export class ConfigError extends Error {
 /** `burrow serve` flags as commander parses them (absent when not given). */
 export interface ServeFlags {
   readonly db?: string;
+  readonly pg?: string;
+  readonly pgSchema?: string;
   readonly host?: string;
   readonly port?: string;
   readonly executor?: string;
@@ -87,6 +93,10 @@ export interface OpenAiSettings {
 /** Everything `burrow serve` needs. */
 export interface ServeConfig {
   readonly db: string;
+  /** The PostgreSQL URL to run on instead of the SQLite file `db`, or null. */
+  readonly pgUrl: string | null;
+  /** The schema of Burrow's tables in that database (default `burrow`). */
+  readonly pgSchema: string;
   readonly host: string;
   readonly port: number;
   readonly executor: ExecutorName;
@@ -202,6 +212,13 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
       `the drain timeout (--drain-timeout, BURROW_DRAIN_TIMEOUT) must be a duration such as 20s, 1500ms or 2m (got ${drainText})`,
     );
   }
+  const pgUrl = pick(flags.pg, env.BURROW_PG_URL) ?? null;
+  if (pgUrl !== null && !/^postgres(ql)?:\/\//.test(pgUrl)) {
+    issues.push(
+      `the PostgreSQL URL (--pg, BURROW_PG_URL) must start with postgres:// or postgresql:// (got ${pgUrl.slice(0, 12)}...)`,
+    );
+  }
+  const pgSchema = resolvePgSchema(flags.pgSchema, env, issues);
   const token = rawToken(flags.token, env.BURROW_TOKEN, issues);
   if (token === null && !isLoopbackHost(host)) {
     issues.push(
@@ -211,6 +228,8 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     db: pick(flags.db, env.BURROW_DB) ?? DEFAULTS.db,
+    pgUrl,
+    pgSchema,
     host,
     port,
     executor,
@@ -251,9 +270,26 @@ export function resolveClientConfig(flags: ClientFlags, env: CliEnv): ClientConf
   return { url, token, json: flags.json === true };
 }
 
-/** The PostgreSQL URL `burrow doctor` checks: `--pg`, then `DATABASE_URL`; null when neither is set. */
+/**
+ * The PostgreSQL URL `burrow doctor` checks: `--pg`, then `BURROW_PG_URL` (what `serve` runs on),
+ * then `DATABASE_URL`; null when none is set.
+ */
 export function resolvePostgresUrl(flag: string | undefined, env: CliEnv): string | null {
-  return pick(flag, env.DATABASE_URL) ?? null;
+  return pick(flag, env.BURROW_PG_URL) ?? pick(undefined, env.DATABASE_URL) ?? null;
+}
+
+/**
+ * The PostgreSQL schema of Burrow's tables: `--pg-schema`, then `BURROW_PG_SCHEMA`, then `burrow`.
+ * Lowercase letters, digits and `_` only (the store splices it into SQL); a bad name is an issue.
+ */
+export function resolvePgSchema(flag: string | undefined, env: CliEnv, issues: string[]): string {
+  const schema = pick(flag, env.BURROW_PG_SCHEMA) ?? DEFAULTS.pgSchema;
+  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(schema)) {
+    issues.push(
+      `the PostgreSQL schema (--pg-schema, BURROW_PG_SCHEMA) must be lowercase letters, digits and _, at most 48 (got ${JSON.stringify(schema)})`,
+    );
+  }
+  return schema;
 }
 
 /** Picks the CLI's variables out of `process.env`. */

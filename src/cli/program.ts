@@ -47,6 +47,7 @@ export interface CommandHandlers {
   doctor(flags: {
     readonly db?: string;
     readonly pg?: string;
+    readonly pgSchema?: string;
     readonly json?: boolean;
   }): Promise<ExitCode>;
 }
@@ -95,8 +96,18 @@ export function buildProgram(
 
   program
     .command('serve')
-    .description('run the HTTP server with the SQLite store; recovers durable sessions first')
+    .description(
+      'run the HTTP server with the SQLite store (or PostgreSQL with --pg); recovers durable sessions first',
+    )
     .option('--db <path>', 'SQLite file (env BURROW_DB; default ./.burrow/runtime.db)')
+    .option(
+      '--pg <url>',
+      'run on PostgreSQL instead of SQLite: postgres://user@host/db (env BURROW_PG_URL)',
+    )
+    .option(
+      '--pg-schema <name>',
+      'PostgreSQL schema of the tables (env BURROW_PG_SCHEMA; default burrow)',
+    )
     .option('--host <host>', 'address to listen on (env BURROW_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port, 0 for any free port (env BURROW_PORT; default 7420)')
     .addOption(
@@ -212,9 +223,18 @@ export function buildProgram(
     .command('doctor')
     .description('check Node.js, SQLite, the database file and an optional PostgreSQL URL')
     .option('--db <path>', 'SQLite file (env BURROW_DB; default ./.burrow/runtime.db)')
-    .option('--pg <url>', 'PostgreSQL URL to check (env DATABASE_URL)')
+    .option(
+      '--pg <url>',
+      'PostgreSQL URL to check: connection and schema version (env BURROW_PG_URL, DATABASE_URL)',
+    )
+    .option(
+      '--pg-schema <name>',
+      'PostgreSQL schema to check (env BURROW_PG_SCHEMA; default burrow)',
+    )
     .option('--json', 'print the checks as JSON')
-    .action((flags: { db?: string; pg?: string; json?: boolean }) => run(handlers.doctor(flags)));
+    .action((flags: { db?: string; pg?: string; pgSchema?: string; json?: boolean }) =>
+      run(handlers.doctor(flags)),
+    );
 
   return program;
 }

@@ -1,5 +1,5 @@
-// `burrow serve`: SQLite store, recovery with progress, the HTTP server, and a two-stage shutdown whose
-// drain has a deadline.
+// `burrow serve`: SQLite (or PostgreSQL) store, recovery with progress, the HTTP server, and a
+// two-stage shutdown whose drain has a deadline.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -8,13 +8,15 @@ import type { Runtime } from '../runtime/runtime-api.js';
 import { createRuntime } from '../runtime/runtime.js';
 import { createServerMetrics } from '../server/metrics.js';
 import { startServer } from '../server/server.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import type * as PostgresStoreModule from '../store/postgres/postgres-store.js';
 import type * as SqliteStoreModule from '../store/sqlite/sqlite-store.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { CliIo } from './cli-io.js';
 import { createCliLogger, runtimeLoggerOf } from './cli-logger.js';
 import type { CliEnv, ServeConfig, ServeFlags } from './config.js';
 import { resolveServeConfig } from './config.js';
 import { chooseExecutor } from './executor-choice.js';
+import { redactUrl } from './doctor-command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { startProgress } from './progress-bar.js';
 import { listenForShutdown, whenAborted, type SignalSource } from './shutdown-signals.js';
@@ -26,8 +28,45 @@ export interface ServeDeps {
   readonly signals?: SignalSource;
 }
 
+/** The store `serve` runs on, and how to name it to the operator. */
+interface OpenedStore {
+  readonly store: RuntimeStore;
+  /** `SQLite <path>` or `PostgreSQL <url without password> (schema burrow)`. */
+  readonly description: string;
+  /** The SQLite path or the redacted PostgreSQL URL (the `db` of the JSON `listening` line). */
+  readonly location: string;
+}
+
+/** Opens the PostgreSQL store, loading pg only now so that its absence is a clear error. */
+async function openPgStore(url: string, schema: string): Promise<OpenedStore> {
+  let postgres: typeof PostgresStoreModule;
+  try {
+    postgres = await import('../store/postgres/postgres-store.js');
+  } catch (error: unknown) {
+    throw new CliError(
+      EXIT.usage,
+      `burrow serve --pg needs pg@8 (${toError(error).message}): npm install pg@8`,
+      {},
+      { cause: error },
+    );
+  }
+  const store = await postgres.openPostgresStore(url, {
+    schema,
+    applicationName: 'burrow serve',
+  });
+  const location = redactUrl(url);
+  return { store, location, description: `PostgreSQL ${location} (schema ${store.schema})` };
+}
+
+/** Opens the store of `config`: PostgreSQL when a URL is set, else the SQLite file. */
+async function openStore(config: ServeConfig): Promise<OpenedStore> {
+  if (config.pgUrl !== null) return openPgStore(config.pgUrl, config.pgSchema);
+  const path = resolve(config.db);
+  return { store: await openSqliteFile(path), location: path, description: `SQLite ${path}` };
+}
+
 /** Opens the SQLite store, loading better-sqlite3 only now so that its absence is a clear error. */
-async function openStore(path: string): Promise<SqliteStore> {
+async function openSqliteFile(path: string): Promise<RuntimeStore> {
   await mkdir(dirname(path), { recursive: true });
   let sqlite: typeof SqliteStoreModule;
   try {
@@ -40,7 +79,18 @@ async function openStore(path: string): Promise<SqliteStore> {
       { cause: error },
     );
   }
-  return sqlite.openSqliteStore(path);
+  try {
+    return await sqlite.openSqliteStore(path);
+  } catch (error: unknown) {
+    // A database this process cannot write (read-only file or directory, full disk, a newer schema)
+    // must stop the start, not turn every later write into a 503.
+    throw new CliError(
+      EXIT.usage,
+      `burrow serve cannot use the database ${path}: ${toError(error).message}`,
+      {},
+      { cause: error },
+    );
+  }
 }
 
 /** Failed recoveries listed on stderr (all of them are in the log). */
@@ -146,7 +196,6 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
   const config = resolveServeConfig(flags, deps.env);
   const logger = createCliLogger(config.logLevel);
   const executor = await chooseExecutor(config);
-  const db = resolve(config.db);
   const shutdown = listenForShutdown((stage) => {
     if (stage === 'graceful') {
       announce(io, config, { event: 'stopping' });
@@ -167,7 +216,8 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
   try {
     // Store commits are timed for /metrics (burrow_store_commit_duration_seconds).
     const metrics = createServerMetrics();
-    const store = metrics.instrumentStore(await openStore(db));
+    const opened = await openStore(config);
+    const store = metrics.instrumentStore(opened.store);
     runtime = await createRuntime({
       store,
       executorFactory: executor.factory,
@@ -189,14 +239,15 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
     announce(io, config, {
       event: 'listening',
       url: started.url,
-      db,
+      store: opened.store.kind,
+      db: opened.location,
       executor: config.executor,
       recovered: recovery.recovered,
       failedRecoveries: recovery.failed,
     });
     if (!config.json) {
       io.out(`burrow serve: listening on ${started.url}`);
-      io.out(`  store    SQLite ${db}`);
+      io.out(`  store    ${opened.description}`);
       io.out(`  executor ${executor.description}`);
       io.out(`  auth     ${config.token === null ? 'none (loopback only)' : 'bearer token'}`);
       io.out(

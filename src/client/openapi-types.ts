@@ -806,6 +806,7 @@ export interface components {
             status: "abandoned";
             /** @enum {string} */
             reason: "reset" | "recycled" | "stopped" | "retired" | "destroyed" | "unregistered" | "cancelled" | "failed" | "max_attempts_exhausted" | "expired";
+            message?: string;
             error?: {
                 code: string;
                 message: string;

@@ -82,20 +82,6 @@ export function planInjectSteer(ledger: Ledger, runId: string, now: string): Bat
   return { records, patch: { ops: records.map((record) => ({ op: 'put', record })) } };
 }
 
-/** Marks every staged member of `runId` as applied (delivered at run start). */
-export function planDeliver(
-  records: readonly InputRecord[],
-  runId: string,
-  now: string,
-): BatchPlan {
-  const applied = records.map((r): InputRecord => ({
-    ...r,
-    state: { status: 'applied', runId },
-    updatedAt: now,
-  }));
-  return { records: applied, patch: { ops: applied.map((record) => ({ op: 'put', record })) } };
-}
-
 /** Abandons queued inputs whose time to live has passed (`expiresAt < now`, ISO strings compare in order). */
 export function planExpire(ledger: Ledger, now: string): BatchPlan | null {
   const expired = [...laneRecords(ledger, 'queue'), ...laneRecords(ledger, 'steer')]

@@ -54,6 +54,3 @@ export type MachineEffect =
   | { readonly type: 'StopDrainTask' }
   | { readonly type: 'VisibilityApplied'; readonly revision: number }
   | { readonly type: 'CommittedVisibleSetPublished'; readonly revision: number };
-
-/** The name of a machine effect. */
-export type MachineEffectType = MachineEffect['type'];

@@ -11,7 +11,7 @@ import {
   queueAdmission,
   visiblePhase,
 } from './machine-classifiers.js';
-import { step, stepAll } from './session-machine.js';
+import { step, stepAll, TRANSITIONS } from './session-machine.js';
 
 function run(inputs: MachineInput[], from: MachineState = initialState()): MachineState {
   const result = stepAll(from, inputs);
@@ -433,5 +433,15 @@ describe('recoverFromState', () => {
       violations: ['unknown_schema_version'],
     });
     expect(recoverFromState('nope')).toEqual({ ok: false, violations: ['not_an_object'] });
+  });
+});
+
+describe('the transition table', () => {
+  it('declares emits exactly on the rows that compute effects (step refuses an undeclared one)', () => {
+    const mismatched = TRANSITIONS.filter(
+      (entry) =>
+        (entry.effects !== undefined) !== (entry.emits !== undefined && entry.emits.length > 0),
+    ).map((entry) => `${entry.input} from ${entry.from.join(',')}`);
+    expect(mismatched).toEqual([]);
   });
 });

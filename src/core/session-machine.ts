@@ -78,6 +78,14 @@ function fire(entry: TransitionRow, state: MachineState, input: MachineInput): S
     );
   }
   const effects = entry.effects ? entry.effects(post, input, state) : [];
+  // The row's declared `emits` is its contract (the generated docs list it): an effect outside it is
+  // a bug in the row, caught by every step the model checker and the tests take.
+  const undeclared = effects.find((effect) => !(entry.emits ?? []).includes(effect.type));
+  if (undeclared !== undefined) {
+    throw new Error(
+      `row ${entry.input} (${state.phase}) emitted ${undeclared.type}, which its emits list does not declare`,
+    );
+  }
   return { ok: true, state: post, effects };
 }
 

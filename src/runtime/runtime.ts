@@ -85,6 +85,8 @@ async function readiness(ctx: RuntimeContext): Promise<Readiness> {
   try {
     await ctx.store?.probe?.();
   } catch (error: unknown) {
+    // Lost or read-only storage is an operator's emergency: say it in the log, not only in /readyz.
+    ctx.log.error('the store failed its readiness probe', { error: toError(error).message });
     return { ready: false, reason: `the store does not answer: ${toError(error).message}` };
   }
   return { ready: true };

@@ -3,6 +3,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BurrowError } from '../core/errors.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** How a route authenticates: open, bearer header, or bearer header or `?token=` (EventSource). */
 export type AuthMode = 'none' | 'bearer' | 'bearer-or-query';
@@ -40,12 +41,6 @@ export function createAuthCheck(
   };
 }
 
-function isLoopbackHostname(hostname: string): boolean {
-  const bare = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const v4 = bare.startsWith('::ffff:') ? bare.slice('::ffff:'.length) : bare;
-  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
-
 /**
  * Refuses cross-site requests: an `Origin` that is not this server's host (CORS is off, so a browser
  * page from elsewhere may not drive the API), and, when no token is configured, a `Host` that is not
@@ -53,7 +48,7 @@ function isLoopbackHostname(hostname: string): boolean {
  */
 export function checkSameSite(request: Request, tokenConfigured: boolean): void {
   const url = new URL(request.url);
-  if (!tokenConfigured && !isLoopbackHostname(url.hostname)) {
+  if (!tokenConfigured && !isLoopbackHost(url.hostname)) {
     throw new BurrowError(
       'unauthorized',
       'without a token the server only answers requests addressed to a loopback host',
@@ -70,9 +65,4 @@ export function checkSameSite(request: Request, tokenConfigured: boolean): void 
   if (originHost !== url.host) {
     throw new BurrowError('unauthorized', 'cross-origin requests are refused (CORS is off)');
   }
-}
-
-/** True when `host` (an address to listen on) is a loopback address. */
-export function isLoopbackHost(host: string): boolean {
-  return isLoopbackHostname(host.toLowerCase());
 }

@@ -129,7 +129,10 @@ export const INPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
       variant('coalesced', { into: str }),
       variant('cancelled', { runId: str, reason: str }),
       variant('failed', { runId: str, error }),
-      obj({ status: constant('abandoned'), reason: abandonReason, error }, ['status', 'reason']),
+      obj({ status: constant('abandoned'), reason: abandonReason, message: str, error }, [
+        'status',
+        'reason',
+      ]),
       variant('runtime_terminated', { reason: str }),
     ],
     description: 'How an input ended (02, "Waiting for an outcome").',

@@ -7,7 +7,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { BurrowError } from '../core/errors.js';
 import type { AppOptions } from './app.js';
 import { createApp } from './app.js';
-import { isLoopbackHost } from './auth.js';
+import { isLoopbackHost } from './loopback.js';
 import { answerClientError } from './client-error.js';
 
 /** Options of {@link startServer}. */

@@ -11,7 +11,7 @@ import {
   resolvePostgresUrl,
   resolveServeConfig,
 } from '../../src/cli/config.js';
-import { isLoopbackHost } from '../../src/cli/loopback.js';
+import { isLoopbackHost } from '../../src/server/loopback.js';
 
 function issuesOf(run: () => unknown): readonly string[] {
   try {
@@ -27,6 +27,8 @@ describe('serve configuration', () => {
   it('uses the documented defaults when neither flags nor environment say anything', () => {
     expect(resolveServeConfig({}, {})).toEqual({
       db: './.burrow/runtime.db',
+      pgUrl: null,
+      pgSchema: 'burrow',
       host: '127.0.0.1',
       port: 7420,
       executor: 'echo',
@@ -38,6 +40,24 @@ describe('serve configuration', () => {
       drainTimeoutMs: 20_000,
       openai: { baseUrl: null, apiKey: null, model: null },
     });
+  });
+
+  it('runs on PostgreSQL with --pg or BURROW_PG_URL (never DATABASE_URL), in the schema asked for', () => {
+    const env = { BURROW_PG_URL: 'postgres://env/db', BURROW_PG_SCHEMA: 'env_schema' };
+    expect(resolveServeConfig({}, { DATABASE_URL: 'postgres://x/y' }).pgUrl).toBeNull();
+    expect(resolveServeConfig({}, env)).toMatchObject({
+      pgUrl: 'postgres://env/db',
+      pgSchema: 'env_schema',
+    });
+    expect(
+      resolveServeConfig({ pg: 'postgresql://flag/db', pgSchema: 'flag_schema' }, env),
+    ).toMatchObject({ pgUrl: 'postgresql://flag/db', pgSchema: 'flag_schema' });
+    const issues = issuesOf(() =>
+      resolveServeConfig({ pg: 'mysql://x', pgSchema: 'Bad-Name' }, {}),
+    );
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/must start with postgres:\/\//);
+    expect(issues[1]).toMatch(/--pg-schema/);
   });
 
   it('reads the drain deadline as a duration, and refuses anything else', () => {
@@ -179,8 +199,14 @@ describe('environment', () => {
     });
   });
 
-  it('takes --pg over DATABASE_URL', () => {
+  it('takes --pg over BURROW_PG_URL over DATABASE_URL', () => {
     expect(resolvePostgresUrl(undefined, {})).toBeNull();
+    expect(
+      resolvePostgresUrl(undefined, {
+        BURROW_PG_URL: 'postgres://burrow',
+        DATABASE_URL: 'postgres://env',
+      }),
+    ).toBe('postgres://burrow');
     expect(resolvePostgresUrl(undefined, { DATABASE_URL: 'postgres://env' })).toBe(
       'postgres://env',
     );
@@ -190,9 +216,25 @@ describe('environment', () => {
   });
 
   it('knows which hosts are loopback', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      'LocalHost',
+      ' ::1 ',
+      '[::1]',
+      '::ffff:127.0.0.1',
+    ])
       expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '10.0.0.1', '::', 'example.com', '128.0.0.1'])
+    for (const host of [
+      '0.0.0.0',
+      '10.0.0.1',
+      '::',
+      'example.com',
+      '128.0.0.1',
+      '127.0.0.256',
+      '127.0.0',
+    ])
       expect(isLoopbackHost(host), host).toBe(false);
   });
 });

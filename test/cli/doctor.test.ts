@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordingIo } from '../../src/cli/cli-io.js';
-import { redactUrl, runDoctor } from '../../src/cli/doctor-command.js';
+import { checkPostgres, redactUrl, runDoctor } from '../../src/cli/doctor-command.js';
 import { checkNode, checkOpenAiEnv, type CheckResult } from '../../src/cli/doctor-checks.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import {
+  createTestSchema,
+  describeWithPg,
+} from '../../src/store/postgres/pg-test-schema.test-support.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import pg from 'pg';
 
 let dir: string;
 
@@ -89,5 +95,49 @@ describe('burrow doctor', () => {
       detail: 'missing OPENAI_API_KEY, BURROW_MODEL',
     });
     expect(checkOpenAiEnv({ baseUrl: null, apiKey: null, model: null }).status).toBe('skip');
+  });
+});
+
+describeWithPg('burrow doctor --pg', (url) => {
+  it('reports the server version and the schema version: missing, current, then newer than this build', async () => {
+    const schema = createTestSchema(url);
+    try {
+      const missing = await checkPostgres(url, schema.name);
+      expect(missing).toMatchObject({ status: 'ok', required: true });
+      expect(missing.detail).toMatch(/PostgreSQL \d+\.\d+.*not created yet/);
+      await (await openPostgresStore(url, { schema: schema.name })).close();
+      expect((await checkPostgres(url, schema.name)).detail).toMatch(
+        new RegExp(`schema ${schema.name} v1$`),
+      );
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(
+        `INSERT INTO "${schema.name}".schema_version (version, name) VALUES (7, 'x')`,
+      );
+      await client.end();
+      const newer = await checkPostgres(url, schema.name);
+      expect(newer).toMatchObject({ status: 'fail', required: true });
+      expect(newer.detail).toMatch(/v7 is newer than this build/);
+    } finally {
+      await schema.drop();
+    }
+  });
+
+  it('checks the schema named by --pg-schema, and refuses a name it cannot use (exit 2)', async () => {
+    const schema = createTestSchema(url);
+    try {
+      await (await openPostgresStore(url, { schema: schema.name })).close();
+      const { code, check } = await doctor(
+        { db: join(dir, 'runtime.db'), pg: url },
+        { BURROW_PG_SCHEMA: schema.name },
+      );
+      expect(code).toBe(EXIT.ok);
+      expect(check('postgresql')?.detail).toMatch(new RegExp(`schema ${schema.name} v1`));
+      await expect(
+        runDoctor({ pg: url, pgSchema: 'No-Such' }, { io: recordingIo(), env: {} }),
+      ).rejects.toThrow(/--pg-schema/);
+    } finally {
+      await schema.drop();
+    }
   });
 });

@@ -147,7 +147,10 @@ describe('README', () => {
     expect(pkg.bin['burrow']).toBe('./dist/cli/main.js');
     const ci = await readFile(join(ROOT, '.ci', 'run'), 'utf8');
     expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci).toMatch(/^npm test$/m);
+    // CI runs exactly `npm test`, under a timeout that stops a hung run inside CI's budget.
+    expect(ci).toMatch(
+      /^timeout --kill-after=\d+ "\$\{BURROW_CI_TEST_TIMEOUT_S:-\d+\}" npm test$/m,
+    );
   });
 
   it('npm start serves the API and the dashboard with the echo executor, as the quick start says', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InputRecord } from '../../src/core/input-record.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { makeReadOnly } from '../support/read-only-file.js';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';
 import { ensureBuilt, killChildren } from './support/cli-process.js';
 import { api, startServe, type ServeProcess } from './support/serve-process.js';
@@ -168,5 +169,19 @@ describe('burrow serve (child process)', () => {
     );
     expect((await handle.exited).code).toBe(2);
     expect(handle.stderr.join('\n')).toMatch(/missing OPENAI_API_KEY, BURROW_MODEL \(/);
+  });
+
+  it('refuses to start on a database it cannot write, naming the file (exit 2)', async () => {
+    const { spawnCli, cleanEnv } = await import('./support/cli-process.js');
+    await (await openSqliteStore(db)).close();
+    const undo = makeReadOnly(db);
+    try {
+      const handle = spawnCli(['serve', '--db', db, '--port', '0'], { env: cleanEnv() });
+      expect((await handle.exited).code).toBe(2);
+      expect(handle.stderr.join('\n')).toContain(`burrow serve cannot use the database ${db}`);
+      expect(handle.stderr.join('\n')).toMatch(/read-only/);
+    } finally {
+      undo();
+    }
   });
 });

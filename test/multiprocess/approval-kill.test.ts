@@ -15,6 +15,7 @@ import { openAiCompatibleExecutorFromEnv } from '../../src/executors/ai-sdk/open
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { forwardStderr } from '../support/child-output.js';
 
 const CHILD = fileURLToPath(new URL('./approval-child.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -41,9 +42,10 @@ describe('approvals across a SIGKILL', () => {
       process.execPath,
       ['--import', TSX, CHILD, database, `${fake.url}/v1`, notes],
       {
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    forwardStderr(child);
     cleanup.push(() => void child.kill('SIGKILL'));
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.once('exit', (_code, signal) => resolve(signal)),

@@ -14,6 +14,7 @@ import { echoExecutor } from '../../src/executors/echo-executor.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { processState } from '../support/process-state.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { forwardStderr } from '../support/child-output.js';
 
 const CHILD = fileURLToPath(new URL('./kill-child.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -36,8 +37,9 @@ async function startUnreapedChild(database: string): Promise<number> {
     .map((part) => quote(String(part)))
     .join(' ');
   const shell = spawn('sh', ['-c', `${command} & echo $!; exec sleep 600`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  forwardStderr(shell);
   cleanup.push(() => void shell.kill('SIGKILL'));
   const lines = createInterface({ input: shell.stdout });
   const iterator = lines[Symbol.asyncIterator]();

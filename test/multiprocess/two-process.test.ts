@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { forwardStderr } from '../support/child-output.js';
 
 const CHILD = fileURLToPath(new URL('./owner-child.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -36,9 +37,10 @@ function startChild(
     process.execPath,
     ['--import', TSX, CHILD, database, sideFile, String(SESSIONS), String(startAt), order],
     {
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  forwardStderr(child);
   cleanup.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await new Promise((resolve) =>

@@ -1,6 +1,7 @@
 // /readyz follows the runtime's readiness: 503 with the reason while startup recovery runs or when the
 // store does not answer its probe, 200 otherwise.
 
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
@@ -45,13 +46,30 @@ describe('GET /readyz', () => {
     expect(await body(await h.request('/readyz'))).toEqual({ status: 'ready' });
     const other = new Database(path);
     try {
-      other.exec('ALTER TABLE schema_version RENAME TO schema_version_away');
+      other.exec('ALTER TABLE readiness_probe RENAME TO readiness_probe_away');
       const problem = await expectProblem(await h.request('/readyz'), 503, 'store_unavailable');
-      expect(problem['detail']).toMatch(/^not ready: the store does not answer: .*schema_version/);
-      other.exec('ALTER TABLE schema_version_away RENAME TO schema_version');
+      expect(problem['detail']).toMatch(/^not ready: the store does not answer: .*readiness_probe/);
+      other.exec('ALTER TABLE readiness_probe_away RENAME TO readiness_probe');
     } finally {
       other.close();
     }
     expect(await body(await h.request('/readyz'))).toEqual({ status: 'ready' });
+  });
+
+  it('turns not ready, and refuses inputs with 503, once the database file is deleted', async () => {
+    const path = await databaseFile('burrow-readyz-');
+    const h = await openHarness({
+      runtimeOptions: { store: await openSqliteStore(path), executorFactory: () => echoExecutor() },
+    });
+    expect(await body(await h.request('/readyz'))).toEqual({ status: 'ready' });
+    await h.request('/v1/sessions', { method: 'POST', body: JSON.stringify({ id: 's1' }) });
+    rmSync(path);
+    const problem = await expectProblem(await h.request('/readyz'), 503, 'store_unavailable');
+    expect(problem['detail']).toMatch(/runtime\.db was deleted/);
+    const refused = await h.request('/v1/sessions/s1/inputs', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'prompt', content: 'would be lost' }),
+    });
+    await expectProblem(refused, 503, 'store_unavailable');
   });
 });

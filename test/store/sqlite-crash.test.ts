@@ -1,6 +1,7 @@
 // Durable before acknowledged (04, promise 1): a process killed with SIGKILL mid-stream of commits
 // loses nothing it acknowledged, and no commit is torn.
 
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -8,14 +9,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TempDatabase } from '../../src/store/sqlite/temp-database.test-support.js';
 import { createTempDatabase } from '../../src/store/sqlite/temp-database.test-support.js';
+import { forwardStderr } from '../support/child-output.js';
 
 const CHILD = fileURLToPath(new URL('./sqlite-crash-child.ts', import.meta.url));
+
+/** Children still running: a failed test must not leave one behind. */
+const children = new Set<ChildProcess>();
 
 /** Runs the child until it has acknowledged `acks` commits, SIGKILLs it, and returns the last ack per session. */
 async function commitThenKill(path: string, acks: number): Promise<Map<string, number>> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  forwardStderr(child);
+  children.add(child);
   const acked = new Map<string, number>();
   let total = 0;
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
@@ -35,6 +42,8 @@ async function commitThenKill(path: string, acks: number): Promise<Map<string, n
 describe('SQLite store across a SIGKILL', () => {
   let temp: TempDatabase | null = null;
   afterEach(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    children.clear();
     await temp?.remove();
     temp = null;
   });

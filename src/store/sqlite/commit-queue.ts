@@ -44,11 +44,16 @@ export interface CommitQueue {
   statistics(): CommitStatistics;
 }
 
-/** A commit queue over `db`; with `group` false every batch gets its own transaction at once. */
+/**
+ * A commit queue over `db`; with `group` false every batch gets its own transaction at once.
+ * `guard` runs before every write transaction; when it throws, the transaction's batches fail with
+ * its error and nothing is written (the store's check that its file is still there).
+ */
 export function createCommitQueue(
   db: Database.Database,
   apply: ApplyBatch,
   group: boolean,
+  guard: () => void = () => undefined,
 ): CommitQueue {
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
@@ -71,6 +76,7 @@ export function createCommitQueue(
 
   const runAlone = (item: Pending): void => {
     try {
+      guard();
       begin.run();
       apply(item.runtimeId, item.batch, item.fence);
       commit.run();
@@ -89,6 +95,7 @@ export function createCommitQueue(
 
   const runGroup = (items: readonly Pending[]): void => {
     try {
+      guard();
       begin.run();
     } catch (e: unknown) {
       const error = toStoreError('commit', e);

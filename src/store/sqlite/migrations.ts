@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { BurrowError } from '../../core/errors.js';
 import { MIGRATION_0001 } from './migrations/0001-initial.js';
+import { MIGRATION_0002 } from './migrations/0002-readiness-probe.js';
 
 /** One numbered migration. */
 export interface Migration {
@@ -14,6 +15,7 @@ export interface Migration {
 /** Every migration, in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: MIGRATION_0001 },
+  { version: 2, name: 'readiness-probe', sql: MIGRATION_0002 },
 ];
 
 /** The schema version this build writes. */

@@ -57,7 +57,7 @@ describe('openSqliteStore', () => {
       journalMode: 'wal',
       synchronous: 'full',
       busyTimeoutMs: 1234,
-      schemaVersion: 1,
+      schemaVersion: 2,
     });
     const normal = await track(openSqliteStore(temp.path, { synchronous: 'normal' }));
     expect(normal.settings()).toMatchObject({ synchronous: 'normal', busyTimeoutMs: 5000 });
@@ -72,7 +72,10 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.path, { readonly: true });
     try {
       const rows = raw.prepare('SELECT version, name FROM schema_version').all();
-      expect(rows).toEqual([{ version: 1, name: 'initial' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'readiness-probe' },
+      ]);
     } finally {
       raw.close();
     }

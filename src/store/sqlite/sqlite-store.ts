@@ -1,7 +1,8 @@
 // The SQLite store (04): better-sqlite3 v12, WAL, synchronous FULL by default, group commit, leases.
 
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { toError } from '../../core/errors.js';
+import { BurrowError, toError } from '../../core/errors.js';
 import { encodeBatch } from '../encoded-batch.js';
 import type {
   FenceToken,
@@ -13,6 +14,7 @@ import type {
 import { storeClosed } from '../store-errors.js';
 import type { CommitStatistics } from './commit-queue.js';
 import { createCommitQueue } from './commit-queue.js';
+import { fileIdentity } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { createApplyBatch } from './sqlite-apply.js';
 import { toStoreError } from './sqlite-errors.js';
@@ -56,7 +58,10 @@ export interface SqliteStore extends RuntimeStore {
   release(runtimeId: RuntimeId, hostId: string): Promise<void>;
   listRecoverableLeases(): Promise<RecoverableLease[]>;
   listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]>;
-  /** Reads the schema version: a failure means the file cannot serve. */
+  /**
+   * Readiness: the file and its WAL are still the ones opened, and a write to the probe row reads
+   * back. A failure (deleted, replaced, read-only, disk full) means the store cannot serve.
+   */
   probe(): Promise<void>;
   /** The database file. */
   readonly path: string;
@@ -85,6 +90,20 @@ function readSettings(db: Database.Database): SqliteSettings {
     schemaVersion: Number(
       db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_version').pluck().get(),
     ),
+  };
+}
+
+/** Overwrites the probe row with a fresh token and reads it back (a real write transaction). */
+function probeRow(db: Database.Database, path: string): () => void {
+  const write = db.prepare<[string]>(
+    'INSERT INTO readiness_probe (id, token) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET token = excluded.token',
+  );
+  const read = db.prepare<[], string>('SELECT token FROM readiness_probe WHERE id = 1').pluck();
+  return () => {
+    const token = randomUUID();
+    write.run(token);
+    if (read.get() !== token)
+      throw new BurrowError('store_unavailable', `${path}: the probe row did not read back`);
   };
 }
 
@@ -124,13 +143,24 @@ export function openSqliteStore(
   } catch (e: unknown) {
     return Promise.reject(toStoreError(`open of ${path}`, e));
   }
-  const queue = createCommitQueue(db, createApplyBatch(db), options.groupCommit ?? true);
+  const writeAndRead = probeRow(db, path);
+  try {
+    // SQLite opens a write-protected file read-only without a word: find out now, not at the first commit.
+    writeAndRead();
+  } catch (e: unknown) {
+    db.close();
+    return Promise.reject(toStoreError(`a test write to ${path} (is it read-only?)`, e));
+  }
+  const identity = fileIdentity(path);
+  const queue = createCommitQueue(
+    db,
+    createApplyBatch(db),
+    options.groupCommit ?? true,
+    identity.check,
+  );
   const reads = createReads(db);
   const leases = createLeases(db);
   const lists = createLists(db);
-  const schemaVersion = db
-    .prepare<[], number>('SELECT COALESCE(MAX(version), 0) FROM schema_version')
-    .pluck();
   const prune = createPrune(db);
   let closing: Promise<void> | null = null;
 
@@ -172,7 +202,11 @@ export function openSqliteStore(
     listRecoverable: () => run('listRecoverable', () => lists.listRecoverable()),
     listRecoverableLeases: () => run('listRecoverableLeases', () => lists.listRecoverableLeases()),
     listSessions: (offset, limit) => run('listSessions', () => lists.listSessions(offset, limit)),
-    probe: () => run('probe', () => void schemaVersion.get()),
+    probe: () =>
+      run('probe', () => {
+        identity.check();
+        writeAndRead();
+      }),
     prune: (policy) => run('prune', () => prune(policy)),
     claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
       run('claim', () => leases.claim(runtimeId, hostId, ttlMs, now, takeoverFrom)),

@@ -1,0 +1,50 @@
+// The PostgreSQL schema a store lives in: its validated name and the qualified names of its tables.
+
+import { BurrowError } from '../../core/errors.js';
+
+/** The schema a store uses when the caller names none. */
+export const DEFAULT_PG_SCHEMA = 'burrow';
+
+/** The store's schema: its quoted name and each table's qualified name, ready to splice into SQL. */
+export interface PgSchema {
+  /** The plain schema name (also the key of the migration lock). */
+  readonly name: string;
+  /** The quoted identifier. */
+  readonly quoted: string;
+  readonly sessions: string;
+  readonly inputs: string;
+  readonly receipts: string;
+  readonly transcript: string;
+  readonly events: string;
+  readonly operations: string;
+  readonly opsCursors: string;
+  readonly schemaVersion: string;
+}
+
+/**
+ * The {@link PgSchema} named `name`. Only lowercase letters, digits and `_` (starting with a letter
+ * or `_`, at most 48 characters) are accepted: the name is spliced into SQL, so it is checked here
+ * rather than escaped, and it stays short enough to name prepared statements after it.
+ */
+export function pgSchema(name: string = DEFAULT_PG_SCHEMA): PgSchema {
+  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(name)) {
+    throw new BurrowError(
+      'validation_failed',
+      `invalid PostgreSQL schema name ${JSON.stringify(name)}: use lowercase letters, digits and _`,
+    );
+  }
+  const quoted = `"${name}"`;
+  const table = (t: string): string => `${quoted}.${t}`;
+  return {
+    name,
+    quoted,
+    sessions: table('sessions'),
+    inputs: table('inputs'),
+    receipts: table('receipts'),
+    transcript: table('transcript'),
+    events: table('events'),
+    operations: table('operations'),
+    opsCursors: table('ops_cursors'),
+    schemaVersion: table('schema_version'),
+  };
+}
