@@ -94,9 +94,22 @@ async function denyAll(
   }
 }
 
-/** Records `denied{expired}` for every pending approval whose expiry has come. Under the gate. */
+/** True when the session's phase accepts input (so a decision can be admitted). */
+export function acceptsInput(entry: SessionEntry): boolean {
+  try {
+    probeAccept(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records `denied{expired}` for every pending approval whose expiry has come. Under the gate. A
+ * session whose phase takes no input (retired, stopped) cannot record decisions: nothing happens.
+ */
 export async function expireApprovals(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
-  if (entry.approvals.length === 0) return;
+  if (entry.approvals.length === 0 || !acceptsInput(entry)) return;
   await denyAll(ctx, entry, dueApprovals(entry.approvals, ctx.nowIso()), 'expired');
 }
 

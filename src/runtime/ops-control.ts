@@ -16,6 +16,7 @@ import { repairDeadAttachment } from './session-attach.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
+import { acceptsInput, supersedeApprovals } from './approval-decisions.js';
 import type { SessionEntry } from './session-entry.js';
 
 async function control(
@@ -129,6 +130,11 @@ export function retire(
     sessionId,
     async (entry) => {
       await repairDeadAttachment(ctx, entry);
+      // A retired session takes no input, so no decision could ever reach its pending approvals:
+      // deny them now (superseded), and the draining queue reports the denials to the agent.
+      const retirable = step(entry.machine, { type: 'Retire', sessionId }).ok;
+      if (retirable && entry.loop !== null && acceptsInput(entry))
+        await supersedeApprovals(ctx, entry);
       const abandon =
         entry.loop === null
           ? {

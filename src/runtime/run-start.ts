@@ -11,7 +11,7 @@ import { isCurrent } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 import { commitChange } from './session-commit.js';
-import { expireApprovals } from './approval-decisions.js';
+import { acceptsInput, expireApprovals } from './approval-decisions.js';
 import { mergeTurnMetadata, stagedInput } from './turn-metadata.js';
 
 /** A staged batch, ready for the executor. `conflict` is set when the inputs' metadata cannot be merged. */
@@ -54,7 +54,8 @@ export async function startBatch(
   await expireApprovals(ctx, entry);
   // Tool calls waiting for a decision hold the session: the turn that resumes them needs every
   // decision, and other work waits behind them (a new prompt supersedes them instead, see ops-accept).
-  if (entry.approvals.length > 0) return null;
+  // A session that takes no input can never receive them: it drains (the executor closes the calls).
+  if (entry.approvals.length > 0 && acceptsInput(entry)) return null;
   const admission = queueAdmission(entry.machine);
   if (!admission.admit) return null;
   const runId = uuidv7(ctx.clock.now());

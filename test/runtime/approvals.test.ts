@@ -223,4 +223,26 @@ describe('approvals', () => {
       ),
     ).toBe('session_not_found');
   });
+
+  it('retiring denies pending approvals as superseded, drains them, then rests retired', async () => {
+    const executions: string[] = [];
+    const { runtime } = await testRuntime();
+    await runtime.registerSessionWithExecutor('s1', approvingAgent(executions));
+    await runtime.acceptInput('s1', { kind: 'prompt', content: 'clean up' });
+    const approval = await pendingOne(runtime, 's1');
+    await runtime.retire('s1');
+    for (let i = 0; i < 200 && (await runtime.snapshot('s1')).transcriptLength < 2; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const messages = (await runtime.getTranscript('s1')).map((m) => m.message);
+    expect(messages[1]).toEqual({
+      role: 'tool',
+      toolCallId: approval.toolCallId,
+      result: 'denied: "superseded"',
+    });
+    expect(await runtime.listApprovals('s1')).toEqual([]);
+    for (let i = 0; i < 200 && (await runtime.snapshot('s1')).run !== null; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await runtime.snapshot('s1')).phase).toBe('retired');
+    expect(executions).toEqual([]);
+  });
 });

@@ -191,4 +191,31 @@ describe('aiSdkExecutor with needsApproval', () => {
     ];
     expect(unansweredToolCalls(all)).toEqual([]);
   });
+
+  it('closes a call the history left open without a decision before the next model call', async () => {
+    const model = scriptedModel([
+      { toolCalls: [{ toolCallId: 'c1', toolName: 'deleteFile', input: { path: '/tmp/a' } }] },
+      { text: 'hello again' },
+    ]);
+    const executor = aiSdkExecutor({ model, tools: { deleteFile: deleteTool([], true) } });
+    const asked = awaiting(
+      await executor.apply(runPrimitive([promptInput('clean')]), createRunHarness().ctx),
+    );
+    // The approval was dropped (a reset): the next turn is an ordinary prompt.
+    const result = await executor.apply(
+      runPrimitive([promptInput('hi')], { runId: 'run-2' }),
+      createRunHarness([...(asked.append ?? [])]).ctx,
+    );
+    expect(result).toMatchObject({
+      status: 'completed',
+      output: 'hello again',
+      toolCalls: [{ toolCallId: 'c1', outcome: 'cancelled_before_start' }],
+    });
+    const all = [
+      ...((asked.append ?? []) as ModelMessage[]),
+      ...((result.append ?? []) as ModelMessage[]),
+    ];
+    expect(unansweredToolCalls(all)).toEqual([]);
+    expect((result.append as ModelMessage[])[0]?.role).toBe('tool');
+  });
 });

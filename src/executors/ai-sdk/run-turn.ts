@@ -1,6 +1,6 @@
 // The step loop of one turn: model call, tool round, boundary; and the three ways it ends.
 
-import type { LanguageModel, ToolSet } from 'ai';
+import type { LanguageModel, ModelMessage, ToolModelMessage, ToolResultPart, ToolSet } from 'ai';
 import type { RunContext, RunPrimitive, RunResult } from '../../runtime/executor.js';
 import { parseHistory } from './parse-history.js';
 import { toExecutorError } from './provider-error.js';
@@ -8,6 +8,7 @@ import { describeAbort, raceAbort } from './race-abort.js';
 import { renderInputs } from './render-inputs.js';
 import type { ToolCallToRun } from './run-tools.js';
 import { runToolRound } from './run-tools.js';
+import type { Decision } from './approval-round.js';
 import {
   closeDecisions,
   decisionMessage,
@@ -76,6 +77,7 @@ export async function runTurn(
     if (answer !== null) transcript.add(answer);
     transcript.add(...renderInputs(run.inputs.filter((i) => i.kind !== 'approval_decision')));
     const history = parseHistory(await raceAbort(ctx.history(), ctx.signal));
+    closeUndecided(history, decisions, answer, transcript, outcomes);
     const approved = decisions.filter((d) => d.approved).map((d) => d.call);
     if (answer !== null && approved.length > 0) {
       outcomes.started(approved);
@@ -143,6 +145,32 @@ export async function runTurn(
     if (ctx.signal.aborted) return cancelled(describeAbort(ctx.signal));
     throw toExecutorError(e);
   }
+}
+
+/**
+ * Calls the committed transcript leaves open without a decision in this batch (an approval that was
+ * dropped: the session was reset or retired before it was decided) get an `error-text` result first,
+ * so the conversation sent to the model stays valid.
+ */
+function closeUndecided(
+  history: readonly ModelMessage[],
+  decisions: readonly Decision[],
+  answer: ToolModelMessage | null,
+  transcript: TurnTranscript,
+  outcomes: ToolOutcomes,
+): void {
+  const decided = new Set(decisions.map((d) => d.call.toolCallId));
+  const open = unansweredToolCalls(history).filter((c) => !decided.has(c.toolCallId));
+  if (open.length === 0) return;
+  const parts = open.map((c): ToolResultPart => ({
+    type: 'tool-result',
+    toolCallId: c.toolCallId,
+    toolName: c.toolName,
+    output: { type: 'error-text', value: 'cancelled: the call was never decided' },
+  }));
+  for (const c of open) outcomes.end({ ...c, input: null }, 'cancelled_before_start');
+  if (answer !== null) answer.content.push(...parts);
+  else transcript.messages.unshift({ role: 'tool', content: parts });
 }
 
 /** The tools a turn may use: all of them, or the ones its `tools` metadata names. */
