@@ -20,38 +20,45 @@ function isPlainObject(value: object): boolean {
  * change the record between encode and decode, so they are refused instead.
  */
 export function findJsonProblem(value: unknown): JsonProblem | null {
+  // One path stack shared by the walk, copied only when a problem is found: every stored record is
+  // checked on write, so the walk allocates nothing per node on the common (valid) path.
   const ancestors = new Set<object>();
-  const visit = (node: unknown, path: PropertyKey[]): JsonProblem | null => {
+  const path: PropertyKey[] = [];
+  const problem = (message: string): JsonProblem => ({ path: [...path], message });
+  const visit = (node: unknown): JsonProblem | null => {
     if (node === null || typeof node === 'string' || typeof node === 'boolean') return null;
     if (typeof node === 'number') {
-      return Number.isFinite(node)
-        ? null
-        : { path, message: `not a finite number (${String(node)})` };
+      return Number.isFinite(node) ? null : problem(`not a finite number (${String(node)})`);
     }
-    if (typeof node !== 'object') return { path, message: `not a JSON value (${typeof node})` };
-    if (ancestors.has(node)) return { path, message: 'circular reference' };
-    if (!Array.isArray(node) && !isPlainObject(node)) {
-      return { path, message: 'not a plain object (a class instance, such as a Date or a Map)' };
+    if (typeof node !== 'object') return problem(`not a JSON value (${typeof node})`);
+    if (ancestors.has(node)) return problem('circular reference');
+    const array = Array.isArray(node);
+    if (!array && !isPlainObject(node)) {
+      return problem('not a plain object (a class instance, such as a Date or a Map)');
     }
     ancestors.add(node);
     try {
-      if (Array.isArray(node)) {
+      if (array) {
         for (let i = 0; i < node.length; i += 1) {
-          const problem = visit(node[i], [...path, i]);
-          if (problem !== null) return problem;
+          path.push(i);
+          const found = visit(node[i]);
+          path.pop();
+          if (found !== null) return found;
         }
         return null;
       }
-      for (const [key, child] of Object.entries(node)) {
-        const problem = visit(child, [...path, key]);
-        if (problem !== null) return problem;
+      for (const key of Object.keys(node)) {
+        path.push(key);
+        const found = visit((node as Record<string, unknown>)[key]);
+        path.pop();
+        if (found !== null) return found;
       }
       return null;
     } finally {
       ancestors.delete(node);
     }
   };
-  return visit(value, []);
+  return visit(value);
 }
 
 /** A zod schema for {@link JsonValue} that reports the path of the first non-JSON part. */

@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3';
 import { BurrowError } from '../../core/errors.js';
 import { MIGRATION_0001 } from './migrations/0001-initial.js';
 import { MIGRATION_0002 } from './migrations/0002-readiness-probe.js';
+import { MIGRATION_0003 } from './migrations/0003-events-in-append-order.js';
+import { MIGRATION_0004 } from './migrations/0004-live-input-counts.js';
 
 /** One numbered migration. */
 export interface Migration {
@@ -16,6 +18,8 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: MIGRATION_0001 },
   { version: 2, name: 'readiness-probe', sql: MIGRATION_0002 },
+  { version: 3, name: 'events-in-append-order', sql: MIGRATION_0003 },
+  { version: 4, name: 'live-input-counts', sql: MIGRATION_0004 },
 ];
 
 /** The schema version this build writes. */

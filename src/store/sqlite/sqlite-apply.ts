@@ -5,6 +5,8 @@ import type { StoredFacts } from '../commit-checks.js';
 import { checkAgainstStored, highWatersAfter } from '../commit-checks.js';
 import type { EncodedBatch } from '../encoded-batch.js';
 import type { FenceToken, RuntimeId } from '../runtime-store.js';
+import type { StoredInputRow } from './sqlite-input-writes.js';
+import { createInputWrites, liveDelta } from './sqlite-input-writes.js';
 
 interface SessionFactsRow {
   readonly fence_token: number;
@@ -32,33 +34,18 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
   const receiptExists = db
     .prepare<[string, string], number>('SELECT 1 FROM receipts WHERE runtime_id = ? AND run_id = ?')
     .pluck();
-  const inputAtSeq = db
-    .prepare<[string, number], string>(
-      'SELECT input_id FROM inputs WHERE runtime_id = ? AND seq = ?',
-    )
-    .pluck();
-  const terminalInput = db
-    .prepare<[string, string], string>(
-      'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ? AND terminal = 1',
-    )
-    .pluck();
-  const upsertSession = db.prepare<[string, number, number]>(
-    `INSERT INTO sessions (runtime_id, committed, event_high_water, receipt_high_water) VALUES (?, 1, ?, ?)
+  const inputs = createInputWrites(db);
+  // A new row's counts start from the batch's delta; a stored row's move by it.
+  const upsertSession = db.prepare<[string, number, number, number, number, number]>(
+    `INSERT INTO sessions (runtime_id, committed, event_high_water, receipt_high_water, live_queue,
+       live_steer, live_other) VALUES (?, 1, ?, ?, ?, ?, ?)
      ON CONFLICT (runtime_id) DO UPDATE SET committed = 1,
-       event_high_water = excluded.event_high_water, receipt_high_water = excluded.receipt_high_water`,
+       event_high_water = excluded.event_high_water, receipt_high_water = excluded.receipt_high_water,
+       live_queue = live_queue + excluded.live_queue, live_steer = live_steer + excluded.live_steer,
+       live_other = live_other + excluded.live_other`,
   );
   const setLifecycle = db.prepare<[string, string, number, string]>(
     'UPDATE sessions SET lifecycle = ?, phase = ?, bound = ? WHERE runtime_id = ?',
-  );
-  const upsertInput = db.prepare(
-    `INSERT INTO inputs (runtime_id, input_id, seq, status, terminal, lane, attempts, idempotency_key,
-       updated_at_ms, body)
-     VALUES (@runtimeId, @inputId, @seq, @status, @terminal, @lane, @attempts, @idempotencyKey,
-       @updatedAtMs, @body)
-     ON CONFLICT (runtime_id, input_id) DO UPDATE SET seq = excluded.seq, status = excluded.status,
-       terminal = excluded.terminal, lane = excluded.lane, attempts = excluded.attempts,
-       idempotency_key = excluded.idempotency_key, updated_at_ms = excluded.updated_at_ms,
-       body = excluded.body`,
   );
   const insertReceipt = db.prepare<[string, string, number, number, string]>(
     'INSERT INTO receipts (runtime_id, run_id, seq, at_ms, body) VALUES (?, ?, ?, ?, ?)',
@@ -86,6 +73,16 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
 
   return (runtimeId, batch, fence) => {
     const row = facts.get(runtimeId);
+    // Each input's stored row, read once (before anything of this batch is written).
+    const storedRows = new Map<string, StoredInputRow | null>();
+    const storedInput = (inputId: string): StoredInputRow | null => {
+      let stored = storedRows.get(inputId);
+      if (stored === undefined) {
+        stored = inputs.stored(runtimeId, inputId);
+        storedRows.set(inputId, stored);
+      }
+      return stored;
+    };
     const stored: StoredFacts = {
       fenceToken: row?.fence_token ?? 0,
       eventHighWater: row?.event_high_water ?? 0,
@@ -95,19 +92,33 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
         return transcriptLength.get(runtimeId) ?? 0;
       },
       hasReceipt: (runId) => receiptExists.get(runtimeId, runId) !== undefined,
-      inputAtSeq: (seq) => inputAtSeq.get(runtimeId, seq) ?? null,
-      terminalInputBody: (inputId) => terminalInput.get(runtimeId, inputId) ?? null,
+      inputAtSeq: (seq) => {
+        // An input of this batch already stored with this seq holds it (seqs are unique).
+        const mine = batch.inputs.find((input) => input.seq === seq);
+        if (mine !== undefined && storedInput(mine.inputId)?.seq === seq) return mine.inputId;
+        return inputs.holderOfSeq(runtimeId, seq);
+      },
+      terminalInputBody: (inputId) => {
+        const row = storedInput(inputId);
+        return row !== null && row.terminal === 1 ? row.body : null;
+      },
     };
     checkAgainstStored(runtimeId, batch, stored, fence);
     const highWaters = highWatersAfter(batch, stored);
-    upsertSession.run(runtimeId, highWaters.eventHighWater, highWaters.receiptHighWater);
+    const live = liveDelta(batch.inputs, storedInput);
+    upsertSession.run(
+      runtimeId,
+      highWaters.eventHighWater,
+      highWaters.receiptHighWater,
+      live.queue,
+      live.steer,
+      live.other,
+    );
     const { lifecycle, receipt, opsCursor } = batch;
     if (lifecycle !== null) {
       setLifecycle.run(lifecycle.body, lifecycle.phase, lifecycle.bound ? 1 : 0, runtimeId);
     }
-    for (const input of batch.inputs) {
-      upsertInput.run({ ...input, runtimeId, terminal: input.terminal ? 1 : 0 });
-    }
+    for (const input of batch.inputs) inputs.write(runtimeId, input, storedInput(input.inputId));
     if (receipt !== null)
       insertReceipt.run(runtimeId, receipt.runId, receipt.seq, receipt.atMs, receipt.body);
     for (const entry of batch.transcript)

@@ -6,8 +6,8 @@ import type Database from 'better-sqlite3';
 import type { RecoverableLease, RuntimeId, StoredSessionSummary } from '../runtime-store.js';
 import { storedPhase, WAKING_OP_KINDS } from '../session-facts.js';
 
-const LIVE_INPUTS =
-  'EXISTS (SELECT 1 FROM inputs AS i WHERE i.runtime_id = s.runtime_id AND i.terminal = 0)';
+// The session row counts its live inputs per lane (migration 4; kept by every commit).
+const LIVE_INPUTS = '(s.live_queue + s.live_steer + s.live_other) > 0';
 
 // Kind names come from the OP_KINDS table (identifiers), never from a caller.
 const WAKING = WAKING_OP_KINDS.map((kind) => `'${kind}'`).join(', ');
@@ -55,10 +55,8 @@ export function createLists(db: Database.Database): SqliteLists {
        CASE WHEN owner_host IS NULL THEN NULL ELSE lease_expires_at END AS expiresAt
      FROM sessions AS s WHERE ${HAS_WORK} ORDER BY runtime_id`,
   );
-  const lane = (name: string): string =>
-    `(SELECT COUNT(*) FROM inputs AS i WHERE i.runtime_id = s.runtime_id AND i.terminal = 0 AND i.lane = '${name}')`;
   const known = db.prepare<[number, number], SummaryRow>(
-    `SELECT runtime_id AS runtimeId, phase, ${lane('queue')} AS queue, ${lane('steer')} AS steer
+    `SELECT runtime_id AS runtimeId, phase, live_queue AS queue, live_steer AS steer
      FROM sessions AS s WHERE ${KNOWN} ORDER BY runtime_id LIMIT ? OFFSET ?`,
   );
   // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.

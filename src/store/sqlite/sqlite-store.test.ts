@@ -57,7 +57,7 @@ describe('openSqliteStore', () => {
       journalMode: 'wal',
       synchronous: 'full',
       busyTimeoutMs: 1234,
-      schemaVersion: 2,
+      schemaVersion: 4,
     });
     const normal = await track(openSqliteStore(temp.path, { synchronous: 'normal' }));
     expect(normal.settings()).toMatchObject({ synchronous: 'normal', busyTimeoutMs: 5000 });
@@ -75,6 +75,8 @@ describe('openSqliteStore', () => {
       expect(rows).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'readiness-probe' },
+        { version: 3, name: 'events-in-append-order' },
+        { version: 4, name: 'live-input-counts' },
       ]);
     } finally {
       raw.close();

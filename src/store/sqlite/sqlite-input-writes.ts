@@ -1,0 +1,107 @@
+// Writing input rows inside a commit: each input's stored row is read once, and the row is then
+// rewritten with the statement that touches the fewest b-trees.
+
+import type Database from 'better-sqlite3';
+import type { EncodedInput } from '../encoded-batch.js';
+import type { RuntimeId } from '../runtime-store.js';
+
+/** The stored columns of an input that decide how a new version of it is written. */
+export interface StoredInputRow {
+  readonly seq: number;
+  readonly lane: string;
+  readonly idempotency_key: string | null;
+  readonly terminal: number;
+  readonly body: string;
+}
+
+/** The input statements of one database, prepared once. */
+export interface InputWrites {
+  /** The stored row of `inputId`, or null. */
+  stored(runtimeId: RuntimeId, inputId: string): StoredInputRow | null;
+  /** The id of the stored input holding admission `seq`, or null. */
+  holderOfSeq(runtimeId: RuntimeId, seq: number): string | null;
+  /** Writes `input` over `stored` (what {@link stored} returned before this commit wrote anything). */
+  write(runtimeId: RuntimeId, input: EncodedInput, stored: StoredInputRow | null): void;
+}
+
+/** Prepares the input statements of `db`. */
+export function createInputWrites(db: Database.Database): InputWrites {
+  const stored = db.prepare<[string, string], StoredInputRow>(
+    `SELECT seq, lane, idempotency_key, terminal, body FROM inputs
+     WHERE runtime_id = ? AND input_id = ?`,
+  );
+  const holder = db
+    .prepare<[string, number], string>(
+      'SELECT input_id FROM inputs WHERE runtime_id = ? AND seq = ?',
+    )
+    .pluck();
+  const upsert = db.prepare(
+    `INSERT INTO inputs (runtime_id, input_id, seq, status, terminal, lane, attempts, idempotency_key,
+       updated_at_ms, body)
+     VALUES (@runtimeId, @inputId, @seq, @status, @terminal, @lane, @attempts, @idempotencyKey,
+       @updatedAtMs, @body)
+     ON CONFLICT (runtime_id, input_id) DO UPDATE SET seq = excluded.seq, status = excluded.status,
+       terminal = excluded.terminal, lane = excluded.lane, attempts = excluded.attempts,
+       idempotency_key = excluded.idempotency_key, updated_at_ms = excluded.updated_at_ms,
+       body = excluded.body`,
+  );
+  // An input's admission facts (seq, lane, idempotency key) never change once stored. SQLite
+  // rewrites only the indexes whose columns an UPDATE sets, so leaving those out of the SET keeps
+  // inputs_by_seq and inputs_by_idempotency_key as they were: rewriting an input then dirties its
+  // own b-tree page only. The full upsert remains for a new row, or one whose admission facts
+  // changed (which the runtime never writes, but the store still accepts). The terminal flag is
+  // set only when it changes (no index reads it since migration 4; kept narrow all the same).
+  const update = db.prepare(
+    `UPDATE inputs SET status = @status, attempts = @attempts, updated_at_ms = @updatedAtMs,
+       body = @body
+     WHERE runtime_id = @runtimeId AND input_id = @inputId`,
+  );
+  const updateWithTerminal = db.prepare(
+    `UPDATE inputs SET status = @status, terminal = @terminal, attempts = @attempts,
+       updated_at_ms = @updatedAtMs, body = @body
+     WHERE runtime_id = @runtimeId AND input_id = @inputId`,
+  );
+  return {
+    stored: (runtimeId, inputId) => stored.get(runtimeId, inputId) ?? null,
+    holderOfSeq: (runtimeId, seq) => holder.get(runtimeId, seq) ?? null,
+    write(runtimeId, input, row) {
+      const terminal = input.terminal ? 1 : 0;
+      const params = { ...input, runtimeId, terminal };
+      if (
+        row === null ||
+        row.seq !== input.seq ||
+        row.lane !== input.lane ||
+        row.idempotency_key !== input.idempotencyKey
+      )
+        upsert.run(params);
+      else if (row.terminal === terminal) update.run(params);
+      else updateWithTerminal.run(params);
+    },
+  };
+}
+
+/** How a batch changes a session's live-input counts per lane (the session row's columns). */
+export interface LiveDelta {
+  readonly queue: number;
+  readonly steer: number;
+  readonly other: number;
+}
+
+/**
+ * The change in live (non-terminal) inputs per lane when `inputs` replace their stored rows: a
+ * stored live row leaves its lane's count, a new live version joins its own.
+ */
+export function liveDelta(
+  inputs: readonly EncodedInput[],
+  storedOf: (inputId: string) => StoredInputRow | null,
+): LiveDelta {
+  const delta = { queue: 0, steer: 0, other: 0 };
+  const slot = (lane: string): 'queue' | 'steer' | 'other' =>
+    lane === 'queue' || lane === 'steer' ? lane : 'other';
+  for (const input of inputs) {
+    const row = storedOf(input.inputId);
+    if (row !== null && row.terminal === 0) delta[slot(row.lane)] -= 1;
+    if (!input.terminal) delta[slot(input.lane)] += 1;
+  }
+  return delta;
+}
