@@ -141,6 +141,26 @@ export interface RuntimeContext {
   readonly activations: Map<string, Promise<void>>;
   /** What startup recovery and the sweeper share. */
   readonly recovery: RecoveryState;
+  /** Counters of this host's ownership work (per host, on /metrics). */
+  readonly ownershipStats: OwnershipStats;
+}
+
+/** Counters of this host's ownership work since the runtime started. */
+export interface OwnershipStats {
+  /** Leases claimed (one per session, whether one by one or many at once). */
+  claims: number;
+  /** Claims refused because another live host holds the lease. */
+  claimsRefused: number;
+  /** Renewals of all this host's leases that succeeded, and that failed. */
+  renewals: number;
+  renewalFailures: number;
+  /** Sessions given up because their lease could not be renewed before the safety margin. */
+  lapsed: number;
+  /** Commits the store refused as fenced (another host owned the session by then). */
+  fencedCommits: number;
+  /** Sweeper passes run, and passes that failed as a whole. */
+  sweeps: number;
+  sweepFailures: number;
 }
 
 /** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
@@ -213,6 +233,16 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     ),
     activations: new Map(),
     recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
+    ownershipStats: {
+      claims: 0,
+      claimsRefused: 0,
+      renewals: 0,
+      renewalFailures: 0,
+      lapsed: 0,
+      fencedCommits: 0,
+      sweeps: 0,
+      sweepFailures: 0,
+    },
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -29,7 +29,8 @@ import { recoverPass, sweepLoop } from './session-recovery.js';
 import * as settings from './ops-settings.js';
 import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
 import { removeEntry } from './session-remove.js';
-import { heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
+import { heartbeat } from './lease-guard.js';
+import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
   InterruptHandle,
