@@ -119,6 +119,10 @@ async function scenario(open: () => Promise<RuntimeStore>, renewals: Renewals): 
   );
   expect(await completion).toEqual({ status: 'runtime_terminated', reason: 'fenced' });
   expect(a.runtime.diagnostics().sessions.map((s) => s.sessionId)).not.toContain('s1');
+  const ownership = a.runtime.diagnostics().ownership;
+  expect(ownership).toMatchObject({ hostId: 'host-a', leasesHeld: 0, lapsed: 1 });
+  expect(ownership?.renewals).toBeGreaterThan(0);
+  if (renewals === 'fail') expect(ownership?.renewalFailures).toBeGreaterThan(0);
   // Host A wrote nothing after the abort, and nothing of the turn is in the store.
   expect(boundary.commitTimes.filter((at) => at >= (abortedAt ?? 0))).toEqual([]);
   expect(await observer.readReceipts(RT, 0, 10)).toEqual([]);
