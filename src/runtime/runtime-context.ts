@@ -73,6 +73,11 @@ export interface RuntimeOptions {
    * (default 1 hour).
    */
   readonly approvalTtlMs?: number;
+  /**
+   * How often `events()` for a session another live host owns polls the store for new events
+   * (default 250 ms).
+   */
+  readonly eventPollMs?: number;
 }
 
 /** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
@@ -204,6 +209,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
     approvalTtlMs: options.approvalTtlMs ?? 3_600_000,
+    eventPollMs: options.eventPollMs ?? 250,
   };
 }
 
