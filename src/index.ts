@@ -64,7 +64,11 @@ export type {
   RuntimeOptions,
 } from './runtime/runtime-context.js';
 export { DEFAULT_RETAINED_INPUTS } from './runtime/runtime-context.js';
-export type { RuntimeDiagnostics, SessionDiagnostics } from './runtime/diagnostics.js';
+export type {
+  OwnershipDiagnostics,
+  RuntimeDiagnostics,
+  SessionDiagnostics,
+} from './runtime/diagnostics.js';
 export type { EventStreamOptions } from './runtime/event-stream.js';
 export { DEFAULT_SUBSCRIBER_LIMITS } from './runtime/event-subscriber.js';
 export type { SubscriberLimits, SubscriberStatistics } from './runtime/event-subscriber.js';

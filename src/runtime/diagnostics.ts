@@ -4,7 +4,8 @@ import { checkLedgerInvariants } from '../core/ledger-invariants.js';
 import { checkInvariants } from '../core/machine-invariants.js';
 import { eventSubscriberStatistics } from './event-stream.js';
 import type { SubscriberStatistics } from './event-subscriber.js';
-import type { RuntimeContext } from './runtime-context.js';
+import { ownsThroughStore } from './ownership.js';
+import type { OwnershipStats, RuntimeContext } from './runtime-context.js';
 
 /** One session's internal health. */
 export interface SessionDiagnostics {
@@ -30,6 +31,15 @@ export interface RuntimeDiagnostics {
   readonly eventSubscribers: SubscriberStatistics;
   /** Finished inputs held in memory over every session, and their JSON size (the process bound). */
   readonly retained: { readonly records: number; readonly bytes: number };
+  /** This host's leases and ownership counters; null when the store does not arbitrate ownership. */
+  readonly ownership: OwnershipDiagnostics | null;
+}
+
+/** This host's ownership work: its id, the leases it holds now, and counters since it started. */
+export interface OwnershipDiagnostics extends Readonly<OwnershipStats> {
+  readonly hostId: string;
+  /** Sessions registered here under a lease of this host. */
+  readonly leasesHeld: number;
 }
 
 /** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
@@ -52,5 +62,13 @@ export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {
     closing: ctx.closing,
     eventSubscribers: eventSubscriberStatistics(ctx),
     retained: { records: ctx.retained.records, bytes: ctx.retained.bytes },
+    ownership: ownsThroughStore(ctx)
+      ? {
+          ...ctx.ownershipStats,
+          hostId: ctx.hostId,
+          leasesHeld: [...ctx.sessions.values()].filter((entry) => entry.fence !== undefined)
+            .length,
+        }
+      : null,
   };
 }

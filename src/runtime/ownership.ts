@@ -67,8 +67,10 @@ export async function claimSession(
     }
   }
   if (fence === null) {
+    ctx.ownershipStats.claimsRefused += 1;
     throw new BurrowError('fenced', `session ${sessionId} is owned by another host`, { sessionId });
   }
+  ctx.ownershipStats.claims += 1;
   return fence;
 }
 
@@ -80,23 +82,6 @@ export async function releaseSession(ctx: RuntimeContext, sessionId: string): Pr
     .catch((error: unknown) =>
       ctx.log.warn('could not release a lease', { sessionId, error: toError(error).message }),
     );
-}
-
-/** Renews this host's leases every third of their time to live until `signal` aborts. */
-export async function heartbeat(ctx: RuntimeContext, signal: AbortSignal): Promise<void> {
-  const every = Math.max(1, Math.floor(ctx.options.leaseTtlMs / 3));
-  while (!signal.aborted) {
-    try {
-      await ctx.clock.sleep(every, signal);
-    } catch {
-      return;
-    }
-    await ctx.store
-      ?.renew?.(ctx.hostId, ctx.options.leaseTtlMs, ctx.clock.now())
-      .catch((error: unknown) =>
-        ctx.log.warn('could not renew leases', { error: toError(error).message }),
-      );
-  }
 }
 
 /**
@@ -121,5 +106,6 @@ export async function claimMany(
     const fence = fences[i];
     if (fence !== null && fence !== undefined) claimed.set(sessionId, fence);
   });
+  ctx.ownershipStats.claims += claimed.size;
   return claimed;
 }

@@ -192,6 +192,11 @@ export interface Runtime {
   ): Promise<boolean>;
   /** True when the session is registered in this runtime: in memory, or known to the store and activated here by this call; false when unknown or owned by another live host. */
   containsSession(sessionId: string): Promise<boolean>;
+  /**
+   * Where the session lives: `here` (registered in this runtime, activated by this call if only the
+   * store knew it), `elsewhere` (another live host owns it; nothing is claimed), or `unknown`.
+   */
+  locateSession(sessionId: string): Promise<'here' | 'elsewhere' | 'unknown'>;
   /** True when the session has a live runtime loop; `session_not_found` (never a silent false) for an unknown one. */
   sessionHasExecutor(sessionId: string): Promise<boolean>;
   /** True when the session's comms drain is running. */

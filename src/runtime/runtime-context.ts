@@ -73,6 +73,11 @@ export interface RuntimeOptions {
    * (default 1 hour).
    */
   readonly approvalTtlMs?: number;
+  /**
+   * How often `events()` for a session another live host owns polls the store for new events
+   * (default 250 ms).
+   */
+  readonly eventPollMs?: number;
 }
 
 /** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
@@ -141,6 +146,26 @@ export interface RuntimeContext {
   readonly activations: Map<string, Promise<void>>;
   /** What startup recovery and the sweeper share. */
   readonly recovery: RecoveryState;
+  /** Counters of this host's ownership work (per host, on /metrics). */
+  readonly ownershipStats: OwnershipStats;
+}
+
+/** Counters of this host's ownership work since the runtime started. */
+export interface OwnershipStats {
+  /** Leases claimed (one per session, whether one by one or many at once). */
+  claims: number;
+  /** Claims refused because another live host holds the lease. */
+  claimsRefused: number;
+  /** Renewals of all this host's leases that succeeded, and that failed. */
+  renewals: number;
+  renewalFailures: number;
+  /** Sessions given up because their lease could not be renewed before the safety margin. */
+  lapsed: number;
+  /** Commits the store refused as fenced (another host owned the session by then). */
+  fencedCommits: number;
+  /** Sweeper passes run, and passes that failed as a whole. */
+  sweeps: number;
+  sweepFailures: number;
 }
 
 /** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
@@ -184,6 +209,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
     approvalTtlMs: options.approvalTtlMs ?? 3_600_000,
+    eventPollMs: options.eventPollMs ?? 250,
   };
 }
 
@@ -213,6 +239,16 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     ),
     activations: new Map(),
     recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
+    ownershipStats: {
+      claims: 0,
+      claimsRefused: 0,
+      renewals: 0,
+      renewalFailures: 0,
+      lapsed: 0,
+      fencedCommits: 0,
+      sweeps: 0,
+      sweepFailures: 0,
+    },
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

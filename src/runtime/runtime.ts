@@ -29,7 +29,9 @@ import { recoverPass, sweepLoop } from './session-recovery.js';
 import * as settings from './ops-settings.js';
 import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
 import { removeEntry } from './session-remove.js';
-import { heartbeat, ownsThroughStore, releaseSession } from './ownership.js';
+import { heartbeat } from './lease-guard.js';
+import { storeEventTail } from './store-event-tail.js';
+import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
   InterruptHandle,
@@ -92,13 +94,23 @@ async function readiness(ctx: RuntimeContext): Promise<Readiness> {
   return { ready: true };
 }
 
-/** The session's events, activating it first when only the store knows it. */
+/**
+ * The session's events, activating it first when only the store knows it; from the store, without a
+ * claim, when another live host owns it.
+ */
 async function* activatedEvents(
   ctx: RuntimeContext,
   sessionId: string,
   options: { readonly since?: number; readonly signal?: AbortSignal } = {},
 ): AsyncGenerator<RuntimeEvent, void, undefined> {
-  await activeEntry(ctx, sessionId, options.signal);
+  try {
+    await activeEntry(ctx, sessionId, options.signal);
+  } catch (error: unknown) {
+    // Another live host owns it: serve its events from the store without claiming it here.
+    if (!isBurrowError(error, 'fenced') || ctx.store === null) throw error;
+    yield* storeEventTail(ctx, ctx.store, sessionId, options);
+    return;
+  }
   yield* sessionEvents(ctx, sessionId, options);
 }
 
@@ -195,6 +207,16 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     }),
     unregisterSessionIfEpoch: checkedId((id, epochId: string, o) =>
       unregisterSession(ctx, id, { ...opts(o), epochId }),
+    ),
+    locateSession: checkedId((id) =>
+      activeEntry(ctx, id).then(
+        () => 'here' as const,
+        (error: unknown) => {
+          if (isBurrowError(error, 'session_not_found')) return 'unknown' as const;
+          if (isBurrowError(error, 'fenced')) return 'elsewhere' as const;
+          throw error;
+        },
+      ),
     ),
     containsSession: checkedId((id) =>
       activeEntry(ctx, id).then(

@@ -17,6 +17,7 @@ import { attachExecutor, prepareBindings } from './session-attach.js';
 import { commitChange, lifecycleRecord } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
+import { noteClaim } from './lease-guard.js';
 import { buildEntry } from './session-load.js';
 import { commitOpsChange, createSessionOps } from './session-ops.js';
 
@@ -32,6 +33,8 @@ export interface OpenMode {
   readonly attach: boolean;
   /** A fence already claimed for the session (recovery claims many in one transaction). */
   readonly fence?: FenceToken;
+  /** When that fence was claimed (this host's clock, read before the claim). */
+  readonly claimedAt?: number;
 }
 
 /** True when the store knows the session as registered (isKnownSession over a loaded session). */
@@ -94,6 +97,7 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
     // A recovery pass claiming many leases at once must not overtake this claim (see RecoveryState).
     while (fence === undefined && ctx.recovery.claiming !== null)
       await ctx.recovery.claiming.catch(() => undefined);
+    const claimedAt = mode.claimedAt ?? ctx.clock.now();
     fence = await claimSession(ctx, sessionId, fence);
     const stored = store === null ? null : await store.load(runtimeId);
     if (mode.kind === 'activate' && !isKnown(stored)) throw sessionNotFound(sessionId);
@@ -103,6 +107,7 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
     }
     entry = buildEntry(ctx, sessionId, stored);
     entry.fence = fence;
+    if (fence !== undefined) noteClaim(ctx, entry, claimedAt);
     if (stored !== null && (stored.operations.length > 0 || stored.opsCursor !== null)) {
       // Finished operations come back with their completion sequence; in-flight ones end
       // terminated{runtime_restarted} (written before this resolves). Corrupt records fail closed.

@@ -195,6 +195,7 @@ async function write(
     await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
   } catch (error: unknown) {
     if (isBurrowError(error, 'fenced')) {
+      ctx.ownershipStats.fencedCommits += 1;
       fenceOut(ctx, entry);
       throw error;
     }

@@ -64,6 +64,8 @@ export interface SessionEntry {
   lastInputAt: number;
   /** The fence token of this host's lease, when the store arbitrates ownership. */
   fence: number | undefined;
+  /** Until when (this host's clock) the lease is proven: its claim or last renewal plus its time to live. */
+  leaseUntil: number | null;
   /** Background operations, created on first use or when the store holds some. */
   ops: BackgroundOps | null;
   /** The unregister drain in progress, so a concurrent unregister can wait for it. */

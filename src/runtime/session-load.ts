@@ -128,6 +128,7 @@ export function buildEntry(
     deferredEvents: NO_EVENTS,
     lastInputAt: 0,
     fence: undefined,
+    leaseUntil: null,
     ops: null,
     unregistering: null,
     removed: false,

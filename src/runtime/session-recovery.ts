@@ -71,6 +71,7 @@ async function recoverOne(
   ctx: RuntimeContext,
   sessionId: string,
   fence: number | undefined,
+  claimedAt: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const release = await ctx.gate.lock(sessionId, signal);
@@ -80,7 +81,7 @@ async function recoverOne(
       await openSession(ctx, sessionId, {
         kind: 'activate',
         attach: true,
-        ...(fence === undefined ? {} : { fence }),
+        ...(fence === undefined ? {} : { fence, claimedAt }),
       });
       return;
     }
@@ -144,6 +145,7 @@ async function runPass(ctx: RuntimeContext, options: PassOptions): Promise<Recov
       ctx.recovery.backoff.delete(sessionId);
   // Sessions registered here keep their lease: claiming them again would bump their fence. So do
   // sessions being opened right now (a first touch); openings that start later wait for this claim.
+  const claimedAt = ctx.clock.now();
   const claiming = claimMany(
     ctx,
     candidates.filter((id) => !ctx.sessions.has(id) && !ctx.activations.has(id)),
@@ -164,7 +166,7 @@ async function runPass(ctx: RuntimeContext, options: PassOptions): Promise<Recov
       options.signal?.throwIfAborted();
       const sessionId = candidates[next++] as string;
       try {
-        await recoverOne(ctx, sessionId, fences.get(sessionId), options.signal);
+        await recoverOne(ctx, sessionId, fences.get(sessionId), claimedAt, options.signal);
         ctx.recovery.backoff.delete(sessionId);
         recovered += 1;
       } catch (error: unknown) {
@@ -201,6 +203,7 @@ export async function sweepLoop(ctx: RuntimeContext, signal: AbortSignal): Promi
     // A pass still running (startup recovery) makes this sweep unnecessary.
     if (ctx.closing) return;
     if (ctx.recovery.pass !== null) continue;
+    ctx.ownershipStats.sweeps += 1;
     try {
       await recoverPass(ctx, {
         concurrency: 16,
@@ -210,6 +213,7 @@ export async function sweepLoop(ctx: RuntimeContext, signal: AbortSignal): Promi
       });
     } catch (error: unknown) {
       if (signal.aborted) return;
+      ctx.ownershipStats.sweepFailures += 1;
       ctx.log.warn('the recovery sweep failed', { error: toError(error).message });
     }
   }

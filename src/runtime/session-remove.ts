@@ -19,13 +19,18 @@ export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: st
 /**
  * Another host owns the session now (a commit came back `fenced`): drop it here. The loop is detached
  * and its run hard-cancelled, the comms drain aborted, and local waiters are told
- * `runtime_terminated{fenced}`. Nothing is written: the store belongs to the new owner.
+ * `runtime_terminated{fenced}`. Nothing is written: the store belongs to the new owner. The lease guard
+ * calls it too, before the lease expires, when this host cannot renew it (`why` says so in the log).
  */
-export function fenceOut(ctx: RuntimeContext, entry: SessionEntry): void {
+export function fenceOut(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  why = 'another host owns it now',
+): void {
   const loop = entry.loop;
   loop?.requestExit('detach', 'fenced');
   loop?.hardCancel('fenced');
   entry.comms?.abort('fenced');
   removeEntry(ctx, entry, 'fenced');
-  ctx.log.warn('session fenced: another host owns it now', { sessionId: entry.sessionId });
+  ctx.log.warn(`session fenced: ${why}`, { sessionId: entry.sessionId });
 }

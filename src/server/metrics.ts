@@ -1,12 +1,13 @@
 // The Prometheus metrics of a server: sessions by phase and queue lengths (read from the session list
 // at scrape time), input states and turns (counted from the runtime's events as they happen), turn
 // latency, store commit latency (from an instrumented store), HTTP requests by method, route and
-// status, and the process itself (process-metrics.ts).
+// status, this host's leases (ownership-metrics.ts) and the process itself (process-metrics.ts).
 
 import { LIVE_PHASES } from '../core/machine-row.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
+import { renderOwnershipMetrics } from './ownership-metrics.js';
 import { createProcessMetrics } from './process-metrics.js';
 import {
   createCounter,
@@ -234,6 +235,7 @@ export function createServerMetrics(): ServerMetrics {
         renderFamily('burrow_sse_streams', 'gauge', 'Open Server-Sent Event streams.', [
           { labels: {}, value: gauges.openStreams ?? 0 },
         ]),
+        renderOwnershipMetrics(runtime),
         processMetrics.render(),
       ].join('');
     },

@@ -81,7 +81,8 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
         const id = pathId(c.req.param('id'), 'session id');
         const since = sinceParam(c.req.header('last-event-id'), c.req.query('since'));
         const format = formatParam(c.req.query('format'));
-        if (!(await runtime.containsSession(id))) {
+        // A session another host owns is served from the store (replay, then polled by seq).
+        if ((await runtime.locateSession(id)) === 'unknown') {
           throw new BurrowError('session_not_found', `no session ${id}`, { sessionId: id });
         }
         if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });

@@ -39,6 +39,7 @@ function operations(runtime: Runtime, id: string): [string, () => Promise<unknow
     ['destroy', () => runtime.destroy(id)],
     ['unregisterSession', () => runtime.unregisterSession(id)],
     ['containsSession', () => runtime.containsSession(id)],
+    ['locateSession', () => runtime.locateSession(id)],
     ['snapshot', () => runtime.snapshot(id)],
     ['getInput', () => runtime.getInput(id, 'in-1')],
     ['getTranscript', () => runtime.getTranscript(id)],
