@@ -21,7 +21,7 @@ type Sync = 'full' | 'normal';
 const noop: Executor = { apply: () => Promise.resolve({ status: 'completed_without_result' }) };
 
 /** Wraps a store so every batch it commits is also recorded (to replay them as the raw floor). */
-function recording(store: RuntimeStore, batches: CommitBatch[]): RuntimeStore {
+export function recording(store: RuntimeStore, batches: CommitBatch[]): RuntimeStore {
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'commit') {

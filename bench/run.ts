@@ -9,6 +9,7 @@ import { runIdleSessions } from './idle-sessions.bench.js';
 import { runTurnOverhead } from './turn-overhead.bench.js';
 import { runDurableAccept } from './durable-accept.bench.js';
 import { runDurableTurn } from './durable-turn.bench.js';
+import { runDurableTurnPostgres } from './durable-turn-postgres.bench.js';
 import { runRecovery } from './recovery.bench.js';
 
 /** A named group of figures. */
@@ -25,6 +26,7 @@ export const SUITES: BenchSuite[] = [
   { name: 'durable turn (SQLite)', run: runDurableTurn },
   { name: 'durable accept throughput (SQLite)', run: runDurableAccept },
   { name: 'recovery (SQLite)', run: runRecovery },
+  { name: 'durable turn (PostgreSQL)', run: runDurableTurnPostgres },
 ];
 
 function ratio(r: BenchResult): string {

@@ -22,9 +22,15 @@ import {
   type ChildHandle,
 } from './support/cli-process.js';
 import { blocks, commands, onPort, README, section } from './support/readme.js';
+import {
+  createTestSchema,
+  testPgUrl,
+} from '../../src/store/postgres/pg-test-schema.test-support.js';
 
 let dir: string;
 let port: number;
+/** The PostgreSQL of the "Run on PostgreSQL" test (required in CI, see testPgUrl). */
+const PG_URL = testPgUrl();
 
 beforeAll(ensureBuilt, 180_000);
 
@@ -115,6 +121,8 @@ describe('README', () => {
       /^npm start$/,
       /^npm start -- --executor scripted$/,
       /^node dist\/cli\/main\.js (demo|doctor|approvals|approve APPROVAL_ID)$/,
+      /^node dist\/cli\/main\.js doctor --pg postgres:\/\/\S+$/,
+      /^npm start -- --pg postgres:\/\/\S+$/,
       /^curl /,
       /^OPENAI_BASE_URL=\S+ OPENAI_API_KEY=\S+ BURROW_MODEL=\S+ npm start -- --executor openai-compatible --example-tools$/,
     ];
@@ -231,6 +239,44 @@ describe('README', () => {
     expect((await events.all()).at(-1)?.type).toBe('session.unregistered');
     expect(await stopServer(server)).toBe('burrow: stopped');
   }, 60_000);
+
+  (PG_URL === null ? it.skip : it)(
+    `"Run on PostgreSQL": doctor checks the database, npm start serves on it, doctor then sees the schema${PG_URL === null ? ' (skipped: set BURROW_TEST_PG_URL to run it)' : ''}`,
+    async () => {
+      const pgUrl = PG_URL ?? '';
+      const [doctor, start] = commands(section('Run on PostgreSQL'));
+      const written = /postgres:\/\/\S+/.exec(doctor ?? '')?.[0] ?? '';
+      expect(start).toBe(`npm start -- --pg ${written}`);
+      // The README's URL points at the test's database; a schema of its own keeps parallel runs apart.
+      const schema = createTestSchema(pgUrl);
+      const onPg = (command: string): string => command.replace(written, pgUrl);
+      const pgEnv = { BURROW_PG_SCHEMA: schema.name };
+      try {
+        const before = await runCommand('sh', ['-c', onPg(doctor ?? '')], { env: env(pgEnv) });
+        expect(before.code, before.stdout).toBe(0);
+        expect(before.stdout).toMatch(
+          new RegExp(`PostgreSQL \\d+.*schema ${schema.name} not created yet`),
+        );
+        const server = await serveAs(onPg(start ?? ''), pgEnv);
+        await server.line((l) => /^\s+store\s+PostgreSQL postgres:\/\//.test(l));
+        const base = `http://127.0.0.1:${port}`;
+        await fetch(`${base}/v1/sessions`, { method: 'POST', body: '{"id":"pg"}' });
+        const answer = await fetch(`${base}/v1/sessions/pg/inputs?wait=10s`, {
+          method: 'POST',
+          body: '{"kind":"prompt","content":"hi"}',
+        });
+        expect(await answer.json()).toMatchObject({
+          outcome: { status: 'completed', result: { reply: 'echo: hi' } },
+        });
+        expect(await stopServer(server)).toBe('burrow: stopped');
+        const after = await runCommand('sh', ['-c', onPg(doctor ?? '')], { env: env(pgEnv) });
+        expect(after.stdout).toMatch(new RegExp(`schema ${schema.name} v1`));
+      } finally {
+        await schema.drop();
+      }
+    },
+    60_000,
+  );
 
   it('"Run a real agent": every endpoint line starts the agent, and the curl commands get an answer', async () => {
     const agent = section('Run a real agent');

@@ -72,4 +72,21 @@ describeWithPg('burrow serve --pg', (url) => {
       await observer.close();
     }
   });
+
+  it('a second server on the same database refuses a session the first one owns (409 fenced)', async () => {
+    const [first, second] = await Promise.all([serve(), serve()]);
+    expect((await api(first.url, 'POST', '/v1/sessions', { id: 's2' })).status).toBe(201);
+    const refused = await api(second.url, 'POST', '/v1/sessions/s2/inputs', {
+      kind: 'prompt',
+      content: 'elsewhere',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body['code']).toBe('fenced');
+    const served = await api(first.url, 'POST', '/v1/sessions/s2/inputs?wait=10s', {
+      kind: 'prompt',
+      content: 'here',
+      metadata: { stepMs: 0 },
+    });
+    expect(served.body['outcome']).toMatchObject({ status: 'completed' });
+  });
 });
