@@ -1,8 +1,10 @@
-// Decisions racing each other (fast-check scheduler, issue 12): any number of approve / deny
-// attempts, with or without a reason, with the right hash or another, interleaved adversarially.
-// Whatever the order: one decision is admitted (none when every attempt names another call), every
-// other attempt is deduplicated or refused with the documented code, the call runs at most once
-// (exactly once when the admitted decision approves), and the transcript answers it at most once.
+// Decisions racing each other and new prompts (fast-check scheduler, issue 12): approve / deny
+// attempts, with or without a reason, with the right hash or another, and prompts, interleaved
+// adversarially. Whatever the order: one decision is recorded for the approval (a person's, or the
+// runtime's `superseded` when a prompt came first; none when every attempt named another call and no
+// prompt came), every other attempt is deduplicated or refused with the documented code, the call runs
+// at most once (exactly once when the decision approves), the transcript answers it at most once, and
+// no prompt waits behind an approval (every completion settles).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -37,11 +39,15 @@ function agent(executions: string[], step: () => Promise<void>): Executor {
   };
 }
 
-const attempt = fc.record({
-  decision: fc.constantFrom('approve' as const, 'deny' as const),
-  reason: fc.constantFrom(undefined, 'because'),
-  rightHash: fc.boolean(),
-});
+const attempt = fc.oneof(
+  fc.record({
+    kind: fc.constant('decide' as const),
+    decision: fc.constantFrom('approve' as const, 'deny' as const),
+    reason: fc.constantFrom(undefined, 'because'),
+    rightHash: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('prompt' as const) }),
+);
 
 describe('approval decisions under adversarial interleavings', () => {
   it('admit one decision per approval; the call runs at most once and is answered once', async () => {
@@ -67,6 +73,14 @@ describe('approval decisions under adversarial interleavings', () => {
             const completions: Promise<unknown>[] = [];
             const calls = attempts.map((a) =>
               s.scheduleFunction(async () => {
+                if (a.kind === 'prompt') {
+                  const accepted = await runtime.acceptInput('s1', {
+                    kind: 'prompt',
+                    content: 'next',
+                  });
+                  completions.push(accepted.completion);
+                  return;
+                }
                 try {
                   const decided = await runtime.decideApproval('s1', approval.approvalId, {
                     decision: a.decision,
@@ -88,13 +102,18 @@ describe('approval decisions under adversarial interleavings', () => {
               await s.waitAll();
             }
             const decisions = (await runtime.listInputs('s1', { limit: 100 })).inputs.filter(
-              (r) => r.payload.kind === 'approval_decision',
+              (r) =>
+                r.payload.kind === 'approval_decision' &&
+                r.payload['approvalId'] === approval.approvalId,
             );
             const accepted = outcomes.filter((o) => o === 'accepted').length;
-            // One decision per approval, ever; none when every attempt named another call.
-            expect(decisions).toHaveLength(accepted);
-            expect(accepted).toBe(attempts.some((a) => a.rightHash) ? 1 : 0);
+            // One decision per approval, ever: a person's, or the runtime's own when a prompt
+            // superseded it; none when every attempt named another call and no prompt came.
+            const prompted = attempts.some((a) => a.kind === 'prompt');
+            const rightHash = attempts.some((a) => a.kind === 'decide' && a.rightHash);
+            expect(decisions).toHaveLength(prompted || rightHash ? 1 : 0);
             const [decision] = decisions;
+            expect(accepted).toBe(decision?.header.origin === 'operator' ? 1 : 0);
             for (const o of outcomes) {
               expect([
                 'accepted',
@@ -111,7 +130,7 @@ describe('approval decisions under adversarial interleavings', () => {
             const forCall = answers.filter(
               (m) => (m.message as { call?: string }).call === approval.toolCallId,
             );
-            expect(forCall).toHaveLength(accepted);
+            expect(forCall).toHaveLength(decisions.length);
           } finally {
             // Release every turn still held by the scheduler, so the close can drain.
             scheduled = false;
