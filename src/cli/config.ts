@@ -3,6 +3,7 @@
 import { bearerTokenProblem } from '../core/bearer-token.js';
 import { parseDuration } from '../core/duration.js';
 import { isLoopbackHost } from '../server/loopback.js';
+import { isPgSchemaName, PG_SCHEMA_NAME_MAX } from '../store/postgres/pg-schema.js';
 
 /** The executors `burrow serve` can run. */
 export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;
@@ -284,9 +285,9 @@ export function resolvePostgresUrl(flag: string | undefined, env: CliEnv): strin
  */
 export function resolvePgSchema(flag: string | undefined, env: CliEnv, issues: string[]): string {
   const schema = pick(flag, env.BURROW_PG_SCHEMA) ?? DEFAULTS.pgSchema;
-  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(schema)) {
+  if (!isPgSchemaName(schema)) {
     issues.push(
-      `the PostgreSQL schema (--pg-schema, BURROW_PG_SCHEMA) must be lowercase letters, digits and _, at most 48 (got ${JSON.stringify(schema)})`,
+      `the PostgreSQL schema (--pg-schema, BURROW_PG_SCHEMA) must be lowercase letters, digits and _, at most ${PG_SCHEMA_NAME_MAX} (got ${JSON.stringify(schema)})`,
     );
   }
   return schema;

@@ -111,7 +111,9 @@ describe('the event stream', () => {
         store: await openSqliteStore(path),
         executorFactory: () => scriptedExecutor(),
       });
-      await (await runtime.acceptInput('s1', { kind: 'prompt', content: 'live' })).completion;
+      await (
+        await runtime.acceptInput('s1', { kind: 'prompt', content: 'live' })
+      ).completion;
       const replayed = await collect(
         runtime.events('s1', { since: 0 }),
         (e) => e.type === 'run.completed' && e.seq !== null && e.seq > 10,

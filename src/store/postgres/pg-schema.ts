@@ -5,6 +5,14 @@ import { BurrowError } from '../../core/errors.js';
 /** The schema a store uses when the caller names none. */
 export const DEFAULT_PG_SCHEMA = 'burrow';
 
+/** The longest schema name accepted (63 bytes of statement name minus `burrow_`, `_` and the longest statement). */
+export const PG_SCHEMA_NAME_MAX = 32;
+
+/** True for a schema name the store accepts (see {@link pgSchema}). */
+export function isPgSchemaName(name: string): boolean {
+  return name.length <= PG_SCHEMA_NAME_MAX && /^[a-z_][a-z0-9_]*$/.test(name);
+}
+
 /** The store's schema: its quoted name and each table's qualified name, ready to splice into SQL. */
 export interface PgSchema {
   /** The plain schema name (also the key of the migration lock). */
@@ -23,14 +31,15 @@ export interface PgSchema {
 
 /**
  * The {@link PgSchema} named `name`. Only lowercase letters, digits and `_` (starting with a letter
- * or `_`, at most 48 characters) are accepted: the name is spliced into SQL, so it is checked here
- * rather than escaped, and it stays short enough to name prepared statements after it.
+ * or `_`, at most {@link PG_SCHEMA_NAME_MAX} characters) are accepted: the name is spliced into SQL,
+ * so it is checked here rather than escaped. The length bound keeps the prepared statements named
+ * after it (`burrow_<schema>_<statement>`) distinct: the server keys them by their first 63 bytes.
  */
 export function pgSchema(name: string = DEFAULT_PG_SCHEMA): PgSchema {
-  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(name)) {
+  if (!isPgSchemaName(name)) {
     throw new BurrowError(
       'validation_failed',
-      `invalid PostgreSQL schema name ${JSON.stringify(name)}: use lowercase letters, digits and _`,
+      `invalid PostgreSQL schema name ${JSON.stringify(name)}: use lowercase letters, digits and _, at most ${PG_SCHEMA_NAME_MAX}`,
     );
   }
   const quoted = `"${name}"`;

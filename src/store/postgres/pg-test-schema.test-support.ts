@@ -39,9 +39,12 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-/** Names a new `burrow_test_<random>` schema (the store creates it) and returns how to drop it. */
-export function createTestSchema(url: string): TestSchema {
-  const name = `burrow_test_${randomBytes(6).toString('hex')}`;
+/**
+ * Names a new `burrow_test_<random>` schema (the store creates it), padded with `x` to `length`
+ * characters when given, and returns how to drop it.
+ */
+export function createTestSchema(url: string, length = 0): TestSchema {
+  const name = `burrow_test_${randomBytes(6).toString('hex')}`.padEnd(length, 'x');
   return {
     name,
     async drop() {

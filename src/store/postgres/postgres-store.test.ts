@@ -8,6 +8,7 @@ import { runStoreConformance } from '../conformance.js';
 import { boundLifecycle, input, lifecycle, messages } from '../conformance/fixtures.js';
 import { expectBurrowError } from '../conformance/harness.js';
 import { PG_SCHEMA_VERSION } from './pg-migrations.js';
+import { PG_SCHEMA_NAME_MAX } from './pg-schema.js';
 import { rewritePgRecords } from './pg-rewrite.test-support.js';
 import type { TestSchema } from './pg-test-schema.test-support.js';
 import { createTestSchema, describeWithPg, testPgUrl } from './pg-test-schema.test-support.js';
@@ -90,8 +91,31 @@ describeWithPg('openPostgresStore', (url) => {
     );
   });
 
-  it('refuses a schema name it would have to quote', async () => {
+  it('refuses a schema name it would have to quote, or one longer than its prepared statements allow', async () => {
     await expectBurrowError(openPostgresStore(url, { schema: 'x"; DROP' }), 'validation_failed');
+    await expectBurrowError(
+      openPostgresStore(url, { schema: 'a'.repeat(PG_SCHEMA_NAME_MAX + 1) }),
+      'validation_failed',
+      /at most 32/,
+    );
+  });
+
+  it('serves every statement in a schema of the longest name allowed (their names stay distinct)', async () => {
+    const long = createTestSchema(url, PG_SCHEMA_NAME_MAX);
+    expect(long.name).toHaveLength(PG_SCHEMA_NAME_MAX);
+    try {
+      const store = await track(openPostgresStore(url, { schema: long.name }));
+      await store.commit(RT, { lifecycle: boundLifecycle('s1'), inputs: [input('s1', 'a', 1)] });
+      expect(await store.listRecoverable()).toEqual([RT]);
+      expect(await store.listRecoverableLeases()).toEqual([
+        { runtimeId: RT, owner: null, expiresAt: null },
+      ]);
+      expect(await store.listSessions(0, 10)).toHaveLength(1);
+      expect((await store.load(RT))?.inputs).toHaveLength(1);
+    } finally {
+      await Promise.all(open.splice(0).map((store) => store.close()));
+      await long.drop();
+    }
   });
 
   it('fails store_unavailable when the database cannot be reached', async () => {
