@@ -5,10 +5,12 @@ export {
   calculatorTool,
   closeToolCalls,
   currentTimeTool,
+  defaultNotesFile,
   evaluateArithmetic,
   exampleTools,
   FatalToolError,
   renderInputs,
+  saveNoteTool,
   toExecutorError,
   unansweredToolCalls,
 } from './executors/ai-sdk/index.js';

@@ -24,7 +24,23 @@ export type {
 export { KIND_DEFAULTS, WHEN_BUSY_POLICY, resolveAdmission } from './core/admission.js';
 export type { AdmissionDecision } from './core/admission.js';
 export { RUNTIME_EVENT_TYPES } from './core/runtime-event.js';
-export type { RuntimeEvent, RuntimeEventData, RuntimeEventType } from './core/runtime-event.js';
+export type {
+  RuntimeEvent,
+  RuntimeEventData,
+  RuntimeEventType,
+  ToolCallRecord,
+} from './core/runtime-event.js';
+export {
+  APPROVAL_DECISIONS,
+  approvalDecisionSchema,
+  approvalKey,
+  SYSTEM_DENIAL_REASONS,
+} from './core/approvals.js';
+export type {
+  ApprovalDecisionKind,
+  ApprovalDecisionSubmission,
+  PendingApproval,
+} from './core/approvals.js';
 export { initialState, PHASES } from './core/machine-state.js';
 export type { MachineState, Phase } from './core/machine-state.js';
 export type { MachineInput } from './core/machine-inputs.js';
@@ -75,7 +91,9 @@ export type { SubscriberLimits, SubscriberStatistics } from './runtime/event-sub
 export { DEFAULT_RETENTION } from './runtime/retention.js';
 export type { Retention, RetentionReport, RetentionRule } from './runtime/retention.js';
 export { ExecutorError, isExecutorError } from './runtime/executor-error.js';
+export { TOOL_CALL_OUTCOMES } from './runtime/executor.js';
 export type {
+  ApprovalRequest,
   BoundaryDirective,
   Executor,
   ExecutorFactory,
@@ -85,6 +103,8 @@ export type {
   RunResult,
   RunUsage,
   StagedInput,
+  ToolCallOutcome,
+  ToolCallOutcomeKind,
   TurnMetadata,
 } from './runtime/executor.js';
 export { BackgroundOps } from './runtime/background-ops.js';

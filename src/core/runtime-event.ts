@@ -5,12 +5,20 @@ import type { AbandonReason, InputOutcome } from './input-record.js';
 import type { JsonValue } from './json.js';
 import type { FailureCause, Phase } from './machine-state.js';
 
-/** How one tool call of a turn ended, as `run.completed` and `run.cancelled` record it (issue 12). */
+/** How a tool call of a turn can end (issue 12). */
+export const TOOL_CALL_OUTCOMES = [
+  'completed',
+  'failed',
+  'denied',
+  'cancelled_before_start',
+  'cancelled_while_running',
+] as const;
+
+/** How one tool call of a turn ended, as `run.completed` and `run.cancelled` record it. */
 export interface ToolCallRecord {
   readonly toolCallId: string;
   readonly toolName: string;
-  readonly outcome:
-    'completed' | 'failed' | 'denied' | 'cancelled_before_start' | 'cancelled_while_running';
+  readonly outcome: (typeof TOOL_CALL_OUTCOMES)[number];
 }
 
 /** Event data by type. */

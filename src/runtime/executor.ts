@@ -3,6 +3,7 @@
 import type { ExecutionKind, BoundaryMode } from '../core/admission.js';
 import type { InputPayload, Origin } from '../core/input-kinds.js';
 import type { JsonValue } from '../core/json.js';
+import type { ToolCallRecord } from '../core/runtime-event.js';
 
 /** One input as the executor receives it (staged into a run, or injected at a boundary). */
 export interface StagedInput {
@@ -92,23 +93,11 @@ export interface ApprovalRequest {
   readonly input: JsonValue;
 }
 
-/** How one tool call of a turn ended (issue 12). */
-export const TOOL_CALL_OUTCOMES = [
-  'completed',
-  'failed',
-  'denied',
-  'cancelled_before_start',
-  'cancelled_while_running',
-] as const;
-/** One of {@link TOOL_CALL_OUTCOMES}. */
-export type ToolCallOutcomeKind = (typeof TOOL_CALL_OUTCOMES)[number];
-
+export { TOOL_CALL_OUTCOMES } from '../core/runtime-event.js';
+/** One of {@link TOOL_CALL_OUTCOMES}: completed, failed, denied, cancelled before start or while running. */
+export type ToolCallOutcomeKind = ToolCallRecord['outcome'];
 /** The recorded end of one tool call; the runtime stores them on the run's `run.completed` / `run.cancelled` event. */
-export interface ToolCallOutcome {
-  readonly toolCallId: string;
-  readonly toolName: string;
-  readonly outcome: ToolCallOutcomeKind;
-}
+export type ToolCallOutcome = ToolCallRecord;
 
 /** The result of a turn. `append`: messages to add to the transcript, committed with the run. */
 export type RunResult =

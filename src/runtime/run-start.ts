@@ -11,7 +11,7 @@ import { isCurrent } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 import { commitChange } from './session-commit.js';
-import { acceptsInput, expireApprovals } from './approval-decisions.js';
+import { acceptsInput, expireApprovals, supersedeApprovals } from './approval-decisions.js';
 import { mergeTurnMetadata, stagedInput } from './turn-metadata.js';
 
 /** A staged batch, ready for the executor. `conflict` is set when the inputs' metadata cannot be merged. */
@@ -30,6 +30,13 @@ export function debounceWait(ctx: RuntimeContext, entry: SessionEntry): number {
   const debounce = head?.header.debounceMs ?? ctx.options.debounceMs;
   if (debounce <= 0) return 0;
   return Math.max(0, entry.lastInputAt + debounce - ctx.clock.now());
+}
+
+/** True when a prompt waits in either lane. */
+function hasQueuedPrompt(entry: SessionEntry): boolean {
+  return [...entry.ledger.lanes.queue, ...entry.ledger.lanes.steer].some(
+    (id) => entry.ledger.live.get(id)?.payload.kind === 'prompt',
+  );
 }
 
 /** Expires queued inputs past their time to live (a durable, terminal change). */
@@ -53,9 +60,13 @@ export async function startBatch(
   await expire(ctx, entry);
   await expireApprovals(ctx, entry);
   // Tool calls waiting for a decision hold the session: the turn that resumes them needs every
-  // decision, and other work waits behind them (a new prompt supersedes them instead, see ops-accept).
+  // decision, and other work waits behind them. A prompt never waits behind them: one admitted while
+  // they are pending supersedes them (ops-accept), and so does one queued before they were asked for.
   // A session that takes no input can never receive them: it drains (the executor closes the calls).
-  if (entry.approvals.length > 0 && acceptsInput(entry)) return null;
+  if (entry.approvals.length > 0 && acceptsInput(entry)) {
+    if (hasQueuedPrompt(entry)) await supersedeApprovals(ctx, entry);
+    if (entry.approvals.length > 0) return null;
+  }
   const admission = queueAdmission(entry.machine);
   if (!admission.admit) return null;
   const runId = uuidv7(ctx.clock.now());

@@ -358,12 +358,17 @@ describe.runIf(AVAILABLE || REQUIRED)('dashboard', () => {
     expect(await item.locator('.tool-name').textContent()).toBe('deleteFile');
     expect(await item.locator('.approval-input').textContent()).toContain('"/tmp/old"');
     expect(await item.locator('.approval-expiry').textContent()).toMatch(/^expires /);
+    await page
+      .locator('#conversation .tool', { hasText: 'deleteFile' })
+      .filter({ hasText: 'waiting for approval…' })
+      .waitFor();
     await screenshot(page, 'dashboard-approval.png');
     expect(executions).toEqual([]);
     await item.locator('button.approve').click();
     await page.locator('#status', { hasText: 'Approved deleteFile.' }).waitFor();
     await page.locator('#approvals-panel').waitFor({ state: 'hidden' });
     await page.locator('#conversation .msg-assistant', { hasText: 'Deleted /tmp/old.' }).waitFor();
+    await page.locator('#conversation .tool .result', { hasText: '→ deleted' }).waitFor();
     expect(executions).toEqual(['/tmp/old']);
   });
 });
@@ -378,12 +383,17 @@ function approvingAgent(executions: string[]): Executor {
         const input = { path: '/tmp/old' };
         return Promise.resolve({
           status: 'awaiting_approval',
-          approvals: [{ toolCallId, toolName: 'deleteFile', input }],
+          approvals: [
+            { approvalId: `approval-${toolCallId}`, toolCallId, toolName: 'deleteFile', input },
+          ],
           append: [
             { role: 'user', content: 'tidy up /tmp/old' },
             {
               role: 'assistant',
-              content: [{ type: 'tool-call', toolCallId, toolName: 'deleteFile', input }],
+              content: [
+                { type: 'tool-call', toolCallId, toolName: 'deleteFile', input },
+                { type: 'tool-approval-request', approvalId: `approval-${toolCallId}`, toolCallId },
+              ],
             },
           ],
         });

@@ -245,4 +245,33 @@ describe('approvals', () => {
     expect((await runtime.snapshot('s1')).phase).toBe('retired');
     expect(executions).toEqual([]);
   });
+
+  it('a prompt queued before the approval was asked for supersedes it too: no prompt waits behind an approval', async () => {
+    const executions: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inner = approvingAgent(executions);
+    let first = true;
+    const { runtime } = await testRuntime();
+    await runtime.registerSessionWithExecutor('s1', {
+      apply: async (run, ctx) => {
+        if (first) {
+          first = false;
+          await held;
+        }
+        return inner.apply(run, ctx);
+      },
+    });
+    await runtime.acceptInput('s1', { kind: 'prompt', content: 'clean up' });
+    // Queued while the first turn runs, before that turn asks for an approval.
+    const queued = await runtime.acceptInput('s1', { kind: 'prompt', content: 'and then?' });
+    release();
+    expect(await queued.completion).toMatchObject({
+      status: 'completed',
+      result: { status: 'awaiting_approval' },
+    });
+    const messages = (await runtime.getTranscript('s1')).map((m) => m.message);
+    expect(messages[1]).toMatchObject({ role: 'tool', result: 'denied: "superseded"' });
+    expect(executions).toEqual([]);
+  });
 });

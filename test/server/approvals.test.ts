@@ -184,6 +184,26 @@ describe('approvals over HTTP (fake OpenAI-compatible model)', () => {
     await transcriptIsValid(h);
   });
 
+  it('a new prompt supersedes a pending call: the agent reports the denial first, then answers the prompt; the transcript stays valid', async () => {
+    const h = await session();
+    await askForApproval(h);
+    fake.enqueue(
+      { type: 'text', text: 'The note was not saved.' },
+      { type: 'text', text: 'Hello!' },
+    );
+    const res = await h.request('/v1/sessions/s1/inputs?wait=10s', {
+      method: 'POST',
+      body: { kind: 'prompt', content: 'never mind, say hello' },
+    });
+    expect(await body(res)).toMatchObject({ outcome: { status: 'completed', result: 'Hello!' } });
+    expect(await toolMessageSeen(1)).toContain('superseded');
+    expect(JSON.stringify((await fake.request(2)).body?.messages)).toContain(
+      'never mind, say hello',
+    );
+    expect(await executions()).toEqual([]);
+    await transcriptIsValid(h);
+  });
+
   it('two concurrent identical approvals from two clients run the tool once; approve then deny conflicts', async () => {
     const h = await session();
     const approval = await askForApproval(h);

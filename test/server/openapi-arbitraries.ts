@@ -136,10 +136,8 @@ function invalidInteger(schema: JsonSchema): fc.Arbitrary<unknown> {
 
 function invalidArray(schema: JsonSchema, resolve: Resolve): fc.Arbitrary<unknown> {
   const items = schema['items'] as JsonSchema;
-  const cases: fc.Arbitrary<unknown>[] = [
-    fc.constantFrom('not an array', 7, { length: 1 }),
-    invalid(items, resolve).map((bad) => [bad]),
-  ];
+  const cases: fc.Arbitrary<unknown>[] = [fc.constantFrom('not an array', 7, { length: 1 })];
+  if (!refusesNothing(items, resolve)) cases.push(invalid(items, resolve).map((bad) => [bad]));
   const max = schema['maxItems'];
   if (typeof max === 'number') {
     // One item over the bound: every item valid and short, so only the count is wrong.
@@ -147,6 +145,17 @@ function invalidArray(schema: JsonSchema, resolve: Resolve): fc.Arbitrary<unknow
   }
   if (num(schema['minItems'], 0) > 0) cases.push(fc.constant([]));
   return fc.oneof(...cases);
+}
+
+/**
+ * True when `schema` accepts every value (no type, const, enum; or a union with such an option, like
+ * `JsonValue`): `invalid` of it is empty, and its filter would spin forever looking for a value.
+ */
+export function refusesNothing(schema: JsonSchema, resolve: Resolve): boolean {
+  if (typeof schema['$ref'] === 'string') return refusesNothing(resolve(schema['$ref']), resolve);
+  const options = (schema['oneOf'] ?? schema['anyOf']) as JsonSchema[] | undefined;
+  if (options !== undefined) return options.some((o) => refusesNothing(o, resolve));
+  return !('type' in schema) && !('const' in schema) && !('enum' in schema);
 }
 
 function invalidObject(schema: JsonSchema, resolve: Resolve): fc.Arbitrary<unknown> {
@@ -160,6 +169,8 @@ function invalidObject(schema: JsonSchema, resolve: Resolve): fc.Arbitrary<unkno
     cases.push(base.map(({ [name]: _dropped, ...rest }) => rest));
   }
   for (const [name, member] of Object.entries(properties)) {
+    // A member that takes any JSON value cannot be broken (the object checks of its own still apply).
+    if (refusesNothing(member, resolve)) continue;
     cases.push(fc.tuple(base, invalid(member, resolve)).map(([v, bad]) => ({ ...v, [name]: bad })));
   }
   return fc.oneof(...cases);

@@ -3,7 +3,13 @@
 
 export { aiSdkExecutor, type AiSdkExecutorOptions } from './ai-sdk-executor.js';
 export { evaluateArithmetic } from './arithmetic.js';
-export { calculatorTool, currentTimeTool, exampleTools } from './example-tools.js';
+export {
+  calculatorTool,
+  currentTimeTool,
+  defaultNotesFile,
+  exampleTools,
+  saveNoteTool,
+} from './example-tools.js';
 export { toExecutorError } from './provider-error.js';
 export { renderInputs } from './render-inputs.js';
 export type { ModelCallSettings, ModelProviderOptions } from './stream-step.js';

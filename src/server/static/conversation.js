@@ -19,18 +19,24 @@ function toolResults(transcript) {
 /** A tool result's text and whether it is an error (AI SDK output shapes, and plain results). */
 function resultText(part) {
   const output = part.output ?? part.result;
+  if (output?.type === 'execution-denied') {
+    return { text: `denied${output.reason ? `: ${output.reason}` : ''}`, error: true };
+  }
   if (output && typeof output === 'object' && 'type' in output && 'value' in output) {
     return { text: preview(output.value, 400), error: String(output.type).startsWith('error') };
   }
   return { text: preview(output, 400), error: part.isError === true };
 }
 
-function toolCard(name, input, result) {
+function toolCard(name, input, result, awaitingApproval = false) {
   const card = el('div', 'tool');
   card.append(el('span', 'tool-label', 'tool call '), el('strong', '', name));
   card.append(el('pre', 'mono', preview(input, 400)));
-  if (result === undefined) card.append(el('div', 'muted', 'waiting for the result…'));
-  else {
+  if (result === undefined) {
+    card.append(
+      el('div', 'muted', awaitingApproval ? 'waiting for approval…' : 'waiting for the result…'),
+    );
+  } else {
     const { text, error } = resultText(result);
     card.append(el('div', `result${error ? ' error' : ''}`, `→ ${text}`));
   }
@@ -67,13 +73,20 @@ function messageNode(message, results, shownResults) {
     li.append(el('span', 'text', typeof content === 'string' ? content : preview(content, 2000)));
     return li;
   }
+  // Calls this message asked a person to approve (AI SDK `tool-approval-request` parts).
+  const asked = new Set(
+    content.filter((p) => p?.type === 'tool-approval-request').map((p) => p.toolCallId),
+  );
   for (const part of content) {
+    if (part?.type === 'tool-approval-request') continue;
     if (part?.type === 'text') li.append(el('span', 'text', part.text));
     else if (part?.type === 'reasoning') li.append(el('div', 'muted', part.text));
     else if (part?.type === 'tool-call') {
       const result = results.get(part.toolCallId);
       if (result !== undefined) shownResults.add(part.toolCallId);
-      li.append(toolCard(part.toolName, part.input ?? part.args, result));
+      li.append(
+        toolCard(part.toolName, part.input ?? part.args, result, asked.has(part.toolCallId)),
+      );
     } else li.append(el('span', 'text', contentText([part])));
   }
   return li;

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { BurrowError } from '../../core/errors.js';
 import { FAILURE_CAUSES, PHASES } from '../../core/machine-state.js';
 import type { DurableEvent, RuntimeEventData, RuntimeEventType } from '../../core/runtime-event.js';
-import { isTransientType, RUNTIME_EVENT_TYPES } from '../../core/runtime-event.js';
+import {
+  isTransientType,
+  RUNTIME_EVENT_TYPES,
+  TOOL_CALL_OUTCOMES,
+} from '../../core/runtime-event.js';
 import { ABANDON_REASONS } from '../../core/input-record.js';
 import type { Codec } from './record-codec.js';
 import { createCodec } from './record-codec.js';
@@ -18,13 +22,7 @@ const toolCalls = z.array(
   z.strictObject({
     toolCallId: id,
     toolName: id,
-    outcome: z.enum([
-      'completed',
-      'failed',
-      'denied',
-      'cancelled_before_start',
-      'cancelled_while_running',
-    ]),
+    outcome: z.enum(TOOL_CALL_OUTCOMES),
   }),
 );
 

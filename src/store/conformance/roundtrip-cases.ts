@@ -38,6 +38,19 @@ export function roundTripCases(ctx: HarnessContext): void {
           },
           active: { revision: 1, filter: { type: 'all' as const }, deferred: ['search'] },
         },
+        // Tool calls waiting for a decision (issue 12) travel with the lifecycle.
+        approvals: [
+          {
+            approvalId: 'approval-1',
+            runId: 'r1',
+            toolCallId: 'call-1',
+            toolName: 'saveNote',
+            input: { note: 'buy milk', tags: ['home', 2] },
+            callHash: `sha256:${'a'.repeat(64)}`,
+            requestedAt: at(1),
+            expiresAt: at(3_600_001),
+          },
+        ],
       };
       const inputs = [
         input('s1', 'a', 1, { status: 'consumed', runId: 'r1' }, { idempotencyKey: 'k-a' }),
