@@ -15,6 +15,7 @@ import {
 } from '../../src/store/postgres/pg-test-schema.test-support.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import pg from 'pg';
+import { PG_SCHEMA_VERSION } from '../../src/store/postgres/pg-migrations.js';
 
 let dir: string;
 
@@ -107,7 +108,7 @@ describeWithPg('burrow doctor --pg', (url) => {
       expect(missing.detail).toMatch(/PostgreSQL \d+\.\d+.*not created yet/);
       await (await openPostgresStore(url, { schema: schema.name })).close();
       expect((await checkPostgres(url, schema.name)).detail).toMatch(
-        new RegExp(`schema ${schema.name} v1$`),
+        new RegExp(`schema ${schema.name} v${PG_SCHEMA_VERSION}$`),
       );
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -132,7 +133,9 @@ describeWithPg('burrow doctor --pg', (url) => {
         { BURROW_PG_SCHEMA: schema.name },
       );
       expect(code).toBe(EXIT.ok);
-      expect(check('postgresql')?.detail).toMatch(new RegExp(`schema ${schema.name} v1`));
+      expect(check('postgresql')?.detail).toMatch(
+        new RegExp(`schema ${schema.name} v${PG_SCHEMA_VERSION}`),
+      );
       await expect(
         runDoctor({ pg: url, pgSchema: 'No-Such' }, { io: recordingIo(), env: {} }),
       ).rejects.toThrow(/--pg-schema/);

@@ -26,6 +26,7 @@ import {
   createTestSchema,
   testPgUrl,
 } from '../../src/store/postgres/pg-test-schema.test-support.js';
+import { PG_SCHEMA_VERSION } from '../../src/store/postgres/pg-migrations.js';
 
 let dir: string;
 let port: number;
@@ -270,7 +271,7 @@ describe('README', () => {
         });
         expect(await stopServer(server)).toBe('burrow: stopped');
         const after = await runCommand('sh', ['-c', onPg(doctor ?? '')], { env: env(pgEnv) });
-        expect(after.stdout).toMatch(new RegExp(`schema ${schema.name} v1`));
+        expect(after.stdout).toMatch(new RegExp(`schema ${schema.name} v${PG_SCHEMA_VERSION}`));
       } finally {
         await schema.drop();
       }

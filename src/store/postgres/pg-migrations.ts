@@ -4,6 +4,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { BurrowError } from '../../core/errors.js';
 import { PG_MIGRATION_0001 } from './migrations/0001-initial.js';
+import { PG_MIGRATION_0002 } from './migrations/0002-readiness-probe.js';
 import type { PgSchema } from './pg-schema.js';
 import { withTransaction } from './pg-transaction.js';
 
@@ -17,6 +18,7 @@ export interface PgMigration {
 /** Every migration, in order. Append only: a released migration is never edited. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'initial', sql: PG_MIGRATION_0001 },
+  { version: 2, name: 'readiness-probe', sql: PG_MIGRATION_0002 },
 ];
 
 /** The schema version this build writes. */

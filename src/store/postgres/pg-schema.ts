@@ -27,6 +27,7 @@ export interface PgSchema {
   readonly operations: string;
   readonly opsCursors: string;
   readonly schemaVersion: string;
+  readonly readinessProbe: string;
 }
 
 /**
@@ -55,5 +56,6 @@ export function pgSchema(name: string = DEFAULT_PG_SCHEMA): PgSchema {
     operations: table('operations'),
     opsCursors: table('ops_cursors'),
     schemaVersion: table('schema_version'),
+    readinessProbe: table('readiness_probe'),
   };
 }

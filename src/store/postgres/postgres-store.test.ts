@@ -71,10 +71,37 @@ describeWithPg('openPostgresStore', (url) => {
     await schema.drop();
   });
 
+  it('probes by writing and reading back, and fails the probe when it cannot write', async () => {
+    const store = await openStore();
+    await store.probe();
+    await sql(`ALTER TABLE "${schema.name}".readiness_probe RENAME TO readiness_probe_away`);
+    await expectBurrowError(store.probe(), 'store_unavailable', /readiness_probe/);
+    await sql(`ALTER TABLE "${schema.name}".readiness_probe_away RENAME TO readiness_probe`);
+    await store.probe();
+    // A host whose connections are read-only (a standby after a failover) cannot even open the store.
+    const readOnly = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      options: '-c default_transaction_read_only=on',
+    });
+    try {
+      await expectBurrowError(
+        openPostgresStore(readOnly, { schema: schema.name }),
+        'store_unavailable',
+        /read-only/,
+      );
+    } finally {
+      await readOnly.end();
+    }
+  });
+
   it('migrates once when several hosts open a new schema at the same moment', async () => {
     const stores = await Promise.all(Array.from({ length: 5 }, () => openStore()));
-    expect(await sql(`SELECT version, name FROM "${schema.name}".schema_version`)).toEqual([
+    expect(
+      await sql(`SELECT version, name FROM "${schema.name}".schema_version ORDER BY version`),
+    ).toEqual([
       { version: 1, name: 'initial' },
+      { version: 2, name: 'readiness-probe' },
     ]);
     for (const store of stores) expect(await store.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     await stores[0]?.commit(RT, { lifecycle: lifecycle('s1') });

@@ -19,6 +19,7 @@ import { toStoreError } from './pg-errors.js';
 import { createPgLeases } from './pg-leases.js';
 import { createPgLists } from './pg-lists.js';
 import { migratePg, readSchemaVersion } from './pg-migrations.js';
+import { probeWriteAndRead } from './pg-probe.js';
 import { createPgPrune } from './pg-prune.js';
 import { createPgReads } from './pg-reads.js';
 import { pgSchema } from './pg-schema.js';
@@ -60,7 +61,7 @@ export interface PostgresStore extends RuntimeStore {
   release(runtimeId: RuntimeId, hostId: string): Promise<void>;
   listRecoverableLeases(): Promise<RecoverableLease[]>;
   listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]>;
-  /** Reads the schema version: a failure means the database cannot serve. */
+  /** Readiness: overwrites the probe row and reads it back; a failure means the database cannot serve. */
   probe(): Promise<void>;
   /** The schema version recorded in the database. */
   schemaVersion(): Promise<number>;
@@ -151,7 +152,7 @@ export async function openPostgresStore(
     listRecoverable: () => run('listRecoverable', () => lists.listRecoverable()),
     listRecoverableLeases: () => run('listRecoverableLeases', () => lists.listRecoverableLeases()),
     listSessions: (offset, limit) => run('listSessions', () => lists.listSessions(offset, limit)),
-    probe: () => run('probe', async () => void (await readSchemaVersion(pool, schema))),
+    probe: () => run('probe', () => probeWriteAndRead(pool, schema)),
     schemaVersion: () => run('schemaVersion', () => readSchemaVersion(pool, schema)),
     prune: (policy) => run('prune', () => prune(policy)),
     claim: (runtimeId, hostId, ttlMs, now, takeoverFrom) =>
