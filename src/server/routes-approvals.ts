@@ -2,10 +2,10 @@
 
 import { approvalDecisionSchema } from '../core/approvals.js';
 import { pathId, waitParam } from './params.js';
+import { acceptedAnswer } from './accepted-answer.js';
 import { readJsonBody } from './read-body.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
 import { json } from './route-spec.js';
-import { waitFor } from './wait-for.js';
 
 /** The approval routes. */
 export function approvalRoutes(deps: ServerDeps): RouteSpec[] {
@@ -73,15 +73,7 @@ export function approvalRoutes(deps: ServerDeps): RouteSpec[] {
         const decision = await readJsonBody(c.req.raw, deps.maxBodyBytes, approvalDecisionSchema);
         // No request signal: once acknowledged, the decision's fate is the runtime's.
         const accepted = await runtime.decideApproval(id, approvalId, decision);
-        const location = `/v1/sessions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(accepted.inputId)}`;
-        const base = {
-          inputId: accepted.inputId,
-          status: accepted.status,
-          decision: accepted.decision,
-        };
-        if (wait === null) return json({ ...base, outcome: null }, 202, { location });
-        const outcome = await waitFor(accepted.completion, wait, [c.req.raw.signal, deps.closing]);
-        return json({ ...base, outcome }, outcome === null ? 202 : 200, { location });
+        return acceptedAnswer(c, deps, id, accepted, wait);
       },
     },
   ];

@@ -5,10 +5,10 @@ import { inputSubmissionSchema } from '../core/input-kinds.js';
 import type { AcceptOptions } from '../runtime/runtime-api.js';
 import { nextOffsetOf, PAGE_PARAMS, pageParams, pathId, waitParam } from './params.js';
 import { problemResponse } from './problem.js';
+import { acceptedAnswer } from './accepted-answer.js';
 import { readJsonBody } from './read-body.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
 import { json } from './route-spec.js';
-import { waitFor } from './wait-for.js';
 
 function idempotencyHeader(value: string | undefined, bodyKey: string | undefined): AcceptOptions {
   if (value === undefined) return {};
@@ -86,15 +86,7 @@ export function inputRoutes(deps: ServerDeps): RouteSpec[] {
         const options = idempotencyHeader(c.req.header('idempotency-key'), input.idempotencyKey);
         // No request signal here: once acknowledged, an input's fate is the runtime's, not the client's.
         const accepted = await runtime.acceptInput(id, input, options);
-        const location = `/v1/sessions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(accepted.inputId)}`;
-        const base = {
-          inputId: accepted.inputId,
-          status: accepted.status,
-          decision: accepted.decision,
-        };
-        if (wait === null) return json({ ...base, outcome: null }, 202, { location });
-        const outcome = await waitFor(accepted.completion, wait, [c.req.raw.signal, deps.closing]);
-        return json({ ...base, outcome }, outcome === null ? 202 : 200, { location });
+        return acceptedAnswer(c, deps, id, accepted, wait);
       },
     },
     {
