@@ -1,29 +1,12 @@
 // Retention for the PostgreSQL store: one transaction, one window-function DELETE per record kind.
 
 import type { Pool } from 'pg';
+import { pruneSql, pruneValues } from '../prune-sql.js';
 import type { PrunePolicy, PruneReport } from '../runtime-store.js';
 import type { PgSchema } from './pg-schema.js';
 import { withTransaction } from './pg-transaction.js';
 
-/**
- * A record is pruned when it is beyond the newest `keep` of its session (by `order`) and older
- * than the cutoff (`now - maxAgeMs`): the same rule as the memory store's `prunable`.
- */
-function pruneSql(
-  table: string,
-  key: string,
-  filter: string,
-  order: string,
-  atColumn: string,
-): string {
-  return `DELETE FROM ${table} WHERE (runtime_id, ${key}) IN (
-    SELECT runtime_id, ${key} FROM (
-      SELECT runtime_id, ${key}, ${atColumn} AS at_ms,
-        ROW_NUMBER() OVER (PARTITION BY runtime_id ORDER BY ${order}) AS rank
-      FROM ${table} WHERE ${filter}
-    ) ranked WHERE rank > $1 AND at_ms < $2
-  )`;
-}
+const PARAMS = { keep: '$1', cutoff: '$2' };
 
 /** Returns `prune` for `schema` on `pool`. */
 export function createPgPrune(
@@ -32,9 +15,9 @@ export function createPgPrune(
 ): (policy: PrunePolicy) => Promise<PruneReport> {
   const s = schema;
   const statements = {
-    inputs: pruneSql(s.inputs, 'input_id', 'terminal', 'seq DESC', 'updated_at_ms'),
-    receipts: pruneSql(s.receipts, 'run_id', 'true', 'seq DESC', 'at_ms'),
-    events: pruneSql(s.events, 'seq', 'true', 'seq DESC', 'at_ms'),
+    inputs: pruneSql(s.inputs, 'input_id', 'terminal', 'seq DESC', 'updated_at_ms', PARAMS),
+    receipts: pruneSql(s.receipts, 'run_id', 'true', 'seq DESC', 'at_ms', PARAMS),
+    events: pruneSql(s.events, 'seq', 'true', 'seq DESC', 'at_ms', PARAMS),
     // Newest first as the memory store orders them: operations without a completion seq last.
     operations: pruneSql(
       s.operations,
@@ -42,16 +25,14 @@ export function createPgPrune(
       'terminal',
       'completion_seq DESC NULLS LAST, finished_at_ms DESC NULLS LAST, operation_id DESC',
       'finished_at_ms',
+      PARAMS,
     ),
   };
   return (policy) =>
     withTransaction(pool, async (client) => {
       const run = async (kind: keyof typeof statements): Promise<number> => {
-        const rule = policy[kind];
-        const result = await client.query(statements[kind], [
-          Math.max(0, Math.floor(rule.keepPerSession)),
-          policy.now - rule.maxAgeMs,
-        ]);
+        const { keep, cutoff } = pruneValues(policy, kind);
+        const result = await client.query(statements[kind], [keep, cutoff]);
         return result.rowCount ?? 0;
       };
       return {
