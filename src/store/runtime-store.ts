@@ -175,3 +175,13 @@ export interface RuntimeStore {
   renew?(hostId: string, ttlMs: number, now: number): Promise<void>;
   release?(runtimeId: RuntimeId, hostId: string): Promise<void>;
 }
+
+/** The lease methods of a store that several processes or hosts share (optional on {@link RuntimeStore}). */
+export type LeaseMethods = Required<
+  Pick<RuntimeStore, 'claim' | 'claimMany' | 'owner' | 'renew' | 'release'>
+>;
+
+/** A durable store that several processes or hosts share: leases and lists are not optional. */
+export type SharedRuntimeStore = RuntimeStore &
+  LeaseMethods &
+  Required<Pick<RuntimeStore, 'listRecoverableLeases' | 'listSessions'>>;

@@ -1,32 +1,12 @@
 // Session leases on PostgreSQL: claim, renew and release, each one atomic statement.
 
 import type { Pool, PoolClient } from 'pg';
-import type { FenceToken, RuntimeId } from '../runtime-store.js';
+import type { FenceToken, LeaseMethods, RuntimeId } from '../runtime-store.js';
 import type { PgSchema } from './pg-schema.js';
 import { withTransaction } from './pg-transaction.js';
 
-/** The lease operations of the PostgreSQL store. */
-export interface PgLeases {
-  claim(
-    runtimeId: RuntimeId,
-    hostId: string,
-    ttlMs: number,
-    now: number,
-    takeoverFrom?: string,
-  ): Promise<FenceToken | null>;
-  claimMany(
-    runtimeIds: readonly RuntimeId[],
-    hostId: string,
-    ttlMs: number,
-    now: number,
-  ): Promise<(FenceToken | null)[]>;
-  owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null>;
-  renew(hostId: string, ttlMs: number, now: number): Promise<void>;
-  release(runtimeId: RuntimeId, hostId: string): Promise<void>;
-}
-
 /** The lease statements of `schema`, run on `pool`. */
-export function createPgLeases(pool: Pool, schema: PgSchema): PgLeases {
+export function createPgLeases(pool: Pool, schema: PgSchema): LeaseMethods {
   const s = schema.sessions;
   const name = (what: string): string => `burrow_${schema.name}_${what}`;
   // One upsert: creates the row for a never-seen session, or takes the lease when it is free,

@@ -4,13 +4,7 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import { encodeBatch } from '../encoded-batch.js';
-import type {
-  FenceToken,
-  RecoverableLease,
-  RuntimeId,
-  RuntimeStore,
-  StoredSessionSummary,
-} from '../runtime-store.js';
+import type { SharedRuntimeStore } from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import { createPgApply } from './pg-apply.js';
 import type { PgCommitStatistics } from './pg-commit-queue.js';
@@ -38,29 +32,11 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
 }
 
-/** A {@link RuntimeStore} on PostgreSQL, with leases and counters of its commit path. */
-export interface PostgresStore extends RuntimeStore {
+/** A {@link SharedRuntimeStore} on PostgreSQL, with leases and counters of its commit path. */
+export interface PostgresStore extends SharedRuntimeStore {
   readonly kind: 'postgres';
   /** The schema holding the tables. */
   readonly schema: string;
-  claim(
-    runtimeId: RuntimeId,
-    hostId: string,
-    ttlMs: number,
-    now: number,
-    takeoverFrom?: string,
-  ): Promise<FenceToken | null>;
-  claimMany(
-    runtimeIds: readonly RuntimeId[],
-    hostId: string,
-    ttlMs: number,
-    now: number,
-  ): Promise<(FenceToken | null)[]>;
-  owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null>;
-  renew(hostId: string, ttlMs: number, now: number): Promise<void>;
-  release(runtimeId: RuntimeId, hostId: string): Promise<void>;
-  listRecoverableLeases(): Promise<RecoverableLease[]>;
-  listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]>;
   /** Readiness: overwrites the probe row and reads it back; a failure means the database cannot serve. */
   probe(): Promise<void>;
   /** The schema version recorded in the database. */

@@ -4,13 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { BurrowError, toError } from '../../core/errors.js';
 import { encodeBatch } from '../encoded-batch.js';
-import type {
-  FenceToken,
-  RecoverableLease,
-  RuntimeId,
-  RuntimeStore,
-  StoredSessionSummary,
-} from '../runtime-store.js';
+import type { SharedRuntimeStore } from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import type { CommitStatistics } from './commit-queue.js';
 import { createCommitQueue } from './commit-queue.js';
@@ -37,27 +31,9 @@ export interface SqliteStoreOptions {
   readonly groupCommit?: boolean;
 }
 
-/** A {@link RuntimeStore} on one SQLite file, with leases and counters of its commit path. */
-export interface SqliteStore extends RuntimeStore {
+/** A {@link SharedRuntimeStore} on one SQLite file, with leases and counters of its commit path. */
+export interface SqliteStore extends SharedRuntimeStore {
   readonly kind: 'sqlite';
-  claim(
-    runtimeId: RuntimeId,
-    hostId: string,
-    ttlMs: number,
-    now: number,
-    takeoverFrom?: string,
-  ): Promise<FenceToken | null>;
-  owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null>;
-  claimMany(
-    runtimeIds: readonly RuntimeId[],
-    hostId: string,
-    ttlMs: number,
-    now: number,
-  ): Promise<(FenceToken | null)[]>;
-  renew(hostId: string, ttlMs: number, now: number): Promise<void>;
-  release(runtimeId: RuntimeId, hostId: string): Promise<void>;
-  listRecoverableLeases(): Promise<RecoverableLease[]>;
-  listSessions(offset: number, limit: number): Promise<StoredSessionSummary[]>;
   /**
    * Readiness: the file and its WAL are still the ones opened, and a write to the probe row reads
    * back. A failure (deleted, replaced, read-only, disk full) means the store cannot serve.
