@@ -31,6 +31,8 @@ import { discardTerminalStorelessSession, unregisterSession } from './ops-unregi
 import { removeEntry } from './session-remove.js';
 import { heartbeat } from './lease-guard.js';
 import { storeEventTail } from './store-event-tail.js';
+import { startIngressHost } from './ingress/ingress-host.js';
+import { withIngress } from './ingress/ingress-runtime.js';
 import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
@@ -165,7 +167,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       ? sweepLoop(ctx, sweeper.signal)
       : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
-  return {
+  const local: Runtime = {
     registerSession: checkedId((id, o) => registerSession(ctx, id, opts(o))),
     registerSessionWithExecutor: checkedId((id, executor: Executor, o) =>
       ensureSessionWithExecutor(ctx, id, executor, opts(o)),
@@ -313,6 +315,23 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
         );
       });
       return closing;
+    },
+  };
+  // Ingress from any host (issue 11): operations on sessions another live host owns are forwarded.
+  const host = startIngressHost(ctx, local);
+  let closed: Promise<void> | null = null;
+  return {
+    ...withIngress(ctx, local),
+    close: (o) => {
+      closed ??= (async () => {
+        await host.stop();
+        try {
+          await local.close(o);
+        } finally {
+          await host.close();
+        }
+      })();
+      return closed;
     },
   };
 }

@@ -1,0 +1,29 @@
+// What one runtime runs for the hosts it shares its store with (issue 11): the store's wake-up
+// subscription (LISTEN) feeding the runtime's wake-up hub, and the owner's mailbox loop.
+
+import type { Runtime } from '../runtime-api.js';
+import type { RuntimeContext } from '../runtime-context.js';
+import { mailboxOf } from './ingress-forward.js';
+import { startMailboxLoop } from './ingress-mailbox.js';
+
+/** The running parts; `stop` ends polling before the runtime closes, `close` the rest after it. */
+export interface IngressHost {
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts listening and the mailbox loop (each only when the store supports it). */
+export function startIngressHost(ctx: RuntimeContext, local: Runtime): IngressHost {
+  const subscription = ctx.store?.subscribeWakeups?.((wake) => ctx.wakeups.notice(wake)) ?? null;
+  const mailbox = mailboxOf(ctx);
+  const loop = mailbox === null ? null : startMailboxLoop(ctx, mailbox, local);
+  return {
+    stop: async () => {
+      await loop?.stop();
+    },
+    close: async () => {
+      await loop?.drained();
+      await subscription?.close();
+    },
+  };
+}
