@@ -106,6 +106,7 @@ describeWithPg('openPostgresStore', (url) => {
     ).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'readiness-probe' },
+      { version: 3, name: 'ingress-mailbox' },
     ]);
     for (const store of stores) expect(await store.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     await stores[0]?.commit(RT, { lifecycle: lifecycle('s1') });
