@@ -15,6 +15,8 @@ import type { EventsShared } from './session-events.js';
 import type { Retention } from './retention.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { defaultHostId } from './ownership.js';
+import type { OwnershipStats } from './ownership-stats.js';
+import { createOwnershipStats } from './ownership-stats.js';
 import type { Wakeups } from './ingress/wakeups.js';
 import { createWakeups } from './ingress/wakeups.js';
 import { sessionIdOf } from '../store/runtime-store.js';
@@ -165,32 +167,6 @@ export interface RuntimeContext {
   readonly wakeups: Wakeups;
 }
 
-/** Counters of this host's ownership work since the runtime started. */
-export interface OwnershipStats {
-  /** Leases claimed (one per session, whether one by one or many at once). */
-  claims: number;
-  /** Claims refused because another live host holds the lease. */
-  claimsRefused: number;
-  /** Renewals of all this host's leases that succeeded, and that failed. */
-  renewals: number;
-  renewalFailures: number;
-  /** Sessions given up because their lease could not be renewed before the safety margin. */
-  lapsed: number;
-  /** Commits the store refused as fenced (another host owned the session by then). */
-  fencedCommits: number;
-  /** Sweeper passes run, and passes that failed as a whole. */
-  sweeps: number;
-  sweepFailures: number;
-  /** Requests this host forwarded to another host's session through the mailbox. */
-  mailboxForwarded: number;
-  /** Forwarded requests whose owner did not answer in time. */
-  mailboxTimeouts: number;
-  /** Mailbox requests this host answered as the session's owner. */
-  mailboxAnswered: number;
-  /** Mailbox requests this host took as owner and has not answered yet (a gauge). */
-  mailboxDepth: number;
-}
-
 /** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
 export interface RecoveryState {
   /** `recover()` calls in progress (the runtime is not ready while one runs). */
@@ -265,20 +241,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     ),
     activations: new Map(),
     recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
-    ownershipStats: {
-      claims: 0,
-      claimsRefused: 0,
-      renewals: 0,
-      renewalFailures: 0,
-      lapsed: 0,
-      fencedCommits: 0,
-      sweeps: 0,
-      sweepFailures: 0,
-      mailboxForwarded: 0,
-      mailboxTimeouts: 0,
-      mailboxAnswered: 0,
-      mailboxDepth: 0,
-    },
+    ownershipStats: createOwnershipStats(),
     wakeups: createWakeups(clock, (runtimeId) => sessions.has(sessionIdOf(runtimeId))),
     events: {
       now: () => isoAt(clock.now()),

@@ -31,8 +31,7 @@ import { discardTerminalStorelessSession, unregisterSession } from './ops-unregi
 import { removeEntry } from './session-remove.js';
 import { heartbeat } from './lease-guard.js';
 import { storeEventTail } from './store-event-tail.js';
-import { startIngressHost } from './ingress/ingress-host.js';
-import { withIngress } from './ingress/ingress-runtime.js';
+import { withIngressHost } from './ingress/ingress-host.js';
 import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
@@ -318,20 +317,5 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     },
   };
   // Ingress from any host (issue 11): operations on sessions another live host owns are forwarded.
-  const host = startIngressHost(ctx, local);
-  let closed: Promise<void> | null = null;
-  return {
-    ...withIngress(ctx, local),
-    close: (o) => {
-      closed ??= (async () => {
-        await host.stop();
-        try {
-          await local.close(o);
-        } finally {
-          await host.close();
-        }
-      })();
-      return closed;
-    },
-  };
+  return withIngressHost(ctx, local);
 }
