@@ -13,6 +13,8 @@ export type {
   InputSubmission,
   WhenBusy,
 } from './core/input-kinds.js';
+export { ParsedSubmission, parseSubmission } from './core/input-submission.js';
+export type { SubmissionParse, SubmittedHeader } from './core/input-submission.js';
 export type {
   AbandonReason,
   ErrorInfo,
