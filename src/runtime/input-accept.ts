@@ -11,7 +11,7 @@ import {
   submittedHeaderSchema,
 } from '../core/input-submission.js';
 import { supersedeApprovals } from './approval-denials.js';
-import { admitParsed } from './input-admit.js';
+import { admitParsed, requireAcceptsInput } from './input-admit.js';
 import type { AcceptOptions, AcceptResult } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
@@ -77,6 +77,27 @@ function checkSize(ctx: RuntimeContext, sessionId: string, submission: ParsedSub
   });
 }
 
+/**
+ * `input` parsed and within the size limit. A session whose phase takes no input refuses with its
+ * phase before any shape check (02, validation order): the machine is asked only when the shape fails,
+ * since the one step of the admission would refuse a valid input the same way.
+ */
+function checkedInput(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  input: InputSubmission | ParsedSubmission,
+  options: AcceptOptions,
+): ParsedSubmission {
+  try {
+    const submission = parsedInput(entry.sessionId, input, options);
+    checkSize(ctx, entry.sessionId, submission);
+    return submission;
+  } catch (error: unknown) {
+    requireAcceptsInput(entry);
+    throw error;
+  }
+}
+
 /** Accepts `input` into `entry` (02). Call with the session's gate held. */
 export async function acceptOnEntry(
   ctx: RuntimeContext,
@@ -86,8 +107,7 @@ export async function acceptOnEntry(
   withoutWake: boolean,
 ): Promise<AcceptResult> {
   try {
-    const submission = parsedInput(entry.sessionId, input, options);
-    checkSize(ctx, entry.sessionId, submission);
+    const submission = checkedInput(ctx, entry, input, options);
     // A new prompt while tool calls wait for a decision denies them as superseded first, so the
     // transcript the prompt's turn sees closes every call (docs/decisions.md, issue 12).
     if (submission.payload.kind === 'prompt') await supersedeApprovals(ctx, entry);

@@ -38,6 +38,12 @@ export interface CommsHandle {
   abort(reason: string): void;
 }
 
+/** The canonical text of a lifecycle, with the identities of the parts it was computed from. */
+export interface LifecycleKey {
+  readonly text: string;
+  readonly parts: readonly unknown[];
+}
+
 /** One registered session. Fields change only under the session's mutation gate. */
 export interface SessionEntry {
   readonly sessionId: string;
@@ -56,8 +62,8 @@ export interface SessionEntry {
   /** The whole transcript, kept in memory only when there is no store. */
   transcriptCache: readonly { readonly runId: string; readonly message: JsonValue }[] | null;
   receiptSeq: number;
-  /** The last lifecycle written to the store (canonical JSON), to skip unchanged writes. */
-  persistedLifecycle: string | null;
+  /** The last lifecycle written to the store (its canonical JSON), to skip unchanged writes. */
+  persistedLifecycle: LifecycleKey | null;
   /** Events published live but not yet written to the store; they go with the next commit. */
   deferredEvents: readonly RuntimeEvent[];
   /** When the last input was accepted (for debounce). */
