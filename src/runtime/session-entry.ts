@@ -4,6 +4,7 @@ import type { PendingApproval } from '../core/approvals.js';
 import type { Ledger } from '../core/input-ledger.js';
 import type { JsonValue } from '../core/json.js';
 import type { MachineState } from '../core/machine-state.js';
+import type { RuntimeId } from '../store/runtime-store.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { BackgroundOps } from './background-ops.js';
 import type { CompletionRegistry } from './completions.js';
@@ -47,7 +48,7 @@ export interface LifecycleKey {
 /** One registered session. Fields change only under the session's mutation gate. */
 export interface SessionEntry {
   readonly sessionId: string;
-  readonly runtimeId: string;
+  readonly runtimeId: RuntimeId;
   readonly epochId: string;
   machine: MachineState;
   readonly ledger: Ledger;
