@@ -17,21 +17,35 @@ export type SubmittedHeader = z.infer<typeof submittedHeaderSchema>;
  * {@link parseSubmission} and {@link splitSubmission}.
  */
 export class ParsedSubmission {
+  /** The submission as parsed (what travels on, when it is forwarded to another host). */
+  readonly submission: InputSubmission;
   /** The kind and its kind-specific fields. */
   readonly payload: InputPayload;
   /** The header fields the caller set (the runtime fills in the rest). */
   readonly header: SubmittedHeader;
 
-  constructor(payload: InputPayload, header: SubmittedHeader) {
+  constructor(submission: InputSubmission, payload: InputPayload, header: SubmittedHeader) {
+    this.submission = submission;
     this.payload = payload;
     this.header = header;
   }
 
-  /** The same submission with `header` fields replaced (they passed their own schema). */
-  withHeader(header: SubmittedHeader): ParsedSubmission {
-    return new ParsedSubmission(this.payload, { ...this.header, ...header });
+  /** The same submission with `fields` replaced (each passed its own schema). */
+  withHeader(fields: HeaderOverrides): ParsedSubmission {
+    return new ParsedSubmission({ ...this.submission, ...fields }, this.payload, {
+      ...this.header,
+      ...fields,
+    });
+  }
+
+  /** Serialises as the submission itself. */
+  toJSON(): InputSubmission {
+    return this.submission;
   }
 }
+
+/** The header fields an accept's options may set over the submission's own. */
+export type HeaderOverrides = Pick<SubmittedHeader, 'whenBusy' | 'idempotencyKey' | 'supersedeKey'>;
 
 /** Splits a validated submission into its payload (kind-specific fields) and its header fields. */
 export function splitSubmission(submission: InputSubmission): ParsedSubmission {
@@ -61,7 +75,7 @@ export function splitSubmission(submission: InputSubmission): ParsedSubmission {
   const payload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) payload[key] = value;
   // The schema admitted only JSON values for the kind-specific fields.
-  return new ParsedSubmission(payload as InputPayload, header);
+  return new ParsedSubmission(submission, payload as InputPayload, header);
 }
 
 /** What {@link parseSubmission} found: the parsed submission, or the issues as `path: message` lines. */

@@ -4,7 +4,7 @@
 
 import { BurrowError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
-import type { SubmittedHeader } from '../core/input-submission.js';
+import type { HeaderOverrides } from '../core/input-submission.js';
 import {
   ParsedSubmission,
   parseSubmission,
@@ -24,6 +24,12 @@ function reject(entry: SessionEntry, error: BurrowError): BurrowError {
   return error;
 }
 
+const overridesSchema = submittedHeaderSchema.pick({
+  whenBusy: true,
+  idempotencyKey: true,
+  supersedeKey: true,
+});
+
 function invalid(sessionId: string, issues: readonly string[]): BurrowError {
   return new BurrowError('validation_failed', `invalid input: ${issues.join('; ')}`, {
     sessionId,
@@ -32,7 +38,7 @@ function invalid(sessionId: string, issues: readonly string[]): BurrowError {
 }
 
 /** The header fields `options` sets over the submission's own. */
-function overridesOf(options: AcceptOptions): SubmittedHeader | null {
+function overridesOf(options: AcceptOptions): HeaderOverrides | null {
   const { whenBusy, idempotencyKey, supersedeKey } = options;
   if (whenBusy === undefined && idempotencyKey === undefined && supersedeKey === undefined)
     return null;
@@ -52,7 +58,7 @@ function parsedInput(
   const overrides = overridesOf(options);
   if (input instanceof ParsedSubmission) {
     if (overrides === null) return input;
-    const header = submittedHeaderSchema.safeParse(overrides);
+    const header = overridesSchema.safeParse(overrides);
     if (!header.success)
       throw invalid(
         sessionId,

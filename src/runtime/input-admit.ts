@@ -13,7 +13,6 @@ import { NOTHING_KNOWN, storeLookups } from '../core/ledger-identity.js';
 import type { InputOf } from '../core/machine-inputs.js';
 import { step } from '../core/session-machine.js';
 import { isoAt } from './clock.js';
-import { performEffects } from './effects.js';
 import { uuidv7 } from './ids.js';
 import { refusalError } from './machine-errors.js';
 import type { AcceptResult } from './runtime-api.js';
@@ -148,8 +147,7 @@ export async function admitParsed(
     patches: [plan.patch],
     ...(extra === undefined ? {} : extra(header.inputId)),
   });
+  // The commit performed the step's effects: the debounce clock restarted and the loop woke.
   const completion = completionOf(entry, header.inputId, plan.record.outcome);
-  entry.lastInputAt = ctx.clock.now();
-  performEffects(ctx, entry, accepted.effects);
   return { status: 'accepted', inputId: header.inputId, decision, completion };
 }
