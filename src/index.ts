@@ -81,7 +81,7 @@ export type {
   RuntimeLogger,
   RuntimeOptions,
 } from './runtime/runtime-context.js';
-export { DEFAULT_RETAINED_INPUTS } from './runtime/runtime-context.js';
+export { DEFAULT_RETAINED_INPUTS } from './runtime/create-context.js';
 export type {
   OwnershipDiagnostics,
   RuntimeDiagnostics,

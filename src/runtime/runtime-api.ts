@@ -11,9 +11,7 @@ import type { Binding, Phase, Registration, TurnStatus } from '../core/machine-s
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background-ops.js';
-import type { RuntimeDiagnostics } from './diagnostics.js';
-import type { EventStreamOptions } from './event-stream.js';
-import type { RetentionReport } from './retention.js';
+import type { EventStreamOptions, RetentionReport, RuntimeDiagnostics } from './runtime-reports.js';
 import type { Executor } from './executor.js';
 
 /** Every async operation accepts a signal; aborting rejects with `signal.reason` and leaves no half-done work. */

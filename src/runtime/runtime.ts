@@ -45,7 +45,7 @@ import type {
   Runtime,
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
-import { createContext } from './runtime-context.js';
+import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
 
 /**
