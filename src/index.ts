@@ -13,6 +13,8 @@ export type {
   InputSubmission,
   WhenBusy,
 } from './core/input-kinds.js';
+export { ParsedSubmission, parseSubmission } from './core/input-submission.js';
+export type { SubmissionParse, SubmittedHeader } from './core/input-submission.js';
 export type {
   AbandonReason,
   ErrorInfo,
@@ -79,7 +81,7 @@ export type {
   RuntimeLogger,
   RuntimeOptions,
 } from './runtime/runtime-context.js';
-export { DEFAULT_RETAINED_INPUTS } from './runtime/runtime-context.js';
+export { DEFAULT_RETAINED_INPUTS } from './runtime/create-context.js';
 export type {
   OwnershipDiagnostics,
   RuntimeDiagnostics,
