@@ -76,8 +76,10 @@ describeWithPg('README "Run several hosts"', (url) => {
     expect(await curl(sendB)).toMatchObject({
       outcome: { status: 'completed', result: { reply: 'echo: hello from b' } },
     });
-    const listed = (await curl(list)) as { sessions: { sessionId: string }[] };
-    expect(listed.sessions.map((s) => s.sessionId)).toEqual(['shared']);
+    // host-a lists the session, and names its owner (what the dashboard's Host column shows).
+    expect((await curl(list))['sessions']).toEqual([
+      expect.objectContaining({ sessionId: 'shared', owner: 'host-b' }),
+    ]);
     const stream = spawnShell(events ?? '', { env });
     await stream.line((l) => l.includes('"type":"run.completed"'), 30_000);
 

@@ -133,11 +133,20 @@ export function listCases(ctx: HarnessContext): void {
       for (const [id, batch] of Object.entries(batches))
         await ctx.store.commit(`rt:session:${id}`, batch);
       await ctx.store.claim?.('rt:session:claimedOnly', 'host-a', 1_000, 0);
+      await ctx.store.claim?.('rt:session:idle', 'host-b', 2_000, 500);
+      const none = { lease: null };
       expect(await lists(ctx.store).listSessions(0, 100)).toEqual([
-        { runtimeId: 'rt:session:destroyed', phase: 'destroyed', queue: 0, steer: 0 },
-        { runtimeId: 'rt:session:idle', phase: 'idle', queue: 0, steer: 0 },
-        { runtimeId: 'rt:session:inputsOnly', phase: 'idle', queue: 1, steer: 0 },
-        { runtimeId: 'rt:session:retired', phase: 'retired', queue: 0, steer: 0 },
+        { runtimeId: 'rt:session:destroyed', phase: 'destroyed', queue: 0, steer: 0, ...none },
+        {
+          runtimeId: 'rt:session:idle',
+          phase: 'idle',
+          queue: 0,
+          steer: 0,
+          // The lease as stored: its owner and expiry (the store reads no clock).
+          lease: { owner: 'host-b', expiresAt: 2_500 },
+        },
+        { runtimeId: 'rt:session:inputsOnly', phase: 'idle', queue: 1, steer: 0, ...none },
+        { runtimeId: 'rt:session:retired', phase: 'retired', queue: 0, steer: 0, ...none },
       ]);
     });
 
@@ -162,6 +171,7 @@ export function listCases(ctx: HarnessContext): void {
         phase: 'idle',
         queue: 2,
         steer: 1,
+        lease: null,
       });
       expect(await listSessions(4, 10)).toEqual([]);
       expect(await listSessions(0, 0)).toEqual([]);
