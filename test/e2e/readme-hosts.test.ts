@@ -1,7 +1,7 @@
 // The README's "Run several hosts", word for word: three `npm start` servers on one PostgreSQL (the
-// test's database, a schema of its own, free ports instead of 7421-7423), its curl commands, a
-// request to a host that does not own the session (409 fenced, as the README says), Ctrl-C on the
-// owner, and the next host taking the session over.
+// test's database, a schema of its own, free ports instead of 7421-7423), its curl commands, an input
+// sent to a host that does not own the session (forwarded to the owner), Ctrl-C on the owner, and the
+// same command then served by the next host, which took the session over.
 
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import {
@@ -30,7 +30,7 @@ describeWithPg('README "Run several hosts"', (url) => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it('three servers on one PostgreSQL: any host lists and streams the session, the owner answers, Ctrl-C hands it over', async () => {
+  it('three servers on one PostgreSQL: any host lists, streams and forwards to the owner; Ctrl-C hands the session over', async () => {
     const schema = createTestSchema(url);
     cleanup.push(schema.drop);
     const ports = await Promise.all(README_PORTS.map(() => freePort()));
@@ -83,25 +83,24 @@ describeWithPg('README "Run several hosts"', (url) => {
     const stream = spawnShell(events ?? '', { env });
     await stream.line((l) => l.includes('"type":"run.completed"'), 30_000);
 
-    // As the README says: a host that does not own the session answers 409 fenced.
-    const elsewhere = await fetch(`http://127.0.0.1:${ports[0]}/v1/sessions/shared/inputs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"kind":"prompt","content":"not the owner"}',
+    // host-a forwards to the owner, host-b, and answers with its answer.
+    expect(await curl(sendA)).toMatchObject({
+      outcome: { status: 'completed', result: { reply: 'echo: hello via a' } },
     });
-    expect(elsewhere.status).toBe(409);
-    expect(await elsewhere.json()).toMatchObject({ code: 'fenced' });
+    const owners = async (): Promise<unknown> => ((await curl(list))['sessions'] as unknown[])[0];
+    expect(await owners()).toMatchObject({ owner: 'host-b' });
 
     // Ctrl-C on host-b: it releases its leases, and host-a takes the session over at once.
     signalGroup(b as ChildHandle, 'SIGINT');
     await b?.exited;
     expect(b?.stderr).toContain('burrow: stopped');
     expect(await curl(sendA)).toMatchObject({
-      outcome: { status: 'completed', result: { reply: 'echo: hello from a' } },
+      outcome: { status: 'completed', result: { reply: 'echo: hello via a' } },
     });
+    expect(await owners()).toMatchObject({ owner: 'host-a' });
     // host-c's stream goes on with the new owner's turn.
     await stream.line(
-      () => stream.stdout.filter((l) => l.includes('"type":"run.completed"')).length === 2,
+      () => stream.stdout.filter((l) => l.includes('"type":"run.completed"')).length === 3,
       30_000,
     );
   }, 120_000);
