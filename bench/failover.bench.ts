@@ -8,15 +8,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { openPostgresStore } from '../dist/postgres.js';
 import type { BenchResult } from './bench-result.js';
 import { quantile, round } from './bench-result.js';
-import { benchPgUrl } from './durable-turn-postgres.bench.js';
+import { benchPgUrl, dropSchema, newSchema } from './durable-turn-postgres.bench.js';
 import type { BenchHost } from './host-processes.js';
-import {
-  benchSchema,
-  dropBenchSchema,
-  killBenchHost,
-  postJson,
-  startBenchHost,
-} from './host-processes.js';
+import { killBenchHost, postJson, startBenchHost } from './host-processes.js';
 
 const LEASE_TTL = '3s';
 const SWEEP_INTERVAL = '500ms';
@@ -58,7 +52,7 @@ async function runStarts(
 
 /** One kill: the failover time of each of the victim's sessions (ms). */
 async function oneKill(url: string): Promise<number[]> {
-  const schema = benchSchema('failover');
+  const schema = newSchema('failover');
   const hosts: BenchHost[] = [];
   const store = await openPostgresStore(url, { schema, poolSize: 2 });
   try {
@@ -81,7 +75,7 @@ async function oneKill(url: string): Promise<number[]> {
   } finally {
     await Promise.all(hosts.map(killBenchHost));
     await store.close();
-    await dropBenchSchema(url, schema);
+    await dropSchema(url, schema);
   }
 }
 

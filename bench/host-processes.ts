@@ -4,9 +4,7 @@
 
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
@@ -15,21 +13,6 @@ export interface BenchHost {
   readonly hostId: string;
   readonly url: string;
   readonly child: ChildProcessWithoutNullStreams;
-}
-
-/** A fresh schema name for one measurement. */
-export const benchSchema = (what: string): string =>
-  `burrow_bench_${what}_${randomBytes(4).toString('hex')}`;
-
-/** Drops `schema` (after the hosts are gone). */
-export async function dropBenchSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Starts `burrow serve --pg url` with `args` and waits for its `listening` line. */

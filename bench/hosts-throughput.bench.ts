@@ -8,15 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
-import { benchPgUrl } from './durable-turn-postgres.bench.js';
+import { benchPgUrl, dropSchema, newSchema } from './durable-turn-postgres.bench.js';
 import type { BenchHost } from './host-processes.js';
-import {
-  benchSchema,
-  dropBenchSchema,
-  killBenchHost,
-  postJson,
-  startBenchHost,
-} from './host-processes.js';
+import { killBenchHost, postJson, startBenchHost } from './host-processes.js';
 
 const SESSIONS = 60;
 const CLIENTS = 24;
@@ -26,7 +20,7 @@ type Routing = 'owner' | 'random';
 
 /** Completed turns per second with `hosts` hosts for `ms`, after a warm-up. */
 async function measure(url: string, hosts: number, routing: Routing, ms: number): Promise<number> {
-  const schema = benchSchema('hosts');
+  const schema = newSchema('hosts');
   const started: BenchHost[] = [];
   try {
     // The first host creates the schema; the others open it.
@@ -69,7 +63,7 @@ async function measure(url: string, hosts: number, routing: Routing, ms: number)
     return rate;
   } finally {
     await Promise.all(started.map(killBenchHost));
-    await dropBenchSchema(url, schema);
+    await dropSchema(url, schema);
   }
 }
 

@@ -5,14 +5,9 @@
 // BURROW_CRASH_SEED replays a run.
 
 import { appendFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, inject, it } from 'vitest';
-import {
-  createTestSchema,
-  describeWithPg,
-} from '../../src/store/postgres/pg-test-schema.test-support.js';
+import { describeWithPg } from '../../src/store/postgres/pg-test-schema.test-support.js';
 import { ensureBuilt, killChildren } from '../e2e/support/cli-process.js';
 import { runHostsCampaign } from '../multiprocess/host-campaign.js';
 
@@ -20,26 +15,13 @@ const ROUNDS = Math.max(2, Math.ceil(Number(process.env['BURROW_CRASH_ITERATIONS
 const SEED = Number(process.env['BURROW_CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 30));
 
 describeWithPg('three burrow serve hosts on one PostgreSQL, many kill points', (url) => {
-  const cleanup: (() => Promise<void>)[] = [];
   beforeAll(ensureBuilt, 180_000);
-  afterEach(async () => {
-    await killChildren();
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  afterEach(killChildren);
 
   it(
     `survive ${ROUNDS} rounds of a host SIGKILLed and another SIGSTOPped mid-turn: each acknowledged input ends once, no turn commits twice, late commits are fenced`,
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'burrow-hosts-'));
-      const schema = createTestSchema(url);
-      cleanup.push(() => rm(dir, { recursive: true, force: true }), schema.drop);
-      const result = await runHostsCampaign({
-        pgUrl: url,
-        schema: schema.name,
-        dir,
-        seed: SEED,
-        rounds: ROUNDS,
-      });
+      const result = await runHostsCampaign({ pgUrl: url, seed: SEED, rounds: ROUNDS });
       const story = result.story.join('\n');
       expect(result.report.violations, story).toEqual([]);
       expect(result.clients.unexpected, story).toEqual([]);

@@ -6,8 +6,11 @@
 // before any write, either one counted on its /metrics. Then the clients stop, nobody sends anything
 // again, every acknowledged input must become terminal by itself, and host-checks.ts judges the store.
 
-import { setTimeout as delay } from 'node:timers/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createTestSchema } from '../../src/store/postgres/pg-test-schema.test-support.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { seededRandom } from '../crash/seeded-random.js';
 import { killChildren } from '../e2e/support/cli-process.js';
@@ -17,7 +20,8 @@ import type { ClientFleet, ClientLog } from './host-clients.js';
 import { runClient } from './host-clients.js';
 import { readSideFile, startHost } from './host-fleet.js';
 import type { State } from './host-kill-points.js';
-import { killMidTurn, pauseMidTurn, until } from './host-kill-points.js';
+import { until } from '../support/poll-until.js';
+import { killMidTurn, pauseMidTurn } from './host-kill-points.js';
 
 const HOST_IDS = ['host-a', 'host-b', 'host-c'];
 const CLIENTS = 3;
@@ -36,21 +40,20 @@ export interface HostsCampaignResult {
   readonly story: readonly string[];
 }
 
-/** Runs a campaign of `rounds` rounds (see the file header) on `schema`; kills its hosts at the end. */
+/**
+ * Runs a campaign of `rounds` rounds (see the file header) on a schema and in a directory of its own,
+ * both removed at the end, with its hosts.
+ */
 export async function runHostsCampaign(options: {
   pgUrl: string;
-  schema: string;
-  dir: string;
   seed: number;
   rounds: number;
 }): Promise<HostsCampaignResult> {
-  const config = {
-    pgUrl: options.pgUrl,
-    schema: options.schema,
-    sideFile: join(options.dir, 'runs.jsonl'),
-  };
+  const dir = await mkdtemp(join(tmpdir(), 'burrow-hosts-'));
+  const schema = createTestSchema(options.pgUrl);
+  const config = { pgUrl: options.pgUrl, schema: schema.name, sideFile: join(dir, 'runs.jsonl') };
   // The schema is created once, before the hosts race to open it.
-  const store = await openPostgresStore(options.pgUrl, { schema: options.schema });
+  const store = await openPostgresStore(options.pgUrl, { schema: schema.name });
   const random = seededRandom(options.seed);
   const story = [`seed ${options.seed}, ${options.rounds} rounds`];
   const log: ClientLog = { acks: [], unexpected: [], unacknowledged: [], fencedAnswers: 0 };
@@ -117,5 +120,7 @@ export async function runHostsCampaign(options: {
   } finally {
     await killChildren();
     await store.close();
+    await schema.drop();
+    await rm(dir, { recursive: true, force: true });
   }
 }

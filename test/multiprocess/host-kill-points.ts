@@ -2,7 +2,7 @@
 // SIGKILLed mid-turn and restarted at once, or SIGSTOPped mid-turn until another host claimed the
 // session and SIGCONTed, with what its /metrics say it refused or gave up.
 
-import { setTimeout as delay } from 'node:timers/promises';
+import { until } from '../support/poll-until.js';
 import { runtimeIdOf, type RuntimeStore } from '../../src/store/runtime-store.js';
 import type { SeededRandom } from '../crash/seeded-random.js';
 import type { Ack, ClientFleet } from './host-clients.js';
@@ -12,19 +12,6 @@ import { readSideFile, scrapeCounter, signalHost, startHost } from './host-fleet
 
 /** Each of the two steps of a turn the scenario interrupts: long enough to be caught in the middle. */
 const LONG_STEP_MS = 1_500;
-
-/** Polls `check` every 50 ms until it holds; throws with `what` after `ms`. */
-export async function until(
-  check: () => Promise<boolean>,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await delay(50);
-  }
-}
 
 /** The campaign's moving parts. */
 export interface State {
