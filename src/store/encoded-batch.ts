@@ -38,6 +38,8 @@ export interface EncodedInput {
   readonly idempotencyKey: string | null;
   readonly updatedAtMs: number;
   readonly body: string;
+  /** The record itself (validated), for stores that write their own form of it. */
+  readonly record: InputRecord;
 }
 
 /** An encoded run receipt. */
@@ -46,6 +48,7 @@ export interface EncodedReceipt {
   readonly seq: number;
   readonly atMs: number;
   readonly body: string;
+  readonly record: RunReceipt;
 }
 
 /** An encoded transcript message. */
@@ -61,6 +64,7 @@ export interface EncodedEvent {
   readonly type: string;
   readonly atMs: number;
   readonly body: string;
+  readonly record: DurableEvent;
 }
 
 /** An encoded background operation; `finishedAtMs` is set for terminal ones. */
@@ -120,17 +124,24 @@ function encodeInput(input: InputRecord): EncodedInput {
     idempotencyKey: input.header.idempotencyKey,
     updatedAtMs: timestampMs(input.updatedAt),
     body,
+    record: input,
   };
 }
 
 function encodeReceipt(receipt: RunReceipt): EncodedReceipt {
   const body = receiptCodec.encode(receipt);
-  return { runId: receipt.runId, seq: receipt.seq, atMs: timestampMs(receipt.at), body };
+  return {
+    runId: receipt.runId,
+    seq: receipt.seq,
+    atMs: timestampMs(receipt.at),
+    body,
+    record: receipt,
+  };
 }
 
 function encodeEvent(event: DurableEvent): EncodedEvent {
   const body = eventCodec.encode(event);
-  return { seq: event.seq, type: event.type, atMs: timestampMs(event.at), body };
+  return { seq: event.seq, type: event.type, atMs: timestampMs(event.at), body, record: event };
 }
 
 function encodeOperation(op: OperationRecord): EncodedOperation {

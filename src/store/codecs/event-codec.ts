@@ -139,4 +139,5 @@ export const eventCodec: Codec<DurableEvent> = {
     return baseCodec.encode(event);
   },
   decode: (text, where) => baseCodec.decode(text, where),
+  fromJson: (value, where) => baseCodec.fromJson(value, where),
 };

@@ -15,6 +15,8 @@ export interface Codec<T> {
   encode(value: T): string;
   /** The record stored as `text`; `where` names it in errors (e.g. the runtime id and key). */
   decode(text: string, where?: string): T;
+  /** The record held by an already parsed JSON `value`, checked as {@link decode} checks it. */
+  fromJson(value: unknown, where?: string): T;
 }
 
 const MAX_ISSUES = 8;
@@ -75,6 +77,9 @@ export function createCodec<T>(record: string, schema: z.ZodType<T>, version?: n
           { cause: e },
         );
       }
+      return this.fromJson(value, where);
+    },
+    fromJson(value: unknown, where?: string): T {
       if (version !== undefined && versionOf(value) !== version) {
         const found = JSON.stringify(versionOf(value)) ?? 'missing';
         throw new BurrowError(
