@@ -12,6 +12,7 @@ const id = (name: string): FieldSpec => ({ name, form: 'id' });
 const ids = (name: string): FieldSpec => ({ name, form: 'ids' });
 const time = (name: string): FieldSpec => ({ name, form: 'time' });
 const phase = (name: string): FieldSpec => ({ name, form: PHASES });
+const implied = (name: string): FieldSpec => ({ name, implied: true });
 
 /** An admission decision, as stored inside an input and an `input.accepted` event. */
 const DECISION: FieldList = [
@@ -75,12 +76,14 @@ export const EVENT_FIELDS: {
   },
 };
 
-/** An input record without the parts its row implies (`inputId`, `seq`, `sessionId`). */
+/** An input record; its row implies `inputId` and `seq`, its runtime id the `sessionId`. */
 export const INPUT_FIELDS: FieldList = [
   'recordVersion',
   {
     name: 'header',
     fields: [
+      implied('inputId'),
+      implied('sessionId'),
       time('createdAt'),
       { name: 'origin', form: ['operator', 'peer', 'external', 'system'] },
       { name: 'durability', form: ['durable', 'ephemeral'] },
@@ -99,11 +102,14 @@ export const INPUT_FIELDS: FieldList = [
   'outcome',
   time('expiresAt'),
   time('updatedAt'),
+  implied('seq'),
 ];
 
-/** A run receipt without the parts its row implies (`runId`, `seq`). */
+/** A run receipt; its row implies `runId` and `seq`. */
 export const RECEIPT_FIELDS: FieldList = [
   'recordVersion',
+  implied('runId'),
+  implied('seq'),
   'outcome',
   'resultClass',
   ids('inputIds'),

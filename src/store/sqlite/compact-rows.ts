@@ -8,12 +8,14 @@ import { BurrowError } from '../../core/errors.js';
 import type { InputRecord } from '../../core/input-record.js';
 import type { DurableEvent, DurableEventType } from '../../core/runtime-event.js';
 import type { Codec } from '../codecs/record-codec.js';
+import type { BodyForms } from '../encoded-batch.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import { inputCodec, receiptCodec } from '../codecs/record-codecs.js';
 import type { RunReceipt } from '../records.js';
 import type { RuntimeId } from '../runtime-store.js';
 import { runtimeIdOf, sessionIdOf } from '../runtime-store.js';
 import { EVENT_FIELDS, INPUT_FIELDS, RECEIPT_FIELDS } from './compact-fields.js';
+import { canonicalTimeMs } from './field-forms.js';
 import type { FieldList } from './positional.js';
 import { packFields, unpackFields } from './positional.js';
 
@@ -61,10 +63,8 @@ function unpack(codec: Codec<unknown>, values: unknown, fields: FieldList, where
 
 /** The compact body of `input` in the row of `runtimeId`, or null when it must be stored whole. */
 export function packInput(runtimeId: RuntimeId, input: InputRecord): string | null {
-  const { inputId: _inputId, sessionId, ...header } = input.header;
-  if (runtimeIdOf(sessionId) !== runtimeId) return null;
-  const { seq: _seq, ...rest } = input;
-  const values = packFields({ ...rest, header }, INPUT_FIELDS);
+  if (runtimeIdOf(input.header.sessionId) !== runtimeId) return null;
+  const values = packFields(input, INPUT_FIELDS);
   return values === null ? null : JSON.stringify(values);
 }
 
@@ -87,8 +87,7 @@ export function unpackInput(
 
 /** The compact body of `receipt` (its row holds the run id and seq). */
 export function packReceipt(receipt: RunReceipt): string | null {
-  const { runId: _runId, seq: _seq, ...rest } = receipt;
-  const values = packFields(rest, RECEIPT_FIELDS);
+  const values = packFields(receipt, RECEIPT_FIELDS);
   return values === null ? null : JSON.stringify(values);
 }
 
@@ -117,7 +116,7 @@ export function packEvent(runtimeId: RuntimeId, event: DurableEvent): PackedEven
   const dot = event.id.lastIndexOf('.');
   if (dot <= 0 || event.id.slice(dot + 1) !== String(event.seq)) return null;
   if (runtimeIdOf(event.sessionId) !== runtimeId) return null;
-  if (new Date(Date.parse(event.at)).toISOString() !== event.at) return null;
+  if (canonicalTimeMs(event.at) === null) return null;
   const spec = EVENT_FIELDS[event.type];
   const values = packFields(event.data, spec.fields);
   if (values === null) return null;
@@ -155,3 +154,10 @@ export function unpackEvent(
     where,
   );
 }
+
+/** The SQLite store's body forms (see {@link BodyForms}). */
+export const COMPACT_FORMS: BodyForms = {
+  input: packInput,
+  receipt: packReceipt,
+  event: packEvent,
+};

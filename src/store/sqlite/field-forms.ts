@@ -10,11 +10,31 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Marks a short id; a stored id that starts with it is escaped by doubling it. */
 const MARK = '~';
 
+// A turn names the same input and run ids in several rows: the last ids shortened are remembered.
+const shortIds = new Map<string, string>();
+const SHORT_IDS_KEPT = 64;
+
 function storeId(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  if (UUID.test(value))
-    return MARK + Buffer.from(value.replaceAll('-', ''), 'hex').toString('base64url');
-  return value.startsWith(MARK) ? MARK + value : value;
+  const known = shortIds.get(value);
+  if (known !== undefined) return known;
+  if (!UUID.test(value)) return value.startsWith(MARK) ? MARK + value : value;
+  const short = MARK + Buffer.from(value.replaceAll('-', ''), 'hex').toString('base64url');
+  if (shortIds.size >= SHORT_IDS_KEPT) shortIds.clear();
+  shortIds.set(value, short);
+  return short;
+}
+
+// The events of one commit share one timestamp: the last answer is remembered.
+let lastTime: { text: string; ms: number | null } = { text: '', ms: null };
+
+/** The milliseconds of `text` when it is exactly `toISOString`'s form of them, else null. */
+export function canonicalTimeMs(text: string): number | null {
+  if (text !== lastTime.text) {
+    const ms = Date.parse(text);
+    lastTime = { text, ms: !Number.isNaN(ms) && new Date(ms).toISOString() === text ? ms : null };
+  }
+  return lastTime.ms;
 }
 
 function readId(value: unknown, what: string): unknown {
@@ -29,11 +49,7 @@ function readId(value: unknown, what: string): unknown {
 export function storeForm(form: FieldForm, value: unknown): unknown {
   if (form === 'id') return storeId(value);
   if (form === 'ids') return Array.isArray(value) ? value.map(storeId) : value;
-  if (form === 'time') {
-    if (typeof value !== 'string') return value;
-    const ms = Date.parse(value);
-    return !Number.isNaN(ms) && new Date(ms).toISOString() === value ? ms : value;
-  }
+  if (form === 'time') return typeof value === 'string' ? (canonicalTimeMs(value) ?? value) : value;
   const index = typeof value === 'string' ? form.indexOf(value) : -1;
   return index < 0 ? value : index;
 }

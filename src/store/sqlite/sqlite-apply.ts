@@ -5,7 +5,8 @@ import type { StoredFacts } from '../commit-checks.js';
 import { checkAgainstStored, highWatersAfter } from '../commit-checks.js';
 import type { EncodedBatch } from '../encoded-batch.js';
 import type { FenceToken, RuntimeId } from '../runtime-store.js';
-import { packInput, packReceipt } from './compact-rows.js';
+import { inputCodec } from '../codecs/record-codecs.js';
+import { packInput } from './compact-rows.js';
 import { createEventWrites, planEvents } from './sqlite-event-writes.js';
 import type { StoredInputRow } from './sqlite-input-writes.js';
 import { createInputWrites, liveDelta } from './sqlite-input-writes.js';
@@ -15,6 +16,16 @@ interface SessionFactsRow {
   readonly event_high_water: number;
   readonly receipt_high_water: number;
   readonly event_epoch: string | null;
+}
+
+/**
+ * The body a stored input row would have if this build wrote it: a row written before the compact
+ * form (whole JSON) is re-encoded, so a rewrite of a stored terminal input compares like with like.
+ */
+function storedForm(runtimeId: RuntimeId, body: string): string {
+  if (!body.startsWith('{')) return body;
+  const record = inputCodec.decode(body, runtimeId);
+  return packInput(runtimeId, record) ?? JSON.stringify(record);
 }
 
 /** Applies a batch for a session; must run inside a write transaction (or savepoint). */
@@ -80,13 +91,6 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
 
   return (runtimeId, batch, fence) => {
     const row = facts.get(runtimeId);
-    const bodies = new Map(
-      batch.inputs.map((input) => [
-        input.inputId,
-        packInput(runtimeId, input.record) ?? input.body,
-      ]),
-    );
-    const bodyOf = (inputId: string): string => bodies.get(inputId) ?? '';
     // Each input's stored row, read once (before anything of this batch is written).
     const storedRows = new Map<string, StoredInputRow | null>();
     const storedInput = (inputId: string): StoredInputRow | null => {
@@ -115,8 +119,7 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
       terminalInputChanged: (input) => {
         const row = storedInput(input.inputId);
         if (row === null || row.terminal !== 1) return false;
-        // A row written before the compact form compares with the record's whole JSON.
-        return row.body !== (row.body.startsWith('{') ? input.body : bodyOf(input.inputId));
+        return storedForm(runtimeId, row.body) !== input.body;
       },
     };
     checkAgainstStored(runtimeId, batch, stored, fence);
@@ -138,11 +141,9 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
       setLifecycle.run(lifecycle.body, lifecycle.phase, lifecycle.bound ? 1 : 0, runtimeId);
     }
     for (const input of batch.inputs)
-      inputs.write(runtimeId, sessionNo, input, bodyOf(input.inputId), storedInput(input.inputId));
-    if (receipt !== null) {
-      const body = packReceipt(receipt.record) ?? receipt.body;
-      insertReceipt.run(runtimeId, receipt.runId, receipt.seq, receipt.atMs, body);
-    }
+      inputs.write(runtimeId, sessionNo, input, storedInput(input.inputId));
+    if (receipt !== null)
+      insertReceipt.run(runtimeId, receipt.runId, receipt.seq, receipt.atMs, receipt.body);
     for (const entry of batch.transcript)
       insertMessage.run(runtimeId, entry.index, entry.runId, entry.body);
     writeEvents(sessionNo, events);

@@ -5,7 +5,6 @@ import type Database from 'better-sqlite3';
 import type { EncodedEvent } from '../encoded-batch.js';
 import type { RuntimeId } from '../runtime-store.js';
 import { invalidBatch } from '../store-errors.js';
-import { packEvent } from './compact-rows.js';
 
 /** The largest seq an event key holds (its low 32 bits). */
 const MAX_EVENT_SEQ = 2 ** 32 - 1;
@@ -38,12 +37,11 @@ export function planEvents(
   for (const event of events) {
     if (event.seq > MAX_EVENT_SEQ)
       throw invalidBatch(runtimeId, `event seq ${event.seq} is beyond ${MAX_EVENT_SEQ}`);
-    const packed = packEvent(runtimeId, event.record);
-    if (packed !== null && packed.epoch !== current) {
-      segments.push({ firstSeq: event.seq, epoch: packed.epoch });
-      current = packed.epoch;
+    if (event.epoch !== null && event.epoch !== current) {
+      segments.push({ firstSeq: event.seq, epoch: event.epoch });
+      current = event.epoch;
     }
-    rows.push({ seq: event.seq, atMs: event.atMs, body: packed?.body ?? event.body });
+    rows.push({ seq: event.seq, atMs: event.atMs, body: event.body });
   }
   return { rows, segments, epoch: current };
 }

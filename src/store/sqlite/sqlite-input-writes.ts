@@ -20,15 +20,11 @@ export interface InputWrites {
   stored(runtimeId: RuntimeId, inputId: string): StoredInputRow | null;
   /** The id of the stored input holding admission `seq`, or null. */
   holderOfSeq(runtimeId: RuntimeId, seq: number): string | null;
-  /**
-   * Writes `input` as `body` over `stored` (what {@link stored} returned before this commit wrote
-   * anything).
-   */
+  /** Writes `input` over `stored` (what {@link stored} returned before this commit wrote anything). */
   write(
     runtimeId: RuntimeId,
     sessionNo: number,
     input: EncodedInput,
-    body: string,
     stored: StoredInputRow | null,
   ): void;
 }
@@ -71,9 +67,9 @@ export function createInputWrites(db: Database.Database): InputWrites {
   return {
     stored: (runtimeId, inputId) => stored.get(runtimeId, inputId) ?? null,
     holderOfSeq: (runtimeId, seq) => holder.get(runtimeId, seq) ?? null,
-    write(runtimeId, sessionNo, input, body, row) {
+    write(runtimeId, sessionNo, input, row) {
       const terminal = input.terminal ? 1 : 0;
-      const params = { ...input, runtimeId, sessionNo, terminal, body };
+      const params = { ...input, runtimeId, sessionNo, terminal };
       if (
         row === null ||
         row.seq !== input.seq ||
