@@ -917,7 +917,7 @@ export interface components {
             };
         };
         Contracts: {
-            /** @description The session machine: phases, inputs, transition rows, guards, invariants. */
+            /** @description The session machine: phases, inputs, transition rows, guards, invariants, effects. */
             machine: {
                 [key: string]: unknown;
             };

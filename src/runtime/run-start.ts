@@ -4,14 +4,15 @@ import type { InputRecord } from '../core/input-record.js';
 import { planExpire, planStageBatch } from '../core/ledger-batch.js';
 import { queueAdmission } from '../core/machine-classifiers.js';
 import type { MachineInput } from '../core/machine-inputs.js';
-import { step } from '../core/session-machine.js';
+import { stepAll } from '../core/session-machine.js';
 import type { RunPrimitive } from './executor.js';
 import { uuidv7 } from './ids.js';
 import { isCurrent } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 import { commitChange } from './session-commit.js';
-import { acceptsInput, expireApprovals, supersedeApprovals } from './approval-decisions.js';
+import { expireApprovals, supersedeApprovals } from './approval-denials.js';
+import { acceptsInput } from './input-admit.js';
 import { mergeTurnMetadata, stagedInput } from './turn-metadata.js';
 
 /** A staged batch, ready for the executor. `conflict` is set when the inputs' metadata cannot be merged. */
@@ -76,16 +77,15 @@ export async function startBatch(
     admission.via === 'Prepare'
       ? { type: 'Prepare', sessionId: entry.sessionId, runId }
       : { type: 'DrainQueuedRun', runId };
-  let result = step(entry.machine, input);
+  // Staged tool visibility becomes active as the turn starts (its effect records the change).
+  const { staged, active } = entry.machine.visibility;
+  const result = stepAll(entry.machine, [
+    input,
+    ...(staged.revision === active.revision
+      ? []
+      : [{ type: 'ApplyStagedVisibility', revision: staged.revision } as const]),
+  ]);
   if (!result.ok) return null;
-  const { staged, active } = result.state.visibility;
-  if (staged.revision !== active.revision) {
-    const applied = step(result.state, {
-      type: 'ApplyStagedVisibility',
-      revision: staged.revision,
-    });
-    if (applied.ok) result = applied;
-  }
   const records = plan.records;
   const merged = mergeTurnMetadata(records);
   const head = records[0] as InputRecord;
@@ -98,20 +98,10 @@ export async function startBatch(
     inputs: records.map(stagedInput),
     metadata: merged.ok ? merged.metadata : { values: {} },
   };
-  const visibilityEvents =
-    result.state.visibility.active.revision !== entry.machine.visibility.active.revision
-      ? [
-          {
-            type: 'visibility.changed' as const,
-            data: { revision: result.state.visibility.active.revision },
-          },
-        ]
-      : [];
   await commitChange(ctx, entry, {
     machine: result,
     patches: [plan.patch],
     events: [
-      ...visibilityEvents,
       {
         type: 'run.started',
         data: { runId, inputIds: records.map((r) => r.header.inputId), attempt: primitive.attempt },

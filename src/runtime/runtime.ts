@@ -2,6 +2,7 @@
 
 import { BurrowError, isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
+import type { ParsedSubmission } from '../core/input-submission.js';
 import type { JsonValue } from '../core/json.js';
 import type { CommsDrainMode } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
@@ -31,6 +32,7 @@ import { discardTerminalStorelessSession, unregisterSession } from './ops-unregi
 import { removeEntry } from './session-remove.js';
 import { heartbeat } from './lease-guard.js';
 import { storeEventTail } from './store-event-tail.js';
+import { withIngressHost } from './ingress/ingress-host.js';
 import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
@@ -43,7 +45,7 @@ import type {
   Runtime,
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
-import { createContext } from './runtime-context.js';
+import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
 
 /**
@@ -165,7 +167,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       ? sweepLoop(ctx, sweeper.signal)
       : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
-  return {
+  const local: Runtime = {
     registerSession: checkedId((id, o) => registerSession(ctx, id, opts(o))),
     registerSessionWithExecutor: checkedId((id, executor: Executor, o) =>
       ensureSessionWithExecutor(ctx, id, executor, opts(o)),
@@ -177,11 +179,12 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       installPreparedSessionInterruptHandle(ctx, id, handle),
     ),
     beginServiceTurn: checkedId((id, o) => settings.beginServiceTurn(ctx, id, opts(o))),
-    acceptInput: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
+    acceptInput: checkedId((id, input: InputSubmission | ParsedSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, false),
     ),
-    acceptInputWithoutWake: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
-      acceptInput(ctx, id, input, o ?? {}, true),
+    acceptInputWithoutWake: checkedId(
+      (id, input: InputSubmission | ParsedSubmission, o?: AcceptOptions) =>
+        acceptInput(ctx, id, input, o ?? {}, true),
     ),
     decideApproval: checkedId(
       (id, approvalId: string, decision: ApprovalDecisionSubmission, o?: OperationOptions) =>
@@ -315,4 +318,6 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       return closing;
     },
   };
+  // Ingress from any host (issue 11): operations on sessions another live host owns are forwarded.
+  return withIngressHost(ctx, local);
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import { input, receipt } from '../conformance/fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 import {
   packEvent,
   packInput,
@@ -12,7 +13,7 @@ import {
   unpackReceipt,
 } from './compact-rows.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const UUID = '01a22dc8-c4ab-7395-866d-38bf476e7581';
 
 function event(overrides: Partial<DurableEvent> = {}): DurableEvent {
@@ -72,7 +73,7 @@ describe('compact rows', () => {
     expect(body).not.toBeNull();
     expect(unpackInput(RT, UUID, 3, body ?? '')).toEqual(record);
     expect(unpackInput(RT, UUID, 3, JSON.stringify(record))).toEqual(record);
-    expect(packInput('rt:session:other', record)).toBeNull();
+    expect(packInput(runtimeIdOf('other'), record)).toBeNull();
     const run = receipt('r1', 2, [UUID, 'plain']);
     expect(unpackReceipt(RT, 'r1', 2, packReceipt(run) ?? '')).toEqual(run);
   });

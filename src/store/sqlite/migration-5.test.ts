@@ -6,6 +6,7 @@ import { eventCodec } from '../codecs/event-codec.js';
 import { inputCodec, receiptCodec } from '../codecs/record-codecs.js';
 import { events, input, receipt } from '../conformance/fixtures.js';
 import { expectBurrowError } from '../conformance/harness.js';
+import { runtimeIdOf } from '../runtime-store.js';
 import { writeAtVersion } from './schema-at-version.test-support.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { TempDatabase } from './temp-database.test-support.js';
@@ -51,7 +52,7 @@ describe('SQLite migration 5 (compact rows keyed by number)', () => {
     writeVersion4(temp.path);
     const store = await openSqliteStore(temp.path);
     try {
-      const rt = 'rt:session:s2';
+      const rt = runtimeIdOf('s2');
       const loaded = await store.load(rt);
       expect(loaded?.inputs).toEqual([
         input('s2', 'a', 1, undefined, { idempotencyKey: 'k' }),
@@ -85,7 +86,7 @@ describe('SQLite migration 5 (compact rows keyed by number)', () => {
         receipt('r2', 2, ['a']),
       ]);
       expect((await store.load(rt))?.inputs.map((i) => i.header.inputId)).toEqual(['a', 'b', 'c']);
-      expect(await store.readEvents('rt:session:s1', 0, 10)).toEqual(events('s1', 1, 3));
+      expect(await store.readEvents(runtimeIdOf('s1'), 0, 10)).toEqual(events('s1', 1, 3));
       expect(await store.listSessions(0, 10)).toEqual([
         { runtimeId: 'rt:session:s1', phase: 'idle', queue: 1, steer: 0 },
         { runtimeId: 'rt:session:s2', phase: 'idle', queue: 1, steer: 0 },

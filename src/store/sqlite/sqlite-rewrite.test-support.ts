@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { toError } from '../../core/errors.js';
 import type { StoredRecordKind } from '../record-kinds.js';
+import type { RuntimeId } from '../runtime-store.js';
 import { unpackInput, unpackReceipt } from './compact-rows.js';
 import { createEventReads } from './sqlite-event-reads.js';
 
@@ -10,7 +11,7 @@ import { createEventReads } from './sqlite-event-reads.js';
 interface Rows {
   readonly select: string;
   readonly update: string;
-  readonly whole?: (runtimeId: string, row: RewriteRow, db: Database.Database) => string;
+  readonly whole?: (runtimeId: RuntimeId, row: RewriteRow, db: Database.Database) => string;
 }
 
 interface RewriteRow {
@@ -56,7 +57,7 @@ const ROWS: Readonly<Record<StoredRecordKind, Rows>> = {
  */
 export function rewriteSqliteRecords(
   path: string,
-  runtimeId: string,
+  runtimeId: RuntimeId,
   kind: StoredRecordKind,
   edit: (text: string) => string,
 ): Promise<void> {
