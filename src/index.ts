@@ -122,7 +122,7 @@ export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
 
 export { memoryStore } from './store/memory/memory-store.js';
-export { runtimeIdOf } from './store/runtime-store.js';
+export { runtimeIdOf, sessionIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
   MailboxMethods,
@@ -131,6 +131,7 @@ export type {
   PrunePolicy,
   PruneReport,
   RecoverableLease,
+  RuntimeId,
   RuntimeStore,
   StoredSession,
   StoredSessionSummary,
