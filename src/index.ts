@@ -125,12 +125,17 @@ export { memoryStore } from './store/memory/memory-store.js';
 export { runtimeIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
+  MailboxMethods,
+  MailboxRequest,
+  MailboxRequestState,
   PrunePolicy,
   PruneReport,
   RecoverableLease,
   RuntimeStore,
   StoredSession,
   StoredSessionSummary,
+  StoreWakeup,
+  WakeupSubscription,
 } from './store/runtime-store.js';
 export type {
   LifecycleRecord,
