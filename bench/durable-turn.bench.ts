@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { Executor } from '../dist/index.js';
 import { createRuntime } from '../dist/index.js';
-import type { CommitBatch, RuntimeStore } from '../dist/index.js';
+import type { CommitBatch, RuntimeId, RuntimeStore } from '../dist/index.js';
 import { openSqliteStore } from '../dist/sqlite.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './bench-result.js';
@@ -25,7 +25,7 @@ export function recording(store: RuntimeStore, batches: CommitBatch[]): RuntimeS
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'commit') {
-        return (id: string, batch: CommitBatch, fence?: number) => {
+        return (id: RuntimeId, batch: CommitBatch, fence?: number) => {
           batches.push(batch);
           return target.commit(id, batch, fence);
         };

@@ -122,9 +122,10 @@ export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
 
 export { memoryStore } from './store/memory/memory-store.js';
-export { runtimeIdOf } from './store/runtime-store.js';
+export { runtimeIdOf, sessionIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
+  RuntimeId,
   MailboxMethods,
   MailboxRequest,
   MailboxRequestState,
