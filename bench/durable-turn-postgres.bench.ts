@@ -25,10 +25,12 @@ export function benchPgUrl(): string | null {
   return url === undefined || url.trim() === '' ? null : url.trim();
 }
 
-const newSchema = (what: string): string =>
+/** A fresh schema name for one measurement. */
+export const newSchema = (what: string): string =>
   `burrow_bench_${what}_${randomBytes(4).toString('hex')}`;
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Drops `schema` and everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

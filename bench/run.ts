@@ -11,6 +11,8 @@ import { runDurableAccept } from './durable-accept.bench.js';
 import { runDurableTurn } from './durable-turn.bench.js';
 import { runDurableTurnPostgres } from './durable-turn-postgres.bench.js';
 import { runRecovery } from './recovery.bench.js';
+import { runHostsThroughput } from './hosts-throughput.bench.js';
+import { runFailover } from './failover.bench.js';
 
 /** A named group of figures. */
 export interface BenchSuite {
@@ -27,6 +29,8 @@ export const SUITES: BenchSuite[] = [
   { name: 'durable accept throughput (SQLite)', run: runDurableAccept },
   { name: 'recovery (SQLite)', run: runRecovery },
   { name: 'durable turn (PostgreSQL)', run: runDurableTurnPostgres },
+  { name: 'throughput, 1 and 3 hosts (PostgreSQL)', run: runHostsThroughput },
+  { name: 'failover (PostgreSQL)', run: runFailover },
 ];
 
 function ratio(r: BenchResult): string {

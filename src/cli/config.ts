@@ -4,6 +4,8 @@ import { bearerTokenProblem } from '../core/bearer-token.js';
 import { parseDuration } from '../core/duration.js';
 import { isLoopbackHost } from '../server/loopback.js';
 import { isPgSchemaName, PG_SCHEMA_NAME_MAX } from '../store/postgres/pg-schema.js';
+import type { OwnershipFlags, OwnershipSettings } from './ownership-config.js';
+import { resolveOwnership } from './ownership-config.js';
 
 /** The executors `burrow serve` can run. */
 export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;
@@ -51,6 +53,9 @@ export const ENV_NAMES = [
   'BURROW_DRAIN_TIMEOUT',
   'BURROW_PG_URL',
   'BURROW_PG_SCHEMA',
+  'BURROW_HOST_ID',
+  'BURROW_LEASE_TTL',
+  'BURROW_SWEEP_INTERVAL',
   'OPENAI_BASE_URL',
   'OPENAI_API_KEY',
   'BURROW_MODEL',
@@ -69,7 +74,7 @@ export class ConfigError extends Error {
 }
 
 /** `burrow serve` flags as commander parses them (absent when not given). */
-export interface ServeFlags {
+export interface ServeFlags extends OwnershipFlags {
   readonly db?: string;
   readonly pg?: string;
   readonly pgSchema?: string;
@@ -110,6 +115,8 @@ export interface ServeConfig {
   /** After the first signal, turns still running after this long are rolled back (ms). */
   readonly drainTimeoutMs: number;
   readonly openai: OpenAiSettings;
+  /** Host id, lease time to live and sweep interval (several hosts on one PostgreSQL). */
+  readonly ownership: OwnershipSettings;
 }
 
 /** Flags shared by the client commands (`sessions`, `send`, `tail`). */
@@ -220,6 +227,7 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
     );
   }
   const pgSchema = resolvePgSchema(flags.pgSchema, env, issues);
+  const ownership = resolveOwnership(flags, env, issues);
   const token = rawToken(flags.token, env.BURROW_TOKEN, issues);
   if (token === null && !isLoopbackHost(host)) {
     issues.push(
@@ -245,6 +253,7 @@ export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig 
       apiKey: pick(undefined, env.OPENAI_API_KEY) ?? null,
       model: pick(undefined, env.BURROW_MODEL) ?? null,
     },
+    ownership,
   };
 }
 

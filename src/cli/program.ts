@@ -128,6 +128,18 @@ export function buildProgram(
       'after the first Ctrl-C, roll back turns still running after this long (env BURROW_DRAIN_TIMEOUT; default 20s)',
     )
     .option('--token <token>', 'require this bearer token (env BURROW_TOKEN)')
+    .option(
+      '--host-id <id>',
+      'the id this server’s session leases carry (env BURROW_HOST_ID; default a new id per process)',
+    )
+    .option(
+      '--lease-ttl <duration>',
+      'how long a session lease lasts unless renewed (env BURROW_LEASE_TTL; default 30s)',
+    )
+    .option(
+      '--sweep-interval <duration>',
+      'how often to look for sessions a gone host left (env BURROW_SWEEP_INTERVAL; default 5s)',
+    )
     .addOption(
       new Option(
         '--log-level <level>',

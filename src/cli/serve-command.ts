@@ -15,6 +15,7 @@ import type { CliIo } from './cli-io.js';
 import { createCliLogger, runtimeLoggerOf } from './cli-logger.js';
 import type { CliEnv, ServeConfig, ServeFlags } from './config.js';
 import { resolveServeConfig } from './config.js';
+import type { ExecutorChoice } from './executor-choice.js';
 import { chooseExecutor } from './executor-choice.js';
 import { redactUrl } from './doctor-command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
@@ -27,6 +28,8 @@ export interface ServeDeps {
   readonly io: CliIo;
   readonly env: CliEnv;
   readonly signals?: SignalSource;
+  /** The executor to run instead of the one `--executor` names (embedders and process tests). */
+  readonly executor?: ExecutorChoice;
 }
 
 /** The store `serve` runs on, and how to name it to the operator. */
@@ -195,7 +198,7 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
   const { io } = deps;
   const config = resolveServeConfig(flags, deps.env);
   const logger = createCliLogger(config.logLevel);
-  const executor = await chooseExecutor(config);
+  const executor = deps.executor ?? (await chooseExecutor(config));
   const shutdown = listenForShutdown((stage) => {
     if (stage === 'graceful') {
       announce(io, config, { event: 'stopping' });
@@ -218,10 +221,14 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
     const metrics = createServerMetrics();
     const opened = await openStore(config);
     const store = metrics.instrumentStore(opened.store);
+    const { hostId, leaseTtlMs, sweepIntervalMs } = config.ownership;
     runtime = await createRuntime({
       store,
       executorFactory: executor.factory,
       logger: runtimeLoggerOf(logger),
+      leaseTtlMs,
+      sweepIntervalMs,
+      ...(hostId === null ? {} : { hostId }),
     });
     // The server listens while recovery runs: /readyz answers 503 until it has finished, and a request
     // that touches a session not recovered yet activates it (under its gate: nothing races).
@@ -242,6 +249,7 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       store: opened.store.kind,
       db: opened.location,
       executor: config.executor,
+      hostId: runtime.diagnostics().ownership?.hostId ?? null,
       recovered: recovery.recovered,
       failedRecoveries: recovery.failed,
     });
@@ -249,6 +257,11 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
       io.out(`burrow serve: listening on ${started.url}`);
       io.out(`  store    ${opened.description}`);
       io.out(`  executor ${executor.description}`);
+      const ownership = runtime.diagnostics().ownership;
+      if (ownership !== null)
+        io.out(
+          `  host     ${ownership.hostId} (leases of ${formatMs(config.ownership.leaseTtlMs)})`,
+        );
       io.out(`  auth     ${config.token === null ? 'none (loopback only)' : 'bearer token'}`);
       io.out(
         `  Ctrl-C drains and stops (running turns get ${formatMs(config.drainTimeoutMs)}); a second Ctrl-C forces.`,

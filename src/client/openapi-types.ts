@@ -570,6 +570,7 @@ export interface components {
             queue: number;
             steer: number;
             running: boolean;
+            owner: string | null;
         };
         SessionPage: {
             sessions: components["schemas"]["SessionSummary"][];

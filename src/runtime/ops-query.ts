@@ -109,13 +109,14 @@ export async function getTranscript(
   return ctx.store.readTranscript(entry.runtimeId, offset, limit);
 }
 
-function summaryOf(entry: SessionEntry): SessionSummary {
+function summaryOf(ctx: RuntimeContext, entry: SessionEntry): SessionSummary {
   return {
     sessionId: entry.sessionId,
     phase: visiblePhase(entry.machine),
     queue: entry.ledger.lanes.queue.length,
     steer: entry.ledger.lanes.steer.length,
     running: entry.machine.run !== null,
+    owner: entry.fence === undefined ? null : ctx.hostId,
   };
 }
 
@@ -146,6 +147,7 @@ const SORTS: Readonly<
 async function allSummaries(ctx: RuntimeContext): Promise<Map<string, SessionSummary>> {
   const summaries = new Map<string, SessionSummary>();
   const store = ctx.store;
+  const now = ctx.clock.now();
   if (store?.listSessions !== undefined) {
     for (const stored of await store.listSessions(0, Number.POSITIVE_INFINITY)) {
       const sessionId = sessionIdOf(stored.runtimeId);
@@ -155,10 +157,12 @@ async function allSummaries(ctx: RuntimeContext): Promise<Map<string, SessionSum
         queue: stored.queue,
         steer: stored.steer,
         running: false,
+        // An expired lease names nobody: the next host to touch the session claims it.
+        owner: stored.lease !== null && stored.lease.expiresAt > now ? stored.lease.owner : null,
       });
     }
   }
-  for (const entry of ctx.sessions.values()) summaries.set(entry.sessionId, summaryOf(entry));
+  for (const entry of ctx.sessions.values()) summaries.set(entry.sessionId, summaryOf(ctx, entry));
   return summaries;
 }
 

@@ -67,6 +67,12 @@ export interface SessionSummary {
   readonly queue: number;
   readonly steer: number;
   readonly running: boolean;
+  /**
+   * The host id holding the session's lease now: this runtime's for a session it serves, another
+   * host's (several hosts on one database), or null when nobody holds a live lease or the store
+   * does not arbitrate ownership.
+   */
+  readonly owner: string | null;
 }
 
 /** A filtered, sorted page of the session list (`querySessions`). */

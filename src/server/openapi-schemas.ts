@@ -86,6 +86,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
     queue: int,
     steer: int,
     running: bool,
+    owner: nullable(str),
   }),
   SessionPage: page('sessions', ref('SessionSummary')),
   ...INPUT_SCHEMAS,

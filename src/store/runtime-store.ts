@@ -100,6 +100,8 @@ export interface StoredSessionSummary {
   /** Non-terminal inputs in the queue lane and in the steer lane. */
   readonly queue: number;
   readonly steer: number;
+  /** Who holds the session's lease and until when (possibly past: expired), or null when nobody does. */
+  readonly lease: { readonly owner: string; readonly expiresAt: number } | null;
 }
 
 /** Retention policy for `prune`. A record is pruned when it is both older than `maxAgeMs` and beyond the newest `keepPerSession`. */

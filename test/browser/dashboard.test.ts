@@ -43,6 +43,7 @@ const CHROMIUM_ARGS = [
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
 let runtime: Runtime;
+let store: ReturnType<typeof memoryStore>;
 let server: RunningServer;
 let context: BrowserContext;
 let profile: string;
@@ -90,7 +91,8 @@ const chatTurns = (_run: unknown, index: number): ScriptedTurn =>
     : { steps: 2, gate: (step) => (step === 0 ? gateOf(index).wait() : Promise.resolve()) };
 
 async function boot(options: Partial<ServerOptions> = {}, width = 1100): Promise<Page> {
-  runtime = await createRuntime({ store: memoryStore() });
+  store = memoryStore();
+  runtime = await createRuntime({ store, hostId: 'host-a' });
   server = await startServer({
     runtime,
     executorFactory: () => scriptedExecutor([{ gate: () => turnGate.wait() }]),
@@ -293,6 +295,17 @@ describe.runIf(AVAILABLE || REQUIRED)('dashboard', () => {
     turnGate.open();
     await page.selectOption('#session-phase', '');
     await first.filter({ hasText: /^attached$/ }).waitFor();
+    // Each session's owner: this host, or another host sharing the store (issue 11).
+    expect(await page.locator('tr[data-session-id="s-000"] .owner').textContent()).toBe('host-a');
+    const other = await createRuntime({ store, hostId: 'host-b' });
+    try {
+      await other.registerSession('s-999');
+      await page.selectOption('#session-sort', '-id');
+      await page.locator('tr[data-session-id="s-999"] .owner', { hasText: /^host-b$/ }).waitFor();
+      await page.selectOption('#session-sort', 'id');
+    } finally {
+      await other.close();
+    }
     await screenshot(page, 'dashboard-list.png');
     // The icon the browser asks for.
     expect((await page.request.get(`${server.url}/favicon.ico`)).headers()['content-type']).toBe(

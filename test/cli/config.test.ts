@@ -39,7 +39,32 @@ describe('serve configuration', () => {
       scriptedStepMs: DEFAULTS.scriptedStepMs,
       drainTimeoutMs: 20_000,
       openai: { baseUrl: null, apiKey: null, model: null },
+      ownership: { hostId: null, leaseTtlMs: 30_000, sweepIntervalMs: 5_000 },
     });
+  });
+
+  it('reads the host id, lease time to live and sweep interval of several hosts, and refuses bad ones', () => {
+    const env = {
+      BURROW_HOST_ID: 'host-b',
+      BURROW_LEASE_TTL: '3s',
+      BURROW_SWEEP_INTERVAL: '500ms',
+    };
+    expect(resolveServeConfig({}, env).ownership).toEqual({
+      hostId: 'host-b',
+      leaseTtlMs: 3_000,
+      sweepIntervalMs: 500,
+    });
+    expect(
+      resolveServeConfig({ hostId: 'host-a', leaseTtl: '10s', sweepInterval: '0' }, env).ownership,
+    ).toEqual({ hostId: 'host-a', leaseTtlMs: 10_000, sweepIntervalMs: 0 });
+    const issues = issuesOf(() =>
+      resolveServeConfig({ hostId: 'two words', leaseTtl: '100ms', sweepInterval: 'often' }, {}),
+    );
+    expect(issues).toEqual([
+      expect.stringMatching(/^the host id \(--host-id, BURROW_HOST_ID\) must be/),
+      expect.stringMatching(/^the lease time to live \(--lease-ttl, BURROW_LEASE_TTL\) must be/),
+      expect.stringMatching(/^the sweep interval \(--sweep-interval, BURROW_SWEEP_INTERVAL\)/),
+    ]);
   });
 
   it('runs on PostgreSQL with --pg or BURROW_PG_URL (never DATABASE_URL), in the schema asked for', () => {

@@ -16,6 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { until } from '../support/poll-until.js';
 import { seededRandom } from './seeded-random.js';
 import type { Ack, Fleet, Server, StreamLog } from './server-kill-harness.js';
 import {
@@ -41,18 +42,6 @@ afterEach(async () => {
   if (dir !== null) await rm(dir, { recursive: true, force: true });
   dir = null;
 });
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await delay(50);
-  }
-}
 
 /** The inputs among `acks` that the server does not report terminal yet (404 counts as missing). */
 async function unfinished(url: string, acks: readonly Ack[]): Promise<string[]> {

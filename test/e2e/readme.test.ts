@@ -124,6 +124,7 @@ describe('README', () => {
       /^node dist\/cli\/main\.js (demo|doctor|approvals|approve APPROVAL_ID)$/,
       /^node dist\/cli\/main\.js doctor --pg postgres:\/\/\S+$/,
       /^npm start -- --pg postgres:\/\/\S+$/,
+      /^BURROW_PG_URL=postgres:\/\/\S+ npm start -- --port 742[1-3] --host-id host-[abc]$/,
       /^curl /,
       /^OPENAI_BASE_URL=\S+ OPENAI_API_KEY=\S+ BURROW_MODEL=\S+ npm start -- --executor openai-compatible --example-tools$/,
     ];

@@ -182,11 +182,13 @@ describe('after a clean restart', () => {
     });
     const { runtime } = await testRuntime({ store: await openSqliteStore(path) });
     await runtime.registerSession('e');
+    // Stored sessions name no owner (the earlier runtime released its leases); `e` is this host's.
+    const here = runtime.diagnostics().ownership?.hostId ?? null;
     expect(await runtime.listSessions()).toEqual([
-      { sessionId: 'a', phase: 'idle', queue: 0, steer: 0, running: false },
-      { sessionId: 'b', phase: 'idle', queue: 1, steer: 0, running: false },
-      { sessionId: 'c', phase: 'destroyed', queue: 0, steer: 0, running: false },
-      { sessionId: 'e', phase: 'attached', queue: 0, steer: 0, running: false },
+      { sessionId: 'a', phase: 'idle', queue: 0, steer: 0, running: false, owner: null },
+      { sessionId: 'b', phase: 'idle', queue: 1, steer: 0, running: false, owner: null },
+      { sessionId: 'c', phase: 'destroyed', queue: 0, steer: 0, running: false, owner: null },
+      { sessionId: 'e', phase: 'attached', queue: 0, steer: 0, running: false, owner: here },
     ]);
     expect(await runtime.listSessions({ offset: 1, limit: 2 })).toMatchObject([
       { sessionId: 'b' },

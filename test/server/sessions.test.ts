@@ -111,10 +111,12 @@ describe('GET /v1/sessions', () => {
     const h = await openHarness();
     for (const id of ['c', 'a', 'b']) await h.runtime.registerSession(id);
     const first = await body(await h.request('/v1/sessions?limit=2'));
+    // The owner: this host when its store arbitrates ownership, else nobody.
+    const owner = h.runtime.diagnostics().ownership?.hostId ?? null;
     expect(first).toEqual({
       sessions: [
-        { sessionId: 'a', phase: 'attached', queue: 0, steer: 0, running: false },
-        { sessionId: 'b', phase: 'attached', queue: 0, steer: 0, running: false },
+        { sessionId: 'a', phase: 'attached', queue: 0, steer: 0, running: false, owner },
+        { sessionId: 'b', phase: 'attached', queue: 0, steer: 0, running: false, owner },
       ],
       total: 3,
       offset: 0,

@@ -41,6 +41,8 @@ function row(session) {
     el('td', 'queue', String(session.queue)),
     el('td', 'steer', String(session.steer)),
     el('td', 'running', session.running ? 'running' : '—'),
+    // Which host owns the session (several hosts on one database); none: the next host to touch it.
+    el('td', 'owner', session.owner ?? '—'),
   );
   return tr;
 }

@@ -134,11 +134,20 @@ export function listCases(ctx: HarnessContext): void {
       for (const [id, batch] of Object.entries(batches))
         await ctx.store.commit(runtimeIdOf(id), batch);
       await ctx.store.claim?.(runtimeIdOf('claimedOnly'), 'host-a', 1_000, 0);
+      await ctx.store.claim?.(runtimeIdOf('idle'), 'host-b', 2_000, 500);
+      const none = { lease: null };
       expect(await lists(ctx.store).listSessions(0, 100)).toEqual([
-        { runtimeId: runtimeIdOf('destroyed'), phase: 'destroyed', queue: 0, steer: 0 },
-        { runtimeId: runtimeIdOf('idle'), phase: 'idle', queue: 0, steer: 0 },
-        { runtimeId: runtimeIdOf('inputsOnly'), phase: 'idle', queue: 1, steer: 0 },
-        { runtimeId: runtimeIdOf('retired'), phase: 'retired', queue: 0, steer: 0 },
+        { runtimeId: runtimeIdOf('destroyed'), phase: 'destroyed', queue: 0, steer: 0, ...none },
+        {
+          runtimeId: runtimeIdOf('idle'),
+          phase: 'idle',
+          queue: 0,
+          steer: 0,
+          // The lease as stored: its owner and expiry (the store reads no clock).
+          lease: { owner: 'host-b', expiresAt: 2_500 },
+        },
+        { runtimeId: runtimeIdOf('inputsOnly'), phase: 'idle', queue: 1, steer: 0, ...none },
+        { runtimeId: runtimeIdOf('retired'), phase: 'retired', queue: 0, steer: 0, ...none },
       ]);
     });
 
@@ -163,6 +172,7 @@ export function listCases(ctx: HarnessContext): void {
         phase: 'idle',
         queue: 2,
         steer: 1,
+        lease: null,
       });
       expect(await listSessions(4, 10)).toEqual([]);
       expect(await listSessions(0, 0)).toEqual([]);

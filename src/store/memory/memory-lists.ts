@@ -55,6 +55,10 @@ export function knownSessions(
       runtimeId,
       phase: storedPhase(session.lifecycle?.phase ?? 'idle', runtimeId),
       ...lanes,
+      lease:
+        session.lease.owner === null || session.lease.expiresAt === null
+          ? null
+          : { owner: session.lease.owner, expiresAt: session.lease.expiresAt },
     };
   });
 }

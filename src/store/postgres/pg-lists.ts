@@ -19,6 +19,8 @@ interface SummaryRow {
   readonly phase: string | null;
   readonly queue: number;
   readonly steer: number;
+  readonly owner: string | null;
+  readonly expires_at: string | null;
 }
 
 /** The list reads of the PostgreSQL store. */
@@ -70,7 +72,8 @@ export function createPgLists(pool: Pool, schema: PgSchema): PgLists {
     async listSessions(offset, limit) {
       const result = await pool.query<SummaryRow>({
         name: name('sessions'),
-        text: `SELECT runtime_id, phase, ${lane('queue')} AS queue, ${lane('steer')} AS steer
+        text: `SELECT runtime_id, phase, ${lane('queue')} AS queue, ${lane('steer')} AS steer,
+            owner_host AS owner, lease_expires_at AS expires_at
           FROM ${s.sessions} AS s WHERE ${known} ORDER BY runtime_id LIMIT $1 OFFSET $2`,
         values: [pgLimit(limit), pgLimit(offset) ?? 0],
       });
@@ -79,6 +82,10 @@ export function createPgLists(pool: Pool, schema: PgSchema): PgLists {
         phase: storedPhase(row.phase ?? 'idle', row.runtime_id),
         queue: row.queue,
         steer: row.steer,
+        lease:
+          row.owner === null || row.expires_at === null
+            ? null
+            : { owner: row.owner, expiresAt: Number(row.expires_at) },
       }));
     },
   };

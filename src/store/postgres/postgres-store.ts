@@ -37,6 +37,13 @@ export interface PostgresStoreOptions {
   readonly groupCommit?: boolean;
   /** The `application_name` of the pool's connections, as `pg_stat_activity` shows it (default `burrow`). */
   readonly applicationName?: string;
+  /**
+   * The server ends a connection of the pool that sits inside a transaction for this long without
+   * sending anything (default 5000 ms; 0: never). A host paused or frozen mid-transaction would
+   * otherwise hold its sessions' row locks, and every other host's claim of them would wait until it
+   * woke: failover would stall behind the very host it replaces.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 /** A {@link SharedRuntimeStore} on PostgreSQL, with leases and counters of its commit path. */
@@ -60,6 +67,7 @@ function createPool(url: string, options: PostgresStoreOptions): Pool {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? 'burrow',
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 5_000,
   });
   // An idle connection that the server drops emits 'error' on the pool; without a listener Node
   // would crash the process. The pool discards that connection; the next query opens another.

@@ -136,13 +136,13 @@ describe('SQLite migration 4 (live input counts on the session row)', () => {
     const store = await openSqliteStore(temp.path);
     try {
       expect(await store.listSessions(0, 10)).toEqual([
-        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 1, steer: 1 },
+        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 1, steer: 1, lease: null },
       ]);
       expect(await store.listRecoverable()).toEqual([runtimeIdOf('s1')]);
       const consumed = { status: 'consumed', runId: 'r2' } as const;
       await store.commit(runtimeIdOf('s1'), { inputs: [input('s1', 'a', 1, consumed)] });
       expect(await store.listSessions(0, 10)).toEqual([
-        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 0, steer: 1 },
+        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 0, steer: 1, lease: null },
       ]);
       await store.commit(runtimeIdOf('s1'), {
         inputs: [{ ...input('s1', 'b', 2, consumed), decision: steered.decision }],

@@ -34,6 +34,8 @@ interface SummaryRow {
   readonly phase: string | null;
   readonly queue: number;
   readonly steer: number;
+  readonly owner: string | null;
+  readonly expiresAt: number | null;
 }
 
 /** The list reads of the SQLite store (synchronous; the store wraps them). */
@@ -56,7 +58,8 @@ export function createLists(db: Database.Database): SqliteLists {
      FROM sessions AS s WHERE ${HAS_WORK} ORDER BY runtime_id`,
   );
   const known = db.prepare<[number, number], SummaryRow>(
-    `SELECT runtime_id AS runtimeId, phase, live_queue AS queue, live_steer AS steer
+    `SELECT runtime_id AS runtimeId, phase, live_queue AS queue, live_steer AS steer,
+       owner_host AS owner, lease_expires_at AS expiresAt
      FROM sessions AS s WHERE ${KNOWN} ORDER BY runtime_id LIMIT ? OFFSET ?`,
   );
   // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.
@@ -71,6 +74,10 @@ export function createLists(db: Database.Database): SqliteLists {
         phase: storedPhase(row.phase ?? 'idle', row.runtimeId),
         queue: row.queue,
         steer: row.steer,
+        lease:
+          row.owner === null || row.expiresAt === null
+            ? null
+            : { owner: row.owner, expiresAt: row.expiresAt },
       })),
   };
 }
