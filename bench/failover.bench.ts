@@ -5,6 +5,7 @@
 // p50 and p99 over every session of every kill. Needs BURROW_BENCH_PG_URL (or BURROW_TEST_PG_URL).
 
 import { setTimeout as delay } from 'node:timers/promises';
+import { runtimeIdOf } from '../dist/index.js';
 import { openPostgresStore } from '../dist/postgres.js';
 import type { BenchResult } from './bench-result.js';
 import { quantile, round } from './bench-result.js';
@@ -36,7 +37,7 @@ async function runStarts(
   for (;;) {
     const starts: number[] = [];
     for (let i = 0; i < SESSIONS; i += 1) {
-      const events = await store.readEvents(`rt:session:f${i}`, 0, Number.POSITIVE_INFINITY);
+      const events = await store.readEvents(runtimeIdOf(`f${i}`), 0, Number.POSITIVE_INFINITY);
       const at = events
         .filter((e) => e.type === 'run.started')
         .map((e) => Date.parse(e.at))
