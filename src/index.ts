@@ -125,7 +125,6 @@ export { memoryStore } from './store/memory/memory-store.js';
 export { runtimeIdOf, sessionIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
-  RuntimeId,
   MailboxMethods,
   MailboxRequest,
   MailboxRequestState,
