@@ -1,29 +1,13 @@
 // The named guards of the session machine: each a pure predicate over (state, input) with a description.
 
+import type { GuardSpec } from './machine-guard-spec.js';
+import { field } from './machine-guard-spec.js';
+import { toolingGuards } from './machine-guards-tooling.js';
 import type { MachineInput } from './machine-inputs.js';
 import type { Binding, MachineState } from './machine-state.js';
 import { isFailureCause } from './machine-state.js';
-import type { VisibilitySide, VisibilityState } from './tool-visibility.js';
-import {
-  allKnown,
-  namesInUse,
-  normaliseNames,
-  sameContent,
-  sideNames,
-  visibilityViolations,
-} from './tool-visibility.js';
-
-type Predicate = (state: MachineState, input: MachineInput) => boolean;
-
-/** A guard: a named condition that must hold for a transition row to fire. */
-export interface GuardSpec {
-  readonly description: string;
-  readonly check: Predicate;
-}
-
-function field<K extends string>(input: MachineInput, key: K): unknown {
-  return (input as Partial<Record<K, unknown>>)[key];
-}
+import type { VisibilityState } from './tool-visibility.js';
+import { visibilityViolations } from './tool-visibility.js';
 
 /** True when the binding has a legal shape: fence/generation/epoch need a runtime id, which needs a generation or epoch. */
 export function bindingShapeHolds(binding: Binding): boolean {
@@ -67,13 +51,6 @@ function fillsOnly(state: MachineState, input: MachineInput): boolean {
   return (Object.keys(offered) as (keyof Binding)[]).every(
     (key) => offered[key] === null || current[key] === null || current[key] === offered[key],
   );
-}
-
-function publishedSides(input: MachineInput): { active: VisibilitySide; staged: VisibilitySide } {
-  return {
-    active: field(input, 'active') as VisibilitySide,
-    staged: field(input, 'staged') as VisibilitySide,
-  };
 }
 
 function recoveredRunShapeHolds(input: MachineInput): boolean {
@@ -215,72 +192,7 @@ const guards = {
       field(i, 'observedPhase') !== 'attached' ||
       (field(i, 'binding') as Binding).runtimeId !== null,
   },
-  drain_spawnable: {
-    description: 'the comms drain is inactive, stopped or exited and respawnable',
-    check: (s) => s.commsDrain.status !== 'running',
-  },
-  drain_running: {
-    description: 'the comms drain is running',
-    check: (s) => s.commsDrain.status === 'running',
-  },
-  drain_not_running: {
-    description: 'the comms drain is not running (a late exit notice)',
-    check: (s) => s.commsDrain.status !== 'running',
-  },
-  catalog_names_unique: {
-    description: 'the new catalog names each tool once',
-    check: (_s, i) => {
-      const names = (field(i, 'tools') as { name: string }[]).map((t) => t.name);
-      return new Set(names).size === names.length;
-    },
-  },
-  catalog_keeps_names_in_use: {
-    description: 'the new catalog still knows every tool a filter or deferred request names',
-    check: (s, i) =>
-      allKnown(
-        field(i, 'tools') as { name: string; provenance: string }[],
-        namesInUse(s.visibility),
-      ),
-  },
-  filter_names_known: {
-    description: 'every tool the filter names is in the catalog',
-    check: (s, i) => {
-      const filter = field(i, 'filter') as { type: string; names?: string[] };
-      return allKnown(s.visibility.catalog, filter.names ?? []);
-    },
-  },
-  deferred_names_known: {
-    description: 'every deferred tool is in the catalog',
-    check: (s, i) => allKnown(s.visibility.catalog, field(i, 'names') as string[]),
-  },
-  revision_is_staged: {
-    description: "the input's revision is the staged revision",
-    check: (s, i) => field(i, 'revision') === s.visibility.staged.revision,
-  },
-  published_revisions_ordered: {
-    description: 'the published active revision is at most the staged revision',
-    check: (_s, i) => {
-      const { active, staged } = publishedSides(i);
-      return active.revision >= 0 && active.revision <= staged.revision;
-    },
-  },
-  published_content_consistent: {
-    description: 'equal published revisions carry equal content',
-    check: (_s, i) => {
-      const { active, staged } = publishedSides(i);
-      return active.revision !== staged.revision || sameContent(active, staged);
-    },
-  },
-  published_names_known: {
-    description: 'every tool the published sides name is in the catalog',
-    check: (s, i) => {
-      const { active, staged } = publishedSides(i);
-      return allKnown(
-        s.visibility.catalog,
-        normaliseNames([...sideNames(active), ...sideNames(staged)]),
-      );
-    },
-  },
+  ...toolingGuards,
 } satisfies Record<string, GuardSpec>;
 
 /** Every guard, by name. */
