@@ -7,8 +7,9 @@
 //    STAYS are printed (new files other branches added: decide where they go and extend the table).
 // 2. Move with `git mv` (colocated *.test.ts and *.test-support.ts files follow their rule too).
 // 3. Rewrite relative specifiers in src/, test/, bench/ and scripts/ (static and dynamic imports,
-//    `export ... from`, vi.mock, `new URL(..., import.meta.url)`), and repository paths such as
-//    `src/runtime/session-commit.ts` in configs, package.json, scripts and docs.
+//    `export ... from`, vi.mock, `new URL(..., import.meta.url)`), repository paths such as
+//    `src/runtime/session-commit.ts` in configs, package.json, scripts and docs, and bare file names
+//    in comments and docs (`session-commit.ts` → `runtime/session/commit.ts`) where the name is unique.
 // 4. Check: prettier --write, then tsc and eslint on the changed files.
 //
 // Options: --dry-run prints the plan and changes nothing; --no-check skips step 4.
@@ -146,6 +147,32 @@ function rewriteRepositoryPaths(text, moves) {
   return out;
 }
 
+/**
+ * Rewrites bare file names in prose (`see session-commit.ts`) to the new path under src/
+ * (`runtime/session/commit.ts`), for names that name one file only.
+ */
+function rewriteBareNames(text, moves, unique) {
+  let out = text;
+  for (const [old, moved] of moves) {
+    const base = posix.basename(old);
+    if (!unique.has(base)) continue;
+    const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`(^|[\\s(\`'"])${escaped}(?![\\w/-])`, 'g');
+    out = out.replace(pattern, (_, before) => `${before}${moved.replace(/^src\//, '')}`);
+  }
+  return out;
+}
+
+/** Base names that name exactly one tracked file under src/ (ambiguous names are left alone). */
+function uniqueBaseNames() {
+  const counts = new Map();
+  for (const file of run('git', ['ls-files', 'src']).split('\n').filter(Boolean)) {
+    const base = posix.basename(file);
+    counts.set(base, (counts.get(base) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, n]) => n === 1).map(([base]) => base));
+}
+
 function main() {
   const { moves, unplaced } = plan();
   for (const [from, to] of moves) process.stdout.write(`move ${from} -> ${to}\n`);
@@ -157,6 +184,7 @@ function main() {
   }
   if (DRY) return;
   const inverse = new Map([...moves].map(([from, to]) => [to, from]));
+  const unique = uniqueBaseNames();
   const files = filesToRewrite();
   for (const [from, to] of moves) {
     mkdirSync(dirname(join(ROOT, to)), { recursive: true });
@@ -168,7 +196,7 @@ function main() {
     const path = join(ROOT, file);
     if (!existsSync(path)) continue;
     const text = readFileSync(path, 'utf8');
-    let next = rewriteRepositoryPaths(text, moves);
+    let next = rewriteBareNames(rewriteRepositoryPaths(text, moves), moves, unique);
     if (/\.(ts|mts|js|mjs)$/.test(file)) {
       const oldFile = inverse.get(file) ?? file;
       next = rewriteSpecifiers(next, oldFile, file, moves);
