@@ -19,7 +19,10 @@ export function formatReport(report: ModelCheckReport, elapsedMs: number): strin
       `  ${s.scenario}: ${s.states} states, ${s.transitions} transitions, ${s.refusals} refusals, ${s.pruned} pruned at the bounds`,
     );
   }
-  lines.push(`  ${(elapsedMs / 1000).toFixed(1)} s; floor ${MODEL_CHECK_FLOOR} states`);
+  lines.push(
+    `  emits: every step emitted only what its row declares; ${report.declaredEmits} declared (row, effect) pairs each emitted in an explored state`,
+    `  ${(elapsedMs / 1000).toFixed(1)} s; floor ${MODEL_CHECK_FLOOR} states`,
+  );
   for (const failure of report.failures) {
     lines.push(`FAILED ${failure.property}: ${failure.detail}`, '  shortest trace:');
     failure.trace.forEach((input, index) =>
@@ -48,6 +51,7 @@ export function runCheckMachine(io: {
         transitions: report.transitions,
         elapsedMs,
         floor: MODEL_CHECK_FLOOR,
+        declaredEmits: report.declaredEmits,
         scenarios: report.scenarios,
         failures: report.failures,
       }),

@@ -24,6 +24,10 @@ export function renderMachineDoc(contract: MachineContract): string {
     '*from* and whose guards all hold fires. A row with *refuses* refuses with that name. When no row',
     'fires, the refusal names the failed guard of the row that got furthest, or `phase`.',
     '',
+    "*Effects* is the row's declared `emits`. `npm run check-machine` checks it in both directions over",
+    'every explored state: a step that emits an effect its row does not declare fails, and so does a',
+    'declared effect that no explored step of the row emits.',
+    '',
     '## Transitions',
     '',
     '| Input | From | To | Guards | Effects | What it does |',
@@ -53,6 +57,18 @@ export function renderMachineDoc(contract: MachineContract): string {
   lines.push('', '## Invariants', '', '| Invariant | Says |', '|---|---|');
   for (const invariant of contract.invariants)
     lines.push(`| \`${invariant.name}\` | ${cell(invariant.description)} |`);
+  lines.push(
+    '',
+    '## Effects',
+    '',
+    'The runtime performs every effect in one place (`src/runtime/effects.ts`), after the commit that',
+    'carries the step landed; the events an effect asks for are committed with the step.',
+    '',
+    '| Effect | What the runtime does |',
+    '|---|---|',
+  );
+  for (const effect of contract.effects)
+    lines.push(`| \`${effect.name}\` | ${cell(effect.performed)} |`);
   lines.push('');
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
 import type { AdmissionDecision, KindDefault, WhenBusyPolicy } from './admission.js';
 import { KIND_DEFAULTS, POLICY_VERSION, WHEN_BUSY_POLICY } from './admission.js';
 import type { WhenBusy } from './input-kinds.js';
+import { EFFECT_CONTRACT } from './machine-effects.js';
 import { GUARDS } from './machine-guards.js';
 import { INVARIANTS } from './machine-invariants.js';
 import { MACHINE_INPUT_TYPES } from './machine-inputs.js';
@@ -28,6 +29,8 @@ export interface MachineContract {
   readonly rows: readonly ContractRow[];
   readonly guards: readonly { readonly name: string; readonly description: string }[];
   readonly invariants: readonly { readonly name: string; readonly description: string }[];
+  /** Every effect and what the runtime does with it. */
+  readonly effects: readonly { readonly name: string; readonly performed: string }[];
 }
 
 /** The admission contract. */
@@ -54,6 +57,7 @@ export function machineContract(): MachineContract {
     })),
     guards: Object.entries(GUARDS).map(([name, spec]) => ({ name, description: spec.description })),
     invariants: INVARIANTS.map(({ name, description }) => ({ name, description })),
+    effects: Object.entries(EFFECT_CONTRACT).map(([name, performed]) => ({ name, performed })),
   };
 }
 

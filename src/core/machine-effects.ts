@@ -1,4 +1,5 @@
-// Every effect the session machine asks the shell to perform; the shell executes, the machine decides.
+// Every effect the session machine asks the shell to perform, and what the shell does with each; the
+// shell executes, the machine decides.
 
 import type { CommsDrainMode, TurnOutcome } from './machine-state.js';
 
@@ -54,3 +55,40 @@ export type MachineEffect =
   | { readonly type: 'StopDrainTask' }
   | { readonly type: 'VisibilityApplied'; readonly revision: number }
   | { readonly type: 'CommittedVisibleSetPublished'; readonly revision: number };
+
+/**
+ * What the runtime does with each effect (src/runtime/effects.ts performs them, once the commit that
+ * carries the step landed). The generated docs/machine.md lists it, so the contract is reviewable.
+ */
+export const EFFECT_CONTRACT: Readonly<Record<MachineEffect['type'], string>> = {
+  RuntimeBound: 'recorded: the binding goes into the lifecycle record of the same commit',
+  RuntimeNotice: 'committed as a `runtime.notice` event with the step',
+  RuntimeEffect:
+    '`StopRuntimeExecutor`: the loop finishes its turn, then exits (`stop`); `CancelAfterBoundary`: carried by the turn (the operation steps `RequestCancelAfterBoundary` in the same commit, the next boundary reads it)',
+  SubmitRunPrimitive: 'answered to the loop that stepped it: it runs the staged batch',
+  CancelRunAtBoundary: 'answered to the boundary that stepped it: the turn is told to stop there',
+  HardCancel: 'the in-flight run is aborted through the loop (or a provisional interrupt handle)',
+  PostAdmissionSignal: 'the loop is woken; `immediate` also hard-cancels the running turn',
+  RecordTerminalOutcome: "recorded: the run's receipt and its inputs' outcomes in the same commit",
+  RuntimeRetired:
+    'recorded: the retired phase in the lifecycle record (and `session.phase_changed`)',
+  InitiateRecycle: 'recorded: the cleared binding in the lifecycle record of the same commit',
+  RuntimeDestroyed:
+    'the loop is detached and its run hard-cancelled, the comms drain aborted, every waiter left told `runtime_terminated`',
+  RequestRuntimeLoopStopForUnregister:
+    'the loop is asked to detach (the drain waits for it, bounded)',
+  RequestCommsDrainExitForUnregister:
+    'the comms drain is aborted (the drain waits for it, bounded)',
+  RequestCompletionWaiterResolutionForUnregister:
+    'the waiters still pending are settled when `SessionUnregistered` removes the session',
+  RuntimeOpsLifecycleDurabilityResolved:
+    'answered to the drain: the background-operations record is kept or deleted in the same commit',
+  SessionUnregistered: 'the session is removed: its waiters settled, its event stream ended',
+  IngressAccepted: "the session's debounce restarts from now",
+  TranscriptEditAdmissionResolved: 'answered to the caller that asked (it denies a busy edit)',
+  SpawnDrainTask: 'answered to the operation that stepped it: it starts the comms drain task',
+  StopDrainTask: 'the comms drain task is aborted',
+  VisibilityApplied: 'committed as a `visibility.changed` event with the step',
+  CommittedVisibleSetPublished:
+    'recorded: the published sides in the lifecycle record (the operation reports `visibility.changed`)',
+};

@@ -5,7 +5,10 @@ import { MODEL_CHECK_FLOOR } from './machine-domain.js';
 import { initialState } from './machine-state.js';
 import { KEYED_FIELDS, machineStateKey } from './machine-state-key.js';
 import type { ExploredGraph } from './model-graph.js';
+import type { TransitionRow } from './machine-row.js';
 import { checkModel } from './model-checker.js';
+import { EmitsCoverage } from './model-emits.js';
+import { stepRow, TRANSITIONS } from './session-machine.js';
 import { livenessFailures } from './model-liveness.js';
 import { transitionViolations } from './model-properties.js';
 
@@ -13,6 +16,7 @@ describe('the exhaustive model check', () => {
   it('explores at least the committed floor of states with no failure', () => {
     const report = checkModel();
     expect(report.failures).toEqual([]);
+    expect(report.declaredEmits).toBeGreaterThan(0);
     expect(report.states).toBeGreaterThanOrEqual(MODEL_CHECK_FLOOR);
   }, 240_000);
 });
@@ -77,5 +81,26 @@ describe('the checker can fail', () => {
       'unregister_completes',
     ]);
     expect(failures[1]?.trace).toEqual([{ type: 'RegisterSession', sessionId: 's1' }]);
+  });
+
+  it('reports a declared effect that no explored step of its row emitted', () => {
+    const destroyRow = TRANSITIONS.find((entry) => entry.input === 'Destroy') as TransitionRow;
+    const coverage = new EmitsCoverage();
+    coverage.record(destroyRow, [{ type: 'RuntimeDestroyed', sessionId: 's1' }]);
+    expect(coverage.unseen([destroyRow]).map((f) => [f.property, f.detail])).toEqual([
+      [
+        'emits_unseen',
+        `row 0 (Destroy from ${destroyRow.from.join(',')}) declares StopDrainTask, which no explored step emitted`,
+      ],
+    ]);
+    coverage.record(destroyRow, [{ type: 'StopDrainTask' }]);
+    expect(coverage.unseen([destroyRow])).toEqual([]);
+  });
+
+  it('names the row that fired, so its emits can be checked', () => {
+    const { result, row } = stepRow(initialState(), { type: 'Initialize' });
+    expect(result.ok).toBe(true);
+    expect(row?.input).toBe('Initialize');
+    expect(stepRow(initialState(), { type: 'Commit', runId: 'r1' }).row).toBeNull();
   });
 });

@@ -3,8 +3,9 @@
 // At every reachable state it checks the invariants, determinism, that the state is never mutated
 // (states are deep-frozen, so a row that mutates throws), and that every refusal names a guard. On
 // every transition it checks the trace properties (bindings are filled, never replaced; a recorded
-// outcome never changes). After each scenario it checks liveness on the explored graph. A failure
-// carries the shortest input trace from the initial state.
+// outcome never changes). After each scenario it checks liveness on the explored graph; after all of
+// them, that every row emitted each effect it declares (`model-emits.ts`; an undeclared effect fails
+// the step itself). A failure carries the shortest input trace from the initial state.
 
 import { checkInvariants } from './machine-invariants.js';
 import type { MachineInput } from './machine-inputs.js';
@@ -17,8 +18,9 @@ import type { ExploredGraph, ModelFailure } from './model-graph.js';
 import { traceTo } from './model-graph.js';
 import { livenessFailures } from './model-liveness.js';
 import { KNOWN_REFUSALS, transitionViolations } from './model-properties.js';
+import { EmitsCoverage } from './model-emits.js';
 import type { StepResult } from './session-machine.js';
-import { step } from './session-machine.js';
+import { step, stepRow, TRANSITIONS, UndeclaredEffectError } from './session-machine.js';
 
 /** Statistics and findings of one scenario. */
 export interface ScenarioReport {
@@ -39,6 +41,8 @@ export interface ModelCheckReport {
   readonly refusals: number;
   readonly scenarios: readonly ScenarioReport[];
   readonly failures: readonly ModelFailure[];
+  /** The (row, declared effect) pairs checked for being emitted somewhere (0 on a partial run). */
+  readonly declaredEmits: number;
 }
 
 /** Options of {@link checkModel}. */
@@ -47,7 +51,7 @@ export interface ModelCheckOptions {
   readonly maxFailures?: number;
   /** Called every 5,000 states with the scenario and the count so far (progress display). */
   readonly onProgress?: (scenario: string, states: number) => void;
-  /** Scenarios to explore (default: all). */
+  /** Scenarios to explore (default: all; declared effects are checked for being emitted only then). */
   readonly scenarios?: readonly Scenario[];
 }
 
@@ -68,11 +72,15 @@ function sameResult(a: StepResult, b: StepResult): boolean {
   );
 }
 
-/** Explores one scenario exhaustively; `seen` collects state keys across scenarios. */
+/**
+ * Explores one scenario exhaustively; `seen` collects state keys and `emits` what each row emitted,
+ * across scenarios.
+ */
 export function exploreScenario(
   scenario: Scenario,
   options: ModelCheckOptions = {},
   seen: Set<string> = new Set(),
+  emits: EmitsCoverage = new EmitsCoverage(),
 ): ScenarioReport & { graph: ExploredGraph } {
   const maxFailures = options.maxFailures ?? 10;
   const ids = new Map<string, number>();
@@ -114,11 +122,14 @@ export function exploreScenario(
       };
       let result: StepResult;
       try {
-        result = step(state, input);
+        const stepped = stepRow(state, input);
+        result = stepped.result;
+        if (result.ok && stepped.row !== null) emits.record(stepped.row, result.effects);
         if (!sameResult(result, step(state, input)))
           fail('determinism', `${input.type} gave two different results`);
       } catch (error: unknown) {
-        fail('no_throw', error instanceof Error ? error.message : String(error));
+        if (error instanceof UndeclaredEffectError) fail('emits_declared', error.message);
+        else fail('no_throw', error instanceof Error ? error.message : String(error));
         continue;
       }
       if (!result.ok) {
@@ -156,15 +167,21 @@ export function exploreScenario(
  */
 export function checkModel(options: ModelCheckOptions = {}): ModelCheckReport {
   const seen = new Set<string>();
+  const emits = new EmitsCoverage();
   const scenarios = (options.scenarios ?? SCENARIOS).map((scenario) => {
-    const { graph: _graph, ...report } = exploreScenario(scenario, options, seen);
+    const { graph: _graph, ...report } = exploreScenario(scenario, options, seen, emits);
     return report;
   });
+  const failures = scenarios.flatMap((s) => s.failures);
+  // A partial run cannot tell a declared effect that never fires from one its scenarios left out.
+  const full = options.scenarios === undefined;
+  if (full) failures.push(...emits.unseen());
   return {
+    declaredEmits: full ? TRANSITIONS.reduce((sum, row) => sum + (row.emits?.length ?? 0), 0) : 0,
     states: seen.size,
     transitions: scenarios.reduce((sum, s) => sum + s.transitions, 0),
     refusals: scenarios.reduce((sum, s) => sum + s.refusals, 0),
     scenarios,
-    failures: scenarios.flatMap((s) => s.failures),
+    failures,
   };
 }

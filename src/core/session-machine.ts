@@ -46,6 +46,16 @@ export interface Rejection {
   readonly guard: string;
 }
 
+/** Thrown when a row emits an effect its `emits` list does not declare: a bug in the row. */
+export class UndeclaredEffectError extends Error {
+  constructor(entry: TransitionRow, phase: Phase, effect: MachineEffect) {
+    super(
+      `row ${entry.input} (${phase}) emitted ${effect.type}, which its emits list does not declare`,
+    );
+    this.name = 'UndeclaredEffectError';
+  }
+}
+
 /** The result of {@link step}. */
 export type StepResult =
   | { readonly ok: true; readonly state: MachineState; readonly effects: readonly MachineEffect[] }
@@ -81,11 +91,7 @@ function fire(entry: TransitionRow, state: MachineState, input: MachineInput): S
   // The row's declared `emits` is its contract (the generated docs list it): an effect outside it is
   // a bug in the row, caught by every step the model checker and the tests take.
   const undeclared = effects.find((effect) => !(entry.emits ?? []).includes(effect.type));
-  if (undeclared !== undefined) {
-    throw new Error(
-      `row ${entry.input} (${state.phase}) emitted ${undeclared.type}, which its emits list does not declare`,
-    );
-  }
+  if (undeclared !== undefined) throw new UndeclaredEffectError(entry, state.phase, undeclared);
   return { ok: true, state: post, effects };
 }
 
@@ -99,16 +105,28 @@ function fire(entry: TransitionRow, state: MachineState, input: MachineInput): S
  * if (r.ok) console.log(r.state.phase); // 'idle'
  */
 export function step(state: MachineState, input: MachineInput): StepResult {
+  return stepRow(state, input).result;
+}
+
+/**
+ * {@link step}, also naming the row that fired or refused (null when no row holds). The model checker
+ * uses it to check each row's declared `emits` against what the row emits over the explored states.
+ */
+export function stepRow(
+  state: MachineState,
+  input: MachineInput,
+): { readonly result: StepResult; readonly row: TransitionRow | null } {
   let best: { guard: string; depth: number } | null = null;
   for (const entry of rowsFor(input.type)) {
     const failure = firstFailure(entry, state, input);
     if (failure === null) {
-      if (entry.refuse !== undefined) return reject(state, input, entry.refuse);
-      return fire(entry, state, input);
+      if (entry.refuse !== undefined)
+        return { result: reject(state, input, entry.refuse), row: entry };
+      return { result: fire(entry, state, input), row: entry };
     }
     if (best === null || failure.depth >= best.depth) best = failure;
   }
-  return reject(state, input, best?.guard ?? 'phase');
+  return { result: reject(state, input, best?.guard ?? 'phase'), row: null };
 }
 
 function reject(state: MachineState, input: MachineInput, guard: string): StepResult {

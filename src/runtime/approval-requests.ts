@@ -1,5 +1,5 @@
 // Turning an executor's approval requests into pending approvals: ids, the hash of each exact call,
-// the expiry, and the `approval.requested` events committed with the turn that asked.
+// and the expiry.
 
 import { createHash } from 'node:crypto';
 import type { PendingApproval } from '../core/approvals.js';
@@ -9,7 +9,6 @@ import { isoAt } from './clock.js';
 import type { ApprovalRequest } from './executor.js';
 import { uuidv7 } from './ids.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { EventDraft } from './session-events.js';
 
 /**
  * The hash a decision is bound to: `sha256:` and the hex digest of the canonical JSON of the call's
@@ -28,14 +27,14 @@ export function callHashOf(call: {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
-/** The pending approvals a turn's requests become, and their events. */
+/** The pending approvals a turn's requests become (their events come from the turn planner). */
 export function pendingApprovals(
   ctx: RuntimeContext,
   runId: string,
   requests: readonly ApprovalRequest[],
-): { approvals: PendingApproval[]; events: EventDraft[] } {
+): PendingApproval[] {
   const now = ctx.clock.now();
-  const approvals = requests.map((request): PendingApproval => ({
+  return requests.map((request): PendingApproval => ({
     approvalId: request.approvalId ?? uuidv7(now),
     runId,
     toolCallId: request.toolCallId,
@@ -45,16 +44,4 @@ export function pendingApprovals(
     requestedAt: isoAt(now),
     expiresAt: isoAt(now + ctx.options.approvalTtlMs),
   }));
-  const events = approvals.map((a): EventDraft => ({
-    type: 'approval.requested',
-    data: {
-      approvalId: a.approvalId,
-      runId,
-      toolCallId: a.toolCallId,
-      toolName: a.toolName,
-      callHash: a.callHash,
-      expiresAt: a.expiresAt,
-    },
-  }));
-  return { approvals, events };
 }

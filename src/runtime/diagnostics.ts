@@ -5,7 +5,8 @@ import { checkInvariants } from '../core/machine-invariants.js';
 import { eventSubscriberStatistics } from './event-stream.js';
 import type { SubscriberStatistics } from './event-subscriber.js';
 import { ownsThroughStore } from './ownership.js';
-import type { OwnershipStats, RuntimeContext } from './runtime-context.js';
+import type { OwnershipStats } from './ownership-stats.js';
+import type { RuntimeContext } from './runtime-context.js';
 
 /** One session's internal health. */
 export interface SessionDiagnostics {

@@ -1,17 +1,32 @@
-// Performs the mechanics that machine effects ask for (after the new state is installed).
+// The one executor of the machine's effects (as XState's transition returns actions one executor runs).
+// `commitChange` calls it for every step it persists: `effectEvents` while it builds the commit (the
+// events the effects ask for go into the same transaction), `performEffects` once the commit landed
+// and the new state is installed. No operation performs by hand what an effect already says.
+//
+// What each effect does is listed in `EFFECT_CONTRACT` (src/core/machine-effects.ts, docs/machine.md).
 
 import type { MachineEffect } from '../core/machine-effects.js';
+import { assertNever } from '../core/assert-never.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
+import { removeEntry } from './session-remove.js';
 
-/** The `runtime.notice` events of a step's effects (they go into the step's own commit). */
-export function noticeEvents(effects: readonly MachineEffect[]): EventDraft[] {
-  return effects.flatMap((effect): EventDraft[] =>
-    effect.type === 'RuntimeNotice'
-      ? [{ type: 'runtime.notice', data: { kind: effect.kind, message: effect.reason } }]
-      : [],
-  );
+/** Why an unregister detaches the loop, aborts the comms drain and settles the waiters left. */
+export const UNREGISTERED = 'runtime session unregistered';
+
+const DESTROYED = 'session destroyed';
+
+/** The events a step's effects ask for, committed with the step (in the effects' order). */
+export function effectEvents(effects: readonly MachineEffect[]): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const effect of effects) {
+    if (effect.type === 'RuntimeNotice')
+      events.push({ type: 'runtime.notice', data: { kind: effect.kind, message: effect.reason } });
+    else if (effect.type === 'VisibilityApplied')
+      events.push({ type: 'visibility.changed', data: { revision: effect.revision } });
+  }
+  return events;
 }
 
 /** Hard-cancels the session's current run through the loop, or through a provisional handle. */
@@ -30,7 +45,17 @@ export function hardCancel(ctx: RuntimeContext, entry: SessionEntry, reason: str
   }
 }
 
-/** Performs the effects of an installed step. */
+/** A destroyed session: its loop is detached and its run hard-cancelled, its drain and waiters ended. */
+function tearDown(entry: SessionEntry): void {
+  const loop = entry.loop;
+  entry.loop = null;
+  loop?.requestExit('detach', DESTROYED);
+  loop?.hardCancel(DESTROYED);
+  entry.comms?.abort(DESTROYED);
+  entry.completions.settleAll({ status: 'runtime_terminated', reason: DESTROYED });
+}
+
+/** Performs the mechanics of an installed step's effects (called by `commitChange` only). */
 export function performEffects(
   ctx: RuntimeContext,
   entry: SessionEntry,
@@ -38,6 +63,10 @@ export function performEffects(
 ): void {
   for (const effect of effects) {
     switch (effect.type) {
+      case 'IngressAccepted':
+        // The debounce measures quiet from here (read by the loop before it stages a batch).
+        entry.lastInputAt = ctx.clock.now();
+        break;
       case 'PostAdmissionSignal':
         if (effect.signal === 'immediate') hardCancel(ctx, entry, 'interrupted by a newer input');
         entry.loop?.wake();
@@ -46,32 +75,44 @@ export function performEffects(
         hardCancel(ctx, entry, effect.reason);
         break;
       case 'RuntimeEffect':
+        // CancelAfterBoundary is carried by the turn itself (the operation steps
+        // RequestCancelAfterBoundary in the same commit; the next boundary reads it).
         if (effect.effect === 'StopRuntimeExecutor') entry.loop?.requestExit('stop', effect.reason);
         break;
       case 'StopDrainTask':
         entry.comms?.abort('comms drain stopped');
         break;
-      case 'RuntimeBound':
+      case 'RuntimeDestroyed':
+        tearDown(entry);
+        break;
+      case 'RequestRuntimeLoopStopForUnregister':
+        entry.loop?.requestExit('detach', UNREGISTERED);
+        break;
+      case 'RequestCommsDrainExitForUnregister':
+        entry.comms?.abort(UNREGISTERED);
+        break;
+      case 'SessionUnregistered':
+        // The waiters still pending are settled here (the drain's third obligation).
+        removeEntry(ctx, entry, UNREGISTERED);
+        break;
+      case 'RequestCompletionWaiterResolutionForUnregister':
       case 'RuntimeNotice':
+      case 'VisibilityApplied':
+      case 'RuntimeBound':
       case 'SubmitRunPrimitive':
       case 'CancelRunAtBoundary':
       case 'RecordTerminalOutcome':
       case 'RuntimeRetired':
       case 'InitiateRecycle':
-      case 'RuntimeDestroyed':
-      case 'RequestRuntimeLoopStopForUnregister':
-      case 'RequestCommsDrainExitForUnregister':
-      case 'RequestCompletionWaiterResolutionForUnregister':
       case 'RuntimeOpsLifecycleDurabilityResolved':
-      case 'SessionUnregistered':
-      case 'IngressAccepted':
       case 'TranscriptEditAdmissionResolved':
       case 'SpawnDrainTask':
-      case 'VisibilityApplied':
       case 'CommittedVisibleSetPublished':
-        // Informational, or performed by the operation that stepped the input (spawning the drain,
-        // the unregister sequence), which holds the handles these need.
+        // Recorded by the commit that carries the step, or answered to the operation that stepped it
+        // (EFFECT_CONTRACT says which): nothing more to do once it landed.
         break;
+      default:
+        assertNever(effect);
     }
   }
 }

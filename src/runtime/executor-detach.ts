@@ -9,7 +9,6 @@ import { planRunEnd } from '../core/ledger-run-end.js';
 import type { LedgerPatch } from '../core/input-ledger.js';
 import type { MachineInput } from '../core/machine-inputs.js';
 import { stepAll } from '../core/session-machine.js';
-import { noticeEvents } from './effects.js';
 import { isCurrent } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
@@ -63,10 +62,7 @@ export async function detachExecutor(
   await commitChange(ctx, entry, {
     machine: stepped,
     patches,
-    events: [
-      ...noticeEvents(stepped.effects),
-      { type: 'session.executor_detached', data: { reason } },
-    ],
+    events: [{ type: 'session.executor_detached', data: { reason } }],
   });
   entry.loop = null;
   return true;

@@ -9,7 +9,6 @@ import { planAdmit } from '../core/ledger-admit.js';
 import type { KnownInputs } from '../core/ledger-identity.js';
 import { NOTHING_KNOWN, storeLookups } from '../core/ledger-identity.js';
 import { isoAt } from './clock.js';
-import { performEffects } from './effects.js';
 import { uuidv7 } from './ids.js';
 import { refusalError } from './machine-errors.js';
 import { entryUnderGate } from './session-access.js';
@@ -254,8 +253,7 @@ export async function admitValidated(
     patches: [plan.patch],
     ...(extra === undefined ? {} : extra(header.inputId)),
   });
+  // The commit performed the step's effects: the debounce clock restarted and the loop woke.
   const completion = completionOf(entry, header.inputId, plan.record.outcome);
-  entry.lastInputAt = ctx.clock.now();
-  performEffects(ctx, entry, accepted.effects);
   return { status: 'accepted', inputId: header.inputId, decision, completion };
 }

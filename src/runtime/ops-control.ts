@@ -1,5 +1,6 @@
 // Control operations (03): interrupt, cancel after boundary, retire, abandon retired inputs, recycle,
-// reset, stop and destroy. Each steps the machine under the gate, persists, installs, then performs.
+// reset, stop and destroy. Each steps the machine under the gate and commits; the commit performs the
+// step's effects (effects.ts), so no operation here performs a mechanic the machine decided.
 
 import { BurrowError } from '../core/errors.js';
 import type { AbandonReason } from '../core/input-record.js';
@@ -9,7 +10,6 @@ import type { MachineEffect } from '../core/machine-effects.js';
 import type { MachineInput } from '../core/machine-inputs.js';
 import type { MachineState } from '../core/machine-state.js';
 import { step, stepAll } from '../core/session-machine.js';
-import { noticeEvents, performEffects } from './effects.js';
 import { refusalError, stepOrThrow } from './machine-errors.js';
 import { withSession } from './session-access.js';
 import { repairDeadAttachment } from './session-attach.js';
@@ -39,12 +39,7 @@ async function control(
             ctx.nowIso(),
           ).patch,
         ];
-  await commitChange(ctx, entry, {
-    machine: result,
-    patches,
-    events: noticeEvents(result.effects),
-  });
-  performEffects(ctx, entry, result.effects);
+  await commitChange(ctx, entry, { machine: result, patches });
 }
 
 /**
@@ -80,7 +75,6 @@ export function interrupt(
       await commitChange(ctx, entry, {
         machine: withRunFollowUp(entry, interrupted, (runId) => ({ type: 'CancelNow', runId })),
       });
-      performEffects(ctx, entry, interrupted.effects);
     },
     options.signal,
   );
@@ -241,11 +235,7 @@ export async function stop(
           type: 'StopRuntimeExecutor',
           reason,
         });
-        await commitChange(ctx, entry, {
-          machine: requested,
-          events: noticeEvents(requested.effects),
-        });
-        performEffects(ctx, entry, requested.effects);
+        await commitChange(ctx, entry, { machine: requested });
         return { done: loop.done };
       }
       const inputs: MachineInput[] = [{ type: 'StopRuntimeExecutor', reason }];
@@ -274,7 +264,11 @@ export async function stop(
   });
 }
 
-/** Terminal: pending inputs (and a live run's) are abandoned `destroyed`; the durable record says destroyed. */
+/**
+ * Terminal: pending inputs (and a live run's) are abandoned `destroyed`; the durable record says
+ * destroyed. The commit performs `RuntimeDestroyed` (the loop detached, its run hard-cancelled, the
+ * comms drain aborted, every waiter left told `runtime_terminated`).
+ */
 export function destroy(
   ctx: RuntimeContext,
   sessionId: string,
@@ -290,12 +284,6 @@ export function destroy(
         scope: 'all',
         message: 'session destroyed',
       });
-      const loop = entry.loop;
-      entry.loop = null;
-      loop?.requestExit('detach', 'session destroyed');
-      loop?.hardCancel('session destroyed');
-      entry.comms?.abort('session destroyed');
-      entry.completions.settleAll({ status: 'runtime_terminated', reason: 'session destroyed' });
     },
     options.signal,
   );

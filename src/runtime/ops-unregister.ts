@@ -1,4 +1,7 @@
 // The two-phase unregister drain (03): never strand a waiter, never lose a committed result, never wedge.
+// The machine decides each step and the commits perform its effects (effects.ts): opening the drain
+// detaches the loop and aborts the comms drain; `SessionUnregistered` removes the session and settles
+// its waiters. This module holds the gate, the bounded waits and the lease.
 
 import { BurrowError } from '../core/errors.js';
 import { hasQueuedWork } from '../core/input-ledger.js';
@@ -10,6 +13,7 @@ import { initialVisibility } from '../core/tool-visibility.js';
 import { stepAll } from '../core/session-machine.js';
 import type { LifecycleRecord } from '../store/records.js';
 import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
+import { UNREGISTERED } from './effects.js';
 import { refusalError, stepOrThrow } from './machine-errors.js';
 import { repairDeadAttachment } from './session-attach.js';
 import type { OperationOptions } from './runtime-api.js';
@@ -20,8 +24,6 @@ import type { SessionEntry } from './session-entry.js';
 import { removeEntry } from './session-remove.js';
 import { knownEntryUnderGate } from './session-access.js';
 import { releaseSession } from './ownership.js';
-
-const REASON = 'runtime session unregistered';
 
 function isDestroyed(entry: SessionEntry): boolean {
   return entry.machine.phase === 'destroyed';
@@ -60,7 +62,13 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
       e.type === 'RuntimeOpsLifecycleDurabilityResolved',
   );
   const retain = durability?.action !== 'delete_snapshot';
-  const abandon = planAbandonPending(entry.ledger, 'unregistered', 'all', REASON, ctx.nowIso());
+  const abandon = planAbandonPending(
+    entry.ledger,
+    'unregistered',
+    'all',
+    UNREGISTERED,
+    ctx.nowIso(),
+  );
   // Either way the stored lifecycle loses its epoch: the store no longer knows the session as
   // registered (its next touch is a 404; a registration starts a new epoch). A retained snapshot keeps
   // the phase (retired or stopped), intents and visibility that registration recovers.
@@ -95,7 +103,7 @@ async function finishDrain(ctx: RuntimeContext, entry: SessionEntry): Promise<vo
   } else {
     await commitChange(ctx, entry, change);
   }
-  removeEntry(ctx, entry, REASON);
+  // The commit performed SessionUnregistered (the entry is gone); the lease goes last.
   await releaseSession(ctx, sessionId);
 }
 
@@ -105,23 +113,21 @@ async function drain(
   entry: SessionEntry,
   release: () => void,
 ): Promise<void> {
-  // Phase 1 (gate held): open the drain window.
+  // Phase 1 (gate held): open the drain window. Phase 2, performed by the commit: the loop is asked
+  // to detach and the comms drain aborted; their handles stay here for the bounded waits.
+  const loop = entry.loop;
+  const comms = entry.comms;
   const begin = stepOrThrow(sessionId, entry.machine, {
     type: 'BeginUnregisterSession',
     sessionId,
     binding: entry.machine.binding,
   });
   await commitChange(ctx, entry, { machine: begin });
-  // Phase 2: detach the loop and abort the comms drain, keeping their handles.
-  const loop = entry.loop;
-  const comms = entry.comms;
-  loop?.requestExit('detach', REASON);
-  comms?.abort(REASON);
   // Phase 3: release the gate: an in-flight turn needs it to commit. The draining mark keeps the window safe.
   release();
   // Phase 4: hard-cancel the in-flight run; bounded waits, then abandon what did not stop.
   if (loop !== null) {
-    loop.hardCancel(REASON);
+    loop.hardCancel(UNREGISTERED);
     if (!(await withinGrace(ctx, loop.done))) {
       loop.abort('the runtime loop ignored its cancel past the drain grace');
       ctx.log.warn('runtime loop abandoned after the unregister grace', { sessionId });

@@ -27,28 +27,33 @@ export async function applyBoundary(
   if (!isCurrent(ctx, entry)) return STOP;
   const boundary = step(entry.machine, { type: 'BoundaryApplied', runId });
   if (!boundary.ok) return STOP;
-  let machine = boundary.state;
-  const stop = machine.turn.status === 'cancelled';
+  // The machine says whether the turn stops here; otherwise staged visibility becomes active (its
+  // effect records the change) and the queued steer inputs are injected.
+  const stop = boundary.effects.some((effect) => effect.type === 'CancelRunAtBoundary');
+  const { staged, active } = boundary.state.visibility;
+  const applied =
+    stop || staged.revision === active.revision
+      ? null
+      : step(boundary.state, { type: 'ApplyStagedVisibility', revision: staged.revision });
+  const machine = applied?.ok
+    ? { state: applied.state, effects: [...boundary.effects, ...applied.effects] }
+    : boundary;
   const inject = stop ? null : planInjectSteer(entry.ledger, runId, ctx.nowIso());
-  const events = [];
-  const { staged, active } = machine.visibility;
-  if (!stop && staged.revision !== active.revision) {
-    const applied = step(machine, { type: 'ApplyStagedVisibility', revision: staged.revision });
-    if (applied.ok) {
-      machine = applied.state;
-      events.push({ type: 'visibility.changed' as const, data: { revision: staged.revision } });
-    }
-  }
   const injected = inject?.records ?? [];
-  events.push({
-    type: 'run.boundary' as const,
-    data: { runId, n: machine.turn.boundaryCount, injected: injected.map((r) => r.header.inputId) },
-  });
   try {
     await commitChange(ctx, entry, {
-      machine: { state: machine, effects: boundary.effects },
+      machine,
       patches: inject === null ? [] : [inject.patch],
-      events,
+      events: [
+        {
+          type: 'run.boundary',
+          data: {
+            runId,
+            n: machine.state.turn.boundaryCount,
+            injected: injected.map((r) => r.header.inputId),
+          },
+        },
+      ],
     });
   } catch (error: unknown) {
     // Nothing was installed: steer inputs stay queued for a later boundary or the next turn. The

@@ -1,38 +1,10 @@
-// What a run's result says besides its messages: the inputs' output, the tool call outcomes and the
-// token usage, each checked before it is stored.
+// What a run's result says besides its messages and output: the tool call outcomes and the token
+// usage, each checked before it is stored.
 
-import type { PendingApproval } from '../core/approvals.js';
-import type { JsonValue } from '../core/json.js';
 import type { ToolCallRecord } from '../core/runtime-event.js';
+import type { TokenUsage } from '../core/turn-verdict.js';
 import type { RunResult } from './executor.js';
 import { TOOL_CALL_OUTCOMES } from './executor.js';
-
-/** The output the inputs of a completed run are settled with (approvals: those the run asked for). */
-export function outputOf(
-  result: RunResult,
-  approvals: readonly PendingApproval[],
-): JsonValue | undefined {
-  switch (result.status) {
-    case 'completed':
-      return result.output;
-    case 'callback_pending':
-      return { status: 'callback_pending', toolName: result.toolName, args: result.args };
-    case 'awaiting_approval':
-      return {
-        status: 'awaiting_approval',
-        approvals: approvals.map((a) => ({
-          approvalId: a.approvalId,
-          toolCallId: a.toolCallId,
-          toolName: a.toolName,
-          callHash: a.callHash,
-          expiresAt: a.expiresAt,
-        })),
-      };
-    case 'completed_without_result':
-    case 'cancelled':
-      return undefined;
-  }
-}
 
 /** The tool call outcomes of a result, when the executor reported well-formed ones. */
 export function toolCallsOf(result: RunResult | null): { toolCalls?: ToolCallRecord[] } {
@@ -58,9 +30,7 @@ export function toolCallsOf(result: RunResult | null): { toolCalls?: ToolCallRec
 }
 
 /** The token usage of a result, when the executor reported whole non-negative numbers. */
-export function usageOf(result: RunResult): {
-  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
-} {
+export function usageOf(result: RunResult): { usage?: TokenUsage } {
   const usage = result.usage;
   if (usage === undefined) return {};
   const pick = (value: unknown): value is number =>

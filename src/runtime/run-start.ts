@@ -4,7 +4,7 @@ import type { InputRecord } from '../core/input-record.js';
 import { planExpire, planStageBatch } from '../core/ledger-batch.js';
 import { queueAdmission } from '../core/machine-classifiers.js';
 import type { MachineInput } from '../core/machine-inputs.js';
-import { step } from '../core/session-machine.js';
+import { stepAll } from '../core/session-machine.js';
 import type { RunPrimitive } from './executor.js';
 import { uuidv7 } from './ids.js';
 import { isCurrent } from './machine-errors.js';
@@ -76,16 +76,15 @@ export async function startBatch(
     admission.via === 'Prepare'
       ? { type: 'Prepare', sessionId: entry.sessionId, runId }
       : { type: 'DrainQueuedRun', runId };
-  let result = step(entry.machine, input);
+  // Staged tool visibility becomes active as the turn starts (its effect records the change).
+  const { staged, active } = entry.machine.visibility;
+  const result = stepAll(entry.machine, [
+    input,
+    ...(staged.revision === active.revision
+      ? []
+      : [{ type: 'ApplyStagedVisibility', revision: staged.revision } as const]),
+  ]);
   if (!result.ok) return null;
-  const { staged, active } = result.state.visibility;
-  if (staged.revision !== active.revision) {
-    const applied = step(result.state, {
-      type: 'ApplyStagedVisibility',
-      revision: staged.revision,
-    });
-    if (applied.ok) result = applied;
-  }
   const records = plan.records;
   const merged = mergeTurnMetadata(records);
   const head = records[0] as InputRecord;
@@ -98,20 +97,10 @@ export async function startBatch(
     inputs: records.map(stagedInput),
     metadata: merged.ok ? merged.metadata : { values: {} },
   };
-  const visibilityEvents =
-    result.state.visibility.active.revision !== entry.machine.visibility.active.revision
-      ? [
-          {
-            type: 'visibility.changed' as const,
-            data: { revision: result.state.visibility.active.revision },
-          },
-        ]
-      : [];
   await commitChange(ctx, entry, {
     machine: result,
     patches: [plan.patch],
     events: [
-      ...visibilityEvents,
       {
         type: 'run.started',
         data: { runId, inputIds: records.map((r) => r.header.inputId), attempt: primitive.attempt },

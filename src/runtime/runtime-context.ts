@@ -15,6 +15,11 @@ import type { EventsShared } from './session-events.js';
 import type { Retention } from './retention.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { defaultHostId } from './ownership.js';
+import type { OwnershipStats } from './ownership-stats.js';
+import { createOwnershipStats } from './ownership-stats.js';
+import type { Wakeups } from './ingress/wakeups.js';
+import { createWakeups } from './ingress/wakeups.js';
+import { sessionIdOf } from '../store/runtime-store.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
 export interface RuntimeLogger {
@@ -78,6 +83,16 @@ export interface RuntimeOptions {
    * (default 250 ms).
    */
   readonly eventPollMs?: number;
+  /**
+   * How long an operation for a session another live host owns waits for that owner's answer through
+   * the ingress mailbox before it fails `store_unavailable` (default 10,000 ms).
+   */
+  readonly ingressTimeoutMs?: number;
+  /**
+   * How often the owner polls the ingress mailbox, and a forwarding host its answer (default 100 ms;
+   * PostgreSQL NOTIFY wakes both sooner).
+   */
+  readonly mailboxPollMs?: number;
 }
 
 /** Bounds on the finished inputs held in memory (see `RuntimeOptions.retainedInputs`). */
@@ -148,24 +163,8 @@ export interface RuntimeContext {
   readonly recovery: RecoveryState;
   /** Counters of this host's ownership work (per host, on /metrics). */
   readonly ownershipStats: OwnershipStats;
-}
-
-/** Counters of this host's ownership work since the runtime started. */
-export interface OwnershipStats {
-  /** Leases claimed (one per session, whether one by one or many at once). */
-  claims: number;
-  /** Claims refused because another live host holds the lease. */
-  claimsRefused: number;
-  /** Renewals of all this host's leases that succeeded, and that failed. */
-  renewals: number;
-  renewalFailures: number;
-  /** Sessions given up because their lease could not be renewed before the safety margin. */
-  lapsed: number;
-  /** Commits the store refused as fenced (another host owned the session by then). */
-  fencedCommits: number;
-  /** Sweeper passes run, and passes that failed as a whole. */
-  sweeps: number;
-  sweepFailures: number;
+  /** Wake-ups from the other hosts sharing the store (hints that cut polls short). */
+  readonly wakeups: Wakeups;
 }
 
 /** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */
@@ -210,6 +209,8 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
     approvalTtlMs: options.approvalTtlMs ?? 3_600_000,
     eventPollMs: options.eventPollMs ?? 250,
+    ingressTimeoutMs: options.ingressTimeoutMs ?? 10_000,
+    mailboxPollMs: options.mailboxPollMs ?? 100,
   };
 }
 
@@ -219,13 +220,14 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
   const globalListeners = new Set<(event: RuntimeEvent) => void>();
   const log = resolved.logger;
   const limits = resolved.retainedInputs;
+  const sessions = new Map<string, SessionEntry>();
   return {
     options: resolved,
     store: options.store ?? null,
     executorFactory: options.executorFactory ?? null,
     clock,
     log: resolved.logger,
-    sessions: new Map(),
+    sessions,
     gate: new KeyedMutex(),
     globalListeners,
     llmHost: null,
@@ -239,16 +241,8 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     ),
     activations: new Map(),
     recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
-    ownershipStats: {
-      claims: 0,
-      claimsRefused: 0,
-      renewals: 0,
-      renewalFailures: 0,
-      lapsed: 0,
-      fencedCommits: 0,
-      sweeps: 0,
-      sweepFailures: 0,
-    },
+    ownershipStats: createOwnershipStats(),
+    wakeups: createWakeups(clock, (runtimeId) => sessions.has(sessionIdOf(runtimeId))),
     events: {
       now: () => isoAt(clock.now()),
       fanout: (event) => {

@@ -31,6 +31,7 @@ import { discardTerminalStorelessSession, unregisterSession } from './ops-unregi
 import { removeEntry } from './session-remove.js';
 import { heartbeat } from './lease-guard.js';
 import { storeEventTail } from './store-event-tail.js';
+import { withIngressHost } from './ingress/ingress-host.js';
 import { ownsThroughStore, releaseSession } from './ownership.js';
 import type {
   AcceptOptions,
@@ -165,7 +166,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       ? sweepLoop(ctx, sweeper.signal)
       : Promise.resolve();
   const opts = (o?: OperationOptions): OperationOptions => o ?? {};
-  return {
+  const local: Runtime = {
     registerSession: checkedId((id, o) => registerSession(ctx, id, opts(o))),
     registerSessionWithExecutor: checkedId((id, executor: Executor, o) =>
       ensureSessionWithExecutor(ctx, id, executor, opts(o)),
@@ -315,4 +316,6 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       return closing;
     },
   };
+  // Ingress from any host (issue 11): operations on sessions another live host owns are forwarded.
+  return withIngressHost(ctx, local);
 }

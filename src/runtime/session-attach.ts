@@ -6,7 +6,6 @@ import { hasQueuedWork } from '../core/input-ledger.js';
 import { planAbandonPending } from '../core/ledger-run-end.js';
 import type { MachineInput } from '../core/machine-inputs.js';
 import { step, stepAll } from '../core/session-machine.js';
-import { noticeEvents } from './effects.js';
 import type { Executor } from './executor.js';
 import { isCurrent, refusalError } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -76,10 +75,7 @@ async function onLoopExit(
       await commitChange(ctx, entry, {
         machine: exited,
         patches: [abandon.patch],
-        events: [
-          ...noticeEvents(exited.effects),
-          { type: 'session.executor_detached', data: { reason: exit.reason } },
-        ],
+        events: [{ type: 'session.executor_detached', data: { reason: exit.reason } }],
       });
     });
   }

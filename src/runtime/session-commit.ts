@@ -2,7 +2,8 @@
 //
 // A change is computed first (machine step, ledger patches, events, receipt, transcript). It is written
 // to the store as one batch; only when the write succeeded are the machine state and ledger installed,
-// the events published and the completions settled. A failed write changes nothing in memory.
+// the events published, the completions settled and the step's effects performed (effects.ts). A
+// failed write changes nothing in memory and performs nothing.
 
 import type { PendingApproval } from '../core/approvals.js';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -25,6 +26,7 @@ import type {
   RunReceipt,
 } from '../store/records.js';
 import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
+import { effectEvents, performEffects } from './effects.js';
 import { inputEvents } from './input-events.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
@@ -149,7 +151,8 @@ function buildBatch(
  * nothing else calls `store.commit`). Its events get their seqs here, are written in the same
  * transaction, and are published only once it landed. Throws `store_unavailable` (or `fenced`, after
  * dropping the session locally) when the write fails, in which case nothing changed in memory and no
- * seq was used. Completions of inputs that became terminal are settled.
+ * seq was used. Completions of inputs that became terminal are settled, and the step's effects are
+ * performed (the only place they are).
  */
 export async function commitChange(
   ctx: RuntimeContext,
@@ -166,7 +169,8 @@ export async function commitChange(
   if (from !== to) drafts.push({ type: 'session.phase_changed', data: { from, to } });
   const seen = new Map<string, InputRecord>();
   for (const patch of change.patches ?? []) drafts.push(...inputEvents(entry.ledger, patch, seen));
-  drafts.push(...(change.events ?? []));
+  const effects = change.machine?.effects ?? [];
+  drafts.push(...effectEvents(effects), ...(change.events ?? []));
   const events = entry.events.compose(drafts);
   let lifecycleKey: string | null;
   try {
@@ -178,6 +182,7 @@ export async function commitChange(
   install(entry, change, machine, lifecycleKey);
   entry.events.committed();
   settleTerminal(entry, change.patches ?? []);
+  performEffects(ctx, entry, effects);
 }
 
 /** Writes the change's batch (nothing when it changes nothing durable); returns the lifecycle key written. */

@@ -1,7 +1,8 @@
 // Events of a session another live host owns (issue 11, item 5): this host neither activates nor
-// claims it; it replays the session's events from the store and then tails them by polling the store
-// by seq every `eventPollMs`. The owner writes every durable event in the commit that carries it, so
-// what the store holds is exactly what the owner's subscribers see (transient events, seq null, are
+// claims it; it replays the session's events from the store and then tails them by seq, read when the
+// owner's commit NOTIFYs (PostgreSQL) and polled every `eventPollMs` regardless, so a dropped LISTEN
+// connection delays the tail by at most one poll and loses nothing. The owner writes every durable
+// event in the commit that carries it, so what the store holds is exactly what the owner's subscribers see (transient events, seq null, are
 // the owner's alone). Ends when the signal aborts, the runtime closes, or the session is unregistered.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -42,7 +43,8 @@ export async function* storeEventTail(
       continue;
     }
     try {
-      await ctx.clock.sleep(ctx.options.eventPollMs, signal);
+      // The owner's commit NOTIFYs (PostgreSQL): read at once; otherwise at the next poll.
+      await ctx.wakeups.wait(`events:${runtimeId}`, ctx.options.eventPollMs, signal);
     } catch {
       return;
     }

@@ -100,7 +100,9 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   VisibilityRevision: obj({ revision: int }),
   VisibilitySides: obj({ active: side, staged: side }),
   Contracts: obj({
-    machine: anyObject('The session machine: phases, inputs, transition rows, guards, invariants.'),
+    machine: anyObject(
+      'The session machine: phases, inputs, transition rows, guards, invariants, effects.',
+    ),
     admission: anyObject('The admission policy: the whenBusy table and per-kind defaults.'),
   }),
   OpenApiDocument: anyObject('An OpenAPI 3.1 document.'),

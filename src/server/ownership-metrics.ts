@@ -1,6 +1,7 @@
 // The per-host ownership metrics of /metrics (issue 11): the leases this host holds, its claims,
-// renewals, leases given up by the lease guard, fenced commits and sweeper runs. Read from the
-// runtime's diagnostics at scrape time; nothing when the store does not arbitrate ownership.
+// renewals, leases given up by the lease guard, fenced commits, sweeper runs and the ingress mailbox
+// (requests forwarded, timed out, answered, and taken but not yet answered). Read from the runtime's
+// diagnostics at scrape time; nothing when the store does not arbitrate ownership.
 
 import type { Runtime } from '../runtime/runtime-api.js';
 import { renderFamily } from './prometheus.js';
@@ -61,6 +62,30 @@ export function renderOwnershipMetrics(runtime: Runtime): string {
       'counter',
       'Recovery sweeps that failed as a whole (listing or claiming failed).',
       one(o.sweepFailures),
+    ),
+    renderFamily(
+      'burrow_mailbox_depth',
+      'gauge',
+      'Mailbox requests for sessions this host owns that it took and has not answered yet (a request waits untaken at most one mailbox poll).',
+      one(o.mailboxDepth),
+    ),
+    renderFamily(
+      'burrow_mailbox_forwarded_total',
+      'counter',
+      'Requests this host posted to the mailbox for the host owning their session.',
+      one(o.mailboxForwarded),
+    ),
+    renderFamily(
+      'burrow_mailbox_forward_timeouts_total',
+      'counter',
+      'Forwarded requests whose owner did not answer in time (answered store_unavailable).',
+      one(o.mailboxTimeouts),
+    ),
+    renderFamily(
+      'burrow_mailbox_answered_total',
+      'counter',
+      'Mailbox requests this host answered as the owner of their session.',
+      one(o.mailboxAnswered),
     ),
   ].join('');
 }

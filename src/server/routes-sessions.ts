@@ -121,7 +121,8 @@ export function sessionRoutes(deps: ServerDeps): RouteSpec[] {
       errors: ['store_unavailable'],
       handle: async (c) => {
         const id = pathId(c.req.param('id'), 'session id');
-        if (!(await runtime.containsSession(id))) {
+        // A session another live host owns is unregistered there (forwarded through the mailbox).
+        if ((await runtime.locateSession(id)) === 'unknown') {
           throw new BurrowError('session_not_found', `no session ${id}`, { sessionId: id });
         }
         await runtime.unregisterSession(id);

@@ -6,6 +6,7 @@ import { closeCases, reopenCases } from './conformance/durability-cases.js';
 import type { OpenHarness } from './conformance/harness.js';
 import { useHarness } from './conformance/harness.js';
 import { listCases } from './conformance/list-cases.js';
+import { mailboxCases } from './conformance/mailbox-cases.js';
 import { ownershipCases } from './conformance/ownership-cases.js';
 import { pruneCases } from './conformance/prune-cases.js';
 import { readCases } from './conformance/read-cases.js';
@@ -22,6 +23,8 @@ export interface ConformanceOptions {
   readonly reopen?: boolean;
   /** Run the refused-record cases (the harness provides `rewriteRecords`). Default true. */
   readonly refusals?: boolean;
+  /** Run the ingress mailbox cases (the store implements `mailbox` and leases). Default false. */
+  readonly mailbox?: boolean;
 }
 
 /**
@@ -49,5 +52,6 @@ export function runStoreConformance(
     if (options.ownership !== false) ownershipCases(ctx);
     if (options.reopen !== false) reopenCases(ctx);
     if (options.refusals !== false) refusalCases(ctx);
+    if (options.mailbox === true) mailboxCases(ctx);
   });
 }

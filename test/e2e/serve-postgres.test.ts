@@ -73,20 +73,24 @@ describeWithPg('burrow serve --pg', (url) => {
     }
   });
 
-  it('a second server on the same database refuses a session the first one owns (409 fenced)', async () => {
+  it('a second server on the same database forwards an input for a session the first one owns', async () => {
     const [first, second] = await Promise.all([serve(), serve()]);
     expect((await api(first.url, 'POST', '/v1/sessions', { id: 's2' })).status).toBe(201);
-    const refused = await api(second.url, 'POST', '/v1/sessions/s2/inputs', {
+    const forwarded = await api(second.url, 'POST', '/v1/sessions/s2/inputs?wait=10s', {
       kind: 'prompt',
       content: 'elsewhere',
+      metadata: { stepMs: 0 },
     });
-    expect(refused.status).toBe(409);
-    expect(refused.body['code']).toBe('fenced');
+    expect(forwarded.status).toBe(200);
+    expect(forwarded.body['outcome']).toMatchObject({ status: 'completed' });
     const served = await api(first.url, 'POST', '/v1/sessions/s2/inputs?wait=10s', {
       kind: 'prompt',
       content: 'here',
       metadata: { stepMs: 0 },
     });
     expect(served.body['outcome']).toMatchObject({ status: 'completed' });
+    // Reads through the second server are the owner's answers.
+    const history = await api(second.url, 'GET', '/v1/sessions/s2/history');
+    expect(history.body).toEqual((await api(first.url, 'GET', '/v1/sessions/s2/history')).body);
   });
 });

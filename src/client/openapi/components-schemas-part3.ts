@@ -161,7 +161,7 @@ export interface components_schemas_part3 {
         };
     };
     Contracts: {
-        /** @description The session machine: phases, inputs, transition rows, guards, invariants. */
+        /** @description The session machine: phases, inputs, transition rows, guards, invariants, effects. */
         machine: {
             [key: string]: unknown;
         };

@@ -76,7 +76,9 @@ export function createPgApply(schema: PgSchema): PgApplyBatch {
      DELETE FROM ${s.opsCursors} WHERE runtime_id = $1`,
   );
   // Every part runs even when its arrays are empty (data-modifying CTEs always run to completion);
-  // an empty unnest inserts nothing. No two parts touch the same table.
+  // an empty unnest inserts nothing. No two parts touch the same table. A batch with events NOTIFYs
+  // the store's channel: delivered at COMMIT (dropped with a rolled-back savepoint), it wakes the
+  // event tails of other hosts (issue 11, item 5); they read the events by seq from the table.
   const write = statement(
     'write',
     `WITH
@@ -115,7 +117,7 @@ export function createPgApply(schema: PgSchema): PgApplyBatch {
      cursor AS (
        INSERT INTO ${s.opsCursors} (runtime_id, body) SELECT $1, $35::text WHERE $35::text IS NOT NULL
        ON CONFLICT (runtime_id) DO UPDATE SET body = excluded.body)
-     SELECT 1`,
+     SELECT pg_notify($36, 'e:' || $1) WHERE cardinality($24::bigint[]) > 0`,
   );
 
   const readFacts = async (
@@ -191,6 +193,7 @@ export function createPgApply(schema: PgSchema): PgApplyBatch {
         operations.map((o) => o.finishedAtMs),
         operations.map((o) => o.body),
         batch.opsCursor,
+        schema.channelName,
       ]),
     );
   };

@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import { BurrowError } from '../../core/errors.js';
 import { PG_MIGRATION_0001 } from './migrations/0001-initial.js';
 import { PG_MIGRATION_0002 } from './migrations/0002-readiness-probe.js';
+import { PG_MIGRATION_0003 } from './migrations/0003-ingress-mailbox.js';
 import type { PgSchema } from './pg-schema.js';
 import { withTransaction } from './pg-transaction.js';
 
@@ -19,6 +20,7 @@ export interface PgMigration {
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'initial', sql: PG_MIGRATION_0001 },
   { version: 2, name: 'readiness-probe', sql: PG_MIGRATION_0002 },
+  { version: 3, name: 'ingress-mailbox', sql: PG_MIGRATION_0003 },
 ];
 
 /** The schema version this build writes. */

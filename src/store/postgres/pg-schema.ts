@@ -28,6 +28,11 @@ export interface PgSchema {
   readonly opsCursors: string;
   readonly schemaVersion: string;
   readonly readinessProbe: string;
+  readonly mailbox: string;
+  /** The LISTEN/NOTIFY channel of the store's wake-ups (quoted). */
+  readonly channel: string;
+  /** The channel's name as `pg_notify` takes it. */
+  readonly channelName: string;
 }
 
 /**
@@ -57,5 +62,8 @@ export function pgSchema(name: string = DEFAULT_PG_SCHEMA): PgSchema {
     opsCursors: table('ops_cursors'),
     schemaVersion: table('schema_version'),
     readinessProbe: table('readiness_probe'),
+    mailbox: table('mailbox'),
+    channel: `"burrow_${name}"`,
+    channelName: `burrow_${name}`,
   };
 }

@@ -20,17 +20,21 @@ const URL = testPgUrl();
 
 if (URL !== null) {
   const url = URL;
-  runStoreConformance('postgres', async () => {
-    const schema = createTestSchema(url);
-    const open = (): Promise<PostgresStore> =>
-      openPostgresStore(url, { schema: schema.name, poolSize: 4 });
-    return {
-      store: await open(),
-      reopen: open,
-      cleanup: () => schema.drop(),
-      rewriteRecords: (...args) => rewritePgRecords(url, schema.name, ...args),
-    };
-  });
+  runStoreConformance(
+    'postgres',
+    async () => {
+      const schema = createTestSchema(url);
+      const open = (): Promise<PostgresStore> =>
+        openPostgresStore(url, { schema: schema.name, poolSize: 4 });
+      return {
+        store: await open(),
+        reopen: open,
+        cleanup: () => schema.drop(),
+        rewriteRecords: (...args) => rewritePgRecords(url, schema.name, ...args),
+      };
+    },
+    { mailbox: true },
+  );
 
   runStoreConformance(
     'postgres without group commit',
@@ -102,6 +106,7 @@ describeWithPg('openPostgresStore', (url) => {
     ).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'readiness-probe' },
+      { version: 3, name: 'ingress-mailbox' },
     ]);
     for (const store of stores) expect(await store.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     await stores[0]?.commit(RT, { lifecycle: lifecycle('s1') });

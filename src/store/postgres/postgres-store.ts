@@ -4,7 +4,12 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import { encodeBatch } from '../encoded-batch.js';
-import type { SharedRuntimeStore } from '../runtime-store.js';
+import type {
+  MailboxMethods,
+  SharedRuntimeStore,
+  StoreWakeup,
+  WakeupSubscription,
+} from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import { createPgApply } from './pg-apply.js';
 import type { PgCommitStatistics } from './pg-commit-queue.js';
@@ -12,6 +17,8 @@ import { createPgCommitQueue } from './pg-commit-queue.js';
 import { toStoreError } from './pg-errors.js';
 import { createPgLeases } from './pg-leases.js';
 import { createPgLists } from './pg-lists.js';
+import { listenPg } from './pg-listener.js';
+import { createPgMailbox } from './pg-mailbox.js';
 import { migratePg, readSchemaVersion } from './pg-migrations.js';
 import { probeWriteAndRead } from './pg-probe.js';
 import { createPgPrune } from './pg-prune.js';
@@ -35,6 +42,8 @@ export interface PostgresStoreOptions {
 /** A {@link SharedRuntimeStore} on PostgreSQL, with leases and counters of its commit path. */
 export interface PostgresStore extends SharedRuntimeStore {
   readonly kind: 'postgres';
+  readonly mailbox: MailboxMethods;
+  subscribeWakeups(onWake: (wake: StoreWakeup) => void): WakeupSubscription;
   /** The schema holding the tables. */
   readonly schema: string;
   /** Readiness: overwrites the probe row and reads it back; a failure means the database cannot serve. */
@@ -89,6 +98,7 @@ export async function openPostgresStore(
   const leases = createPgLeases(pool, schema);
   const lists = createPgLists(pool, schema);
   const prune = createPgPrune(pool, schema);
+  const mailbox = createPgMailbox(pool, schema);
   let closing: Promise<void> | null = null;
 
   /** Runs a store operation with the store's closed check and error mapping. */
@@ -138,6 +148,18 @@ export async function openPostgresStore(
     owner: (runtimeId) => run('owner', () => leases.owner(runtimeId)),
     renew: (hostId, ttlMs, now) => run('renew', () => leases.renew(hostId, ttlMs, now)),
     release: (runtimeId, hostId) => run('release', () => leases.release(runtimeId, hostId)),
+    mailbox: {
+      post: (request) => run('mailbox post', () => mailbox.post(request)),
+      take: (hostId, now, limit) => run('mailbox take', () => mailbox.take(hostId, now, limit)),
+      answer: (requestId, answer, now) =>
+        run('mailbox answer', () => mailbox.answer(requestId, answer, now)),
+      read: (requestId) => run('mailbox read', () => mailbox.read(requestId)),
+      withdraw: (requestId) => run('mailbox withdraw', () => mailbox.withdraw(requestId)),
+      remove: (requestId) => run('mailbox remove', () => mailbox.remove(requestId)),
+      pruneAnswered: (before) => run('mailbox prune', () => mailbox.pruneAnswered(before)),
+      depth: () => run('mailbox depth', () => mailbox.depth()),
+    },
+    subscribeWakeups: (onWake) => listenPg(pool, schema, onWake),
     close() {
       // Idempotent and safe under concurrent calls: the first call drains queued commits (their
       // callers are waiting for them) and ends the pool it created (never a pool it was given);
