@@ -42,6 +42,8 @@ export const RULES = [
   [/^src\/core\/ops-lifecycle(\..+)$/, 'src/core/background/lifecycle$1'],
   [/^src\/core\/ops-lifecycle-(.+)$/, 'src/core/background/$1'],
   [/^src\/core\/model-(.+)$/, 'src/core/model/$1'],
+  // The pure turn planner: a run's verdict and the ledger in, input states, run end, receipt and events out.
+  [/^src\/core\/turn-(.+)$/, 'src/core/turn/$1'],
   [/^src\/runtime\/ops-(.+)$/, 'src/runtime/operations/$1'],
   [/^src\/runtime\/runtime-loop(\..+)$/, 'src/runtime/loop/runtime-loop$1'],
   [/^src\/runtime\/run-(.+)$/, 'src/runtime/loop/run-$1'],
@@ -87,6 +89,7 @@ export const STAYS = new Set([
   'src/runtime/owner-identity.test.ts',
   'src/runtime/owner-identity.ts',
   'src/runtime/ownership.ts',
+  'src/runtime/ownership-stats.ts',
   'src/runtime/retention.ts',
   'src/runtime/runtime-api.ts',
   'src/runtime/runtime-context.ts',
