@@ -16,6 +16,7 @@ import {
 } from '../src/store/conformance/fixtures.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { openRawFloor } from './raw-floor.js';
+import { runtimeIdOf } from '../src/store/runtime-store.js';
 
 type Sync = 'full' | 'normal';
 const TURNS = Number(process.argv[2] ?? 400);
@@ -57,8 +58,8 @@ async function storeTurns(
   for (let n = 1; n <= TURNS + WARMUP; n += 1) {
     const [accept, done] = turn('bench', n);
     const start = performance.now();
-    await store.commit('rt:session:bench', accept);
-    await store.commit('rt:session:bench', done);
+    await store.commit(runtimeIdOf('bench'), accept);
+    await store.commit(runtimeIdOf('bench'), done);
     if (n > WARMUP) samples.push((performance.now() - start) * 1000);
   }
   await store.close();
@@ -97,8 +98,8 @@ async function concurrentTurns(
     Array.from({ length: sessions }, async (_, i) => {
       for (let n = 1; n <= perSession; n += 1) {
         const [accept, done] = turn(`c${i}`, n);
-        await store.commit(`rt:session:c${i}`, accept);
-        await store.commit(`rt:session:c${i}`, done);
+        await store.commit(runtimeIdOf(`c${i}`), accept);
+        await store.commit(runtimeIdOf(`c${i}`), done);
       }
     }),
   );

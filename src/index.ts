@@ -13,6 +13,8 @@ export type {
   InputSubmission,
   WhenBusy,
 } from './core/input-kinds.js';
+export { ParsedSubmission, parseSubmission } from './core/input-submission.js';
+export type { SubmissionParse, SubmittedHeader } from './core/input-submission.js';
 export type {
   AbandonReason,
   ErrorInfo,
@@ -79,7 +81,7 @@ export type {
   RuntimeLogger,
   RuntimeOptions,
 } from './runtime/runtime-context.js';
-export { DEFAULT_RETAINED_INPUTS } from './runtime/runtime-context.js';
+export { DEFAULT_RETAINED_INPUTS } from './runtime/create-context.js';
 export type {
   OwnershipDiagnostics,
   RuntimeDiagnostics,
@@ -123,12 +125,17 @@ export { memoryStore } from './store/memory/memory-store.js';
 export { runtimeIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
+  MailboxMethods,
+  MailboxRequest,
+  MailboxRequestState,
   PrunePolicy,
   PruneReport,
   RecoverableLease,
   RuntimeStore,
   StoredSession,
   StoredSessionSummary,
+  StoreWakeup,
+  WakeupSubscription,
 } from './store/runtime-store.js';
 export type {
   LifecycleRecord,

@@ -18,7 +18,10 @@ export const ERROR_CODES = [
   'queue_full',
   /** Thrown when this host no longer owns the session (a stale fence token). */
   'fenced',
-  /** Thrown when the store failed; nothing was acknowledged and nothing changed. */
+  /**
+   * Thrown when the store failed; nothing was acknowledged and nothing changed. Also when the host
+   * owning a session did not answer a forwarded request in time (nothing acknowledged; retry).
+   */
   'store_unavailable',
   /** Thrown by the server for missing or wrong credentials. */
   'unauthorized',

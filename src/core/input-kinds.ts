@@ -181,18 +181,3 @@ export interface InputHeader {
   readonly debounceMs: number | null;
   readonly ttlMs: number | null;
 }
-
-/** Splits a validated submission into its payload (kind-specific fields) and its header fields. */
-export function splitSubmission(submission: InputSubmission): {
-  payload: InputPayload;
-  header: Partial<Record<(typeof HEADER_KEYS)[number], unknown>>;
-} {
-  const payload: Record<string, unknown> = {};
-  const header: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(submission)) {
-    if (value === undefined) continue;
-    if ((HEADER_KEYS as readonly string[]).includes(key)) header[key] = value;
-    else payload[key] = value;
-  }
-  return { payload: payload as InputPayload, header };
-}

@@ -3,7 +3,7 @@
 import type { AdmissionContext } from './admission.js';
 import { resolveAdmission } from './admission.js';
 import type { InputHeader, InputSubmission } from './input-kinds.js';
-import { splitSubmission } from './input-kinds.js';
+import { splitSubmission } from './input-submission.js';
 import type { AdmitRequest } from './ledger-admit.js';
 
 const CONTEXT: AdmissionContext = { sessionDefault: 'queue', silentIntents: ['quiet'] };
@@ -26,13 +26,11 @@ export function admitRequest(
     inputId,
     sessionId: 's1',
     createdAt: options.now ?? at(0),
-    origin:
-      (header.origin as InputHeader['origin'] | undefined) ??
-      (payload.kind === 'operation' ? 'system' : 'operator'),
-    durability: (header.durability as InputHeader['durability'] | undefined) ?? 'durable',
-    idempotencyKey: (header.idempotencyKey as string | undefined) ?? null,
-    whenBusy: (header.whenBusy as InputHeader['whenBusy'] | undefined) ?? null,
-    supersedeKey: (header.supersedeKey as string | undefined) ?? null,
+    origin: header.origin ?? (payload.kind === 'operation' ? 'system' : 'operator'),
+    durability: header.durability ?? 'durable',
+    idempotencyKey: header.idempotencyKey ?? null,
+    whenBusy: header.whenBusy ?? null,
+    supersedeKey: header.supersedeKey ?? null,
     metadata: null,
     debounceMs: null,
     ttlMs: null,

@@ -1,18 +1,18 @@
-// What a guard of the session machine is: a named, described predicate over (state, input).
+// What a guard of the session machine is: a named, described predicate over (state, input), typed by
+// the inputs it reads.
 
 import type { MachineInput } from './machine-inputs.js';
 import type { MachineState } from './machine-state.js';
 
-/** A guard's condition over (state, input). */
-export type Predicate = (state: MachineState, input: MachineInput) => boolean;
-
-/** A guard: a named condition that must hold for a transition row to fire. */
-export interface GuardSpec {
+/**
+ * A guard: a named condition that must hold for a transition row to fire. `check` is a method, so a
+ * guard of some inputs is also a guard of the whole input union: rows list only guards of their own
+ * input ({@link GuardFor}), and `step` tries a row only on that input.
+ */
+export interface GuardSpec<I = MachineInput> {
   readonly description: string;
-  readonly check: Predicate;
+  check(state: MachineState, input: I): boolean;
 }
 
-/** A field of `input` by name (`unknown` when the input type has no such field). */
-export function field<K extends string>(input: MachineInput, key: K): unknown {
-  return (input as Partial<Record<K, unknown>>)[key];
-}
+/** The inputs that carry field `K`. */
+export type With<K extends string> = Extract<MachineInput, { readonly [P in K]: unknown }>;

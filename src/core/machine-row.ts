@@ -1,40 +1,43 @@
 // The shape of one transition row, and small pure helpers that rows share.
 
-import type { GuardName } from './machine-guards.js';
+import type { GuardFor } from './machine-guards.js';
 import type { InputOf, MachineInputType } from './machine-inputs.js';
 import type { MachineEffect } from './machine-effects.js';
 import type { MachineState, Phase, TurnState } from './machine-state.js';
 import { PHASES, READY_TURN } from './machine-state.js';
 
 /**
- * One row of the transition table. Rows for an input are tried in order; the first whose phase is in
- * `from` and whose guards all hold fires. A row with `refuse` refuses with that guard name instead
- * of firing (for combinations the machine names explicitly, such as `not_claimable`).
+ * One row of the transition table for input `T`. Rows for an input are tried in order; the first
+ * whose phase is in `from` and whose guards all hold fires. A row with `refuse` refuses with that
+ * guard name instead of firing (for combinations the machine names explicitly, such as
+ * `not_claimable`). Its guards are those that read fields input `T` has.
  */
-export interface TransitionRow<T extends MachineInputType = MachineInputType> {
+export interface RowOf<T extends MachineInputType> {
   readonly input: T;
   readonly from: readonly Phase[];
-  readonly guards: readonly GuardName[];
+  readonly guards: readonly GuardFor<InputOf<T>>[];
   /** The phases the row may move to; `self` keeps the phase. Checked against every firing. */
   readonly to: readonly Phase[] | 'self';
   /** One line for the generated contract. */
   readonly summary: string;
   readonly refuse?: string;
+  // `apply` and `effects` are methods, so a row of one input is also a row of the whole table
+  // (method parameters compare both ways): `step` only ever calls them with the row's own input.
   /** The post-state (phase included). Absent: the row is an explicit no-op. */
-  readonly apply?: (state: MachineState, input: InputOf<T>) => MachineState;
+  apply?(state: MachineState, input: InputOf<T>): MachineState;
   /** Effects, computed from the post-state. */
-  readonly effects?: (
-    post: MachineState,
-    input: InputOf<T>,
-    pre: MachineState,
-  ) => readonly MachineEffect[];
+  effects?(post: MachineState, input: InputOf<T>, pre: MachineState): readonly MachineEffect[];
   /** The effect names the row can emit (for the generated contract). */
   readonly emits?: readonly MachineEffect['type'][];
 }
 
-/** Declares a row for input `T`; erases the input type so rows of all inputs live in one array. */
-export function row<T extends MachineInputType>(spec: TransitionRow<T>): TransitionRow {
-  return spec as unknown as TransitionRow;
+/** A row of any input: what the table holds and `step` tries. */
+export type TransitionRow = RowOf<MachineInputType>;
+
+/** Declares a row for input `T` (the input's type flows into its guards, `apply` and `effects`). */
+export function row<T extends MachineInputType>(spec: RowOf<T>): TransitionRow;
+export function row(spec: TransitionRow): TransitionRow {
+  return spec;
 }
 
 /** Every phase except `destroyed`. */

@@ -6,18 +6,8 @@
 // hash of its exact call; an approval no longer pending is looked up by its decision's idempotency key,
 // so the same decision again is `deduplicated` and another one is `idempotency_conflict`.
 
-import type {
-  ApprovalDecisionSubmission,
-  PendingApproval,
-  SYSTEM_DENIAL_REASONS,
-} from '../core/approvals.js';
-import {
-  approvalDecisionSchema,
-  approvalKey,
-  decidedCall,
-  decisionPayload,
-  dueApprovals,
-} from '../core/approvals.js';
+import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
+import { approvalDecisionSchema, approvalKey, decidedCall } from '../core/approvals.js';
 import { BurrowError } from '../core/errors.js';
 import { findInput } from '../core/input-ledger.js';
 import type { InputRecord } from '../core/input-record.js';
@@ -25,7 +15,8 @@ import type { AcceptResult, OperationOptions } from './runtime-api.js';
 import { activeEntry, entryUnderGate } from './session-access.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
-import { admitValidated, probeAccept } from './ops-accept.js';
+import { admitDecision, expireApprovals } from './approval-denials.js';
+import { requireAcceptsInput } from './input-admit.js';
 
 /** The decided input for `approvalId` in memory or in the store, or null. */
 async function decidedInput(
@@ -49,76 +40,6 @@ function unknownApproval(entry: SessionEntry, approvalId: string): BurrowError {
   );
 }
 
-/** Admits the decision on `approval` (pending, or the call a decided input names). */
-function admitDecision(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  approval: Pick<PendingApproval, 'approvalId' | 'toolCallId' | 'toolName' | 'input' | 'callHash'>,
-  submission: ApprovalDecisionSubmission,
-  origin: 'operator' | 'system',
-): Promise<AcceptResult> {
-  const payload = decisionPayload(approval, submission);
-  const fields = { idempotencyKey: approvalKey(approval.approvalId), origin };
-  return admitValidated(ctx, entry, payload, fields, false, (inputId) => ({
-    approvals: entry.approvals.filter((a) => a.approvalId !== approval.approvalId),
-    events: [
-      {
-        type: 'approval.decided',
-        data: {
-          approvalId: approval.approvalId,
-          decision: submission.decision,
-          reason: submission.reason ?? null,
-          origin,
-          inputId,
-        },
-      },
-    ],
-  }));
-}
-
-/** Denies, as the runtime, every pending approval in `approvals` with `reason`. Under the gate. */
-async function denyAll(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  approvals: readonly PendingApproval[],
-  reason: (typeof SYSTEM_DENIAL_REASONS)[number],
-): Promise<void> {
-  for (const approval of approvals) {
-    await admitDecision(
-      ctx,
-      entry,
-      approval,
-      { decision: 'deny', reason, callHash: approval.callHash },
-      'system',
-    );
-  }
-}
-
-/** True when the session's phase accepts input (so a decision can be admitted). */
-export function acceptsInput(entry: SessionEntry): boolean {
-  try {
-    probeAccept(entry);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Records `denied{expired}` for every pending approval whose expiry has come. Under the gate. A
- * session whose phase takes no input (retired, stopped) cannot record decisions: nothing happens.
- */
-export async function expireApprovals(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
-  if (entry.approvals.length === 0 || !acceptsInput(entry)) return;
-  await denyAll(ctx, entry, dueApprovals(entry.approvals, ctx.nowIso()), 'expired');
-}
-
-/** Denies every pending approval as `superseded` (a new prompt arrived). Under the gate. */
-export async function supersedeApprovals(ctx: RuntimeContext, entry: SessionEntry): Promise<void> {
-  if (entry.approvals.length === 0) return;
-  await denyAll(ctx, entry, entry.approvals, 'superseded');
-}
-
 /**
  * A person's decision on `approvalId` (under the gate): refused when the session takes no input,
  * when no such approval exists, or when `callHash` is not the pending call's; `deduplicated` when the
@@ -130,7 +51,7 @@ export async function decideUnderGate(
   approvalId: string,
   submission: ApprovalDecisionSubmission,
 ): Promise<AcceptResult> {
-  probeAccept(entry);
+  requireAcceptsInput(entry);
   await expireApprovals(ctx, entry);
   const pending = entry.approvals.find((a) => a.approvalId === approvalId);
   if (pending !== undefined) {

@@ -3,45 +3,15 @@
 import { checkLedgerInvariants } from '../core/ledger-invariants.js';
 import { checkInvariants } from '../core/machine-invariants.js';
 import { eventSubscriberStatistics } from './event-stream.js';
-import type { SubscriberStatistics } from './event-subscriber.js';
 import { ownsThroughStore } from './ownership.js';
-import type { OwnershipStats } from './ownership-stats.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { RuntimeDiagnostics } from './runtime-reports.js';
 
-/** One session's internal health. */
-export interface SessionDiagnostics {
-  readonly sessionId: string;
-  readonly machineViolations: readonly string[];
-  readonly ledgerViolations: readonly string[];
-  readonly liveInputs: number;
-  /** Finished inputs held in memory, and their JSON size. */
-  readonly retainedInputs: number;
-  readonly retainedBytes: number;
-  readonly pendingCompletions: number;
-  readonly loop: 'none' | 'created' | 'running' | 'stopping' | 'stopped';
-}
-
-/** The runtime's internal health: every session, live loops, held gates, accepts in flight. */
-export interface RuntimeDiagnostics {
-  readonly sessions: readonly SessionDiagnostics[];
-  readonly liveLoops: number;
-  readonly gatesHeld: number;
-  readonly inflightAccepts: number;
-  readonly closing: boolean;
-  /** Live `events()` subscribers and what their buffers hold (each is bounded). */
-  readonly eventSubscribers: SubscriberStatistics;
-  /** Finished inputs held in memory over every session, and their JSON size (the process bound). */
-  readonly retained: { readonly records: number; readonly bytes: number };
-  /** This host's leases and ownership counters; null when the store does not arbitrate ownership. */
-  readonly ownership: OwnershipDiagnostics | null;
-}
-
-/** This host's ownership work: its id, the leases it holds now, and counters since it started. */
-export interface OwnershipDiagnostics extends Readonly<OwnershipStats> {
-  readonly hostId: string;
-  /** Sessions registered here under a lease of this host. */
-  readonly leasesHeld: number;
-}
+export type {
+  OwnershipDiagnostics,
+  RuntimeDiagnostics,
+  SessionDiagnostics,
+} from './runtime-reports.js';
 
 /** Reads the diagnostics (cheap enough for health checks on thousands of sessions). */
 export function diagnostics(ctx: RuntimeContext): RuntimeDiagnostics {

@@ -20,6 +20,9 @@ import {
 } from './event-subscriber.js';
 import { requireEntry } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { EventStreamOptions } from './runtime-reports.js';
+
+export type { EventStreamOptions } from './runtime-reports.js';
 
 /** A replay reads the store a page at a time: at most this many events... */
 const PAGE_EVENTS = 500;
@@ -27,19 +30,6 @@ const PAGE_EVENTS = 500;
 const PAGE_BYTES = 1024 * 1024;
 /** Events yielded back to back before the stream lets the event loop run (timers, sockets, health checks). */
 const CHUNK = 64;
-
-/** Options of `runtime.events`. */
-export interface EventStreamOptions extends Partial<SubscriberLimits> {
-  /** Replay the events with `seq > since` first (from memory or the store); without it, live only. */
-  readonly since?: number;
-  /** Ends the iteration (normally) when aborted. */
-  readonly signal?: AbortSignal;
-  /**
-   * Called once, as soon as the subscriber falls behind (its buffer is dropped then; the next pull
-   * throws). For a consumer blocked elsewhere, e.g. on a network write, that must stop at once.
-   */
-  readonly onOverflow?: () => void;
-}
 
 const live = new WeakMap<RuntimeContext, Set<SubscriberBuffer>>();
 

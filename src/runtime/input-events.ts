@@ -1,8 +1,8 @@
 // Derives the input.* events of a ledger patch from each record's state before and after.
 
 import type { InputRecord } from '../core/input-record.js';
-import type { Ledger, LedgerPatch } from '../core/input-ledger.js';
-import { findInput, patchRecords } from '../core/input-ledger.js';
+import type { Ledger } from '../core/input-ledger.js';
+import { findInput } from '../core/input-ledger.js';
 import type { EventDraft } from './session-events.js';
 
 function transitionEvents(before: InputRecord | undefined, after: InputRecord): EventDraft[] {
@@ -52,16 +52,14 @@ function transitionEvents(before: InputRecord | undefined, after: InputRecord): 
 }
 
 /**
- * The input events a patch produces, in patch order, read before the patch is applied. Pass the same
- * `seen` map for several patches of one change so later patches compare against earlier ones.
+ * The input events of the records a change writes (`patchRecords` of its patches, in order), read
+ * before the patches are applied: each record is compared with the one before it in the change, or
+ * with the ledger's.
  */
-export function inputEvents(
-  ledger: Ledger,
-  patch: LedgerPatch,
-  seen = new Map<string, InputRecord>(),
-): EventDraft[] {
+export function inputEvents(ledger: Ledger, written: readonly InputRecord[]): EventDraft[] {
   const drafts: EventDraft[] = [];
-  for (const after of patchRecords(patch)) {
+  const seen = new Map<string, InputRecord>();
+  for (const after of written) {
     const id = after.header.inputId;
     const before = seen.get(id) ?? findInput(ledger, id);
     drafts.push(...transitionEvents(before, after));

@@ -16,7 +16,8 @@ import { repairDeadAttachment } from './session-attach.js';
 import type { OperationOptions } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
-import { acceptsInput, supersedeApprovals } from './approval-decisions.js';
+import { supersedeApprovals } from './approval-denials.js';
+import { acceptsInput } from './input-admit.js';
 import type { SessionEntry } from './session-entry.js';
 
 async function control(

@@ -3,6 +3,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processState } from '../../test/support/process-state.js';
@@ -103,6 +104,10 @@ describe('owner liveness on this machine', () => {
       createInterface({ input: parent.stdout as NodeJS.ReadableStream }).once('line', resolve),
     );
     const pid = Number(line);
+    // Kill only once the shell has become `sleep 60`: before its exec, the shell itself may reap the job.
+    for (let i = 0; i < 500 && commandOf(parent.pid as number) !== 'sleep'; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(commandOf(parent.pid as number)).toBe('sleep');
     const owner = ownerOf(pid, processStartTime(pid));
     expect(ownerLiveness(owner, self)).toBe('alive');
     process.kill(pid, 'SIGKILL');
@@ -148,3 +153,11 @@ describe('owner liveness on this machine', () => {
     expect(ownerLiveness(formatOwnerId({ ...bare, nonce: 'other' }), bare, view)).toBe('unknown');
   });
 });
+
+function commandOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}

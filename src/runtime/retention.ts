@@ -5,23 +5,12 @@
 import { toError } from '../core/errors.js';
 import { applyLedgerPatch } from '../core/input-ledger.js';
 import { planPrune } from '../core/ledger-run-end.js';
-import type { PrunePolicy, PruneReport } from '../store/runtime-store.js';
+import type { PrunePolicy } from '../store/runtime-store.js';
 import { isoAt } from './clock.js';
 import type { RuntimeContext } from './runtime-context.js';
+import type { Retention, RetentionReport } from './runtime-reports.js';
 
-/** Retention of one kind of record: kept while younger than `maxAgeMs` or among the newest `keepPerSession`. */
-export interface RetentionRule {
-  readonly maxAgeMs: number;
-  readonly keepPerSession: number;
-}
-
-/** The retention rules by record kind. */
-export interface Retention {
-  readonly inputs: RetentionRule;
-  readonly receipts: RetentionRule;
-  readonly events: RetentionRule;
-  readonly operations: RetentionRule;
-}
+export type { Retention, RetentionReport, RetentionRule } from './runtime-reports.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -32,12 +21,6 @@ export const DEFAULT_RETENTION: Retention = {
   events: { maxAgeMs: DAY, keepPerSession: 10_000 },
   operations: { maxAgeMs: DAY, keepPerSession: 1_000 },
 };
-
-/** What a prune removed: from memory (retained terminal inputs) and from the store. */
-export interface RetentionReport {
-  readonly memoryInputs: number;
-  readonly store: PruneReport | null;
-}
 
 /** Prunes once: each session's retained terminal inputs (under its gate), then the store. */
 export async function pruneOnce(

@@ -11,7 +11,8 @@ import { isCurrent } from './machine-errors.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { LoopHandle, SessionEntry } from './session-entry.js';
 import { commitChange } from './session-commit.js';
-import { acceptsInput, expireApprovals, supersedeApprovals } from './approval-decisions.js';
+import { expireApprovals, supersedeApprovals } from './approval-denials.js';
+import { acceptsInput } from './input-admit.js';
 import { mergeTurnMetadata, stagedInput } from './turn-metadata.js';
 
 /** A staged batch, ready for the executor. `conflict` is set when the inputs' metadata cannot be merged. */

@@ -3,6 +3,7 @@
 import type { AdmissionDecision } from '../core/admission.js';
 import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
 import type { InputSubmission, WhenBusy } from '../core/input-kinds.js';
+import type { ParsedSubmission } from '../core/input-submission.js';
 import type { InputOutcome, InputRecord, InputStatus } from '../core/input-record.js';
 import type { JsonValue } from '../core/json.js';
 import type { TranscriptEditVerdict } from '../core/machine-effects.js';
@@ -10,9 +11,7 @@ import type { Binding, Phase, Registration, TurnStatus } from '../core/machine-s
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background-ops.js';
-import type { RuntimeDiagnostics } from './diagnostics.js';
-import type { EventStreamOptions } from './event-stream.js';
-import type { RetentionReport } from './retention.js';
+import type { EventStreamOptions, RetentionReport, RuntimeDiagnostics } from './runtime-reports.js';
 import type { Executor } from './executor.js';
 
 /** Every async operation accepts a signal; aborting rejects with `signal.reason` and leaves no half-done work. */
@@ -20,7 +19,10 @@ export interface OperationOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of `acceptInput`: header fields that override the submission's own. */
+/**
+ * Options of `acceptInput`: header fields that override the submission's own (each checked by the
+ * submission's own schema, then one value with the submission's fields).
+ */
 export interface AcceptOptions extends OperationOptions {
   readonly whenBusy?: WhenBusy;
   readonly idempotencyKey?: string;
@@ -128,16 +130,20 @@ export interface Runtime {
   installPreparedSessionInterruptHandle(sessionId: string, handle: InterruptHandle): Promise<void>;
   /** Binds a run for a turn the application runs outside the loop (the first turn of a surface). */
   beginServiceTurn(sessionId: string, options?: OperationOptions): Promise<{ runId: string }>;
-  /** Accepts an input (02): validated, decided, persisted before it resolves (durable inputs), and the loop woken as the decision says. */
+  /**
+   * Accepts an input (02): validated, decided, persisted before it resolves (durable inputs), and the
+   * loop woken as the decision says. An edge that parsed the input already (`parseSubmission`) passes
+   * the parsed value, which is not parsed again.
+   */
   acceptInput(
     sessionId: string,
-    input: InputSubmission,
+    input: InputSubmission | ParsedSubmission,
     options?: AcceptOptions,
   ): Promise<AcceptResult>;
   /** As `acceptInput`, but the loop is not woken (`wakeRuntimeIfActiveInputs` or the next wake starts it). */
   acceptInputWithoutWake(
     sessionId: string,
-    input: InputSubmission,
+    input: InputSubmission | ParsedSubmission,
     options?: AcceptOptions,
   ): Promise<AcceptResult>;
   /**

@@ -1,25 +1,19 @@
 // The shared state of one runtime: options, store, clock, sessions map, gates, listeners and logger.
+// Types only: create-context.ts fills in the defaults and builds it.
 
 import type { WhenBusy } from '../core/input-kinds.js';
 import type { RetainedPool } from '../core/ledger-retained.js';
-import { createRetainedPool } from '../core/ledger-retained.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { Clock } from './clock.js';
-import { isoAt } from './clock.js';
 import type { ExecutorFactory } from './executor.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { Wakeups } from './ingress/wakeups.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import type { OwnershipStats } from './ownership-stats.js';
 import type { LlmReconfigureHost } from './runtime-api.js';
+import type { Retention } from './runtime-reports.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventsShared } from './session-events.js';
-import type { Retention } from './retention.js';
-import { DEFAULT_RETENTION } from './retention.js';
-import { defaultHostId } from './ownership.js';
-import type { OwnershipStats } from './ownership-stats.js';
-import { createOwnershipStats } from './ownership-stats.js';
-import type { Wakeups } from './ingress/wakeups.js';
-import { createWakeups } from './ingress/wakeups.js';
-import { sessionIdOf } from '../store/runtime-store.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
 export interface RuntimeLogger {
@@ -59,7 +53,7 @@ export interface RuntimeOptions {
   readonly pruneIntervalMs?: number;
   /**
    * Memory for finished inputs, per session and per process, by count and by JSON size (defaults in
-   * {@link DEFAULT_RETAINED_INPUTS}). The oldest leave memory first; the store still answers for
+   * `DEFAULT_RETAINED_INPUTS` (create-context.ts)). The oldest leave memory first; the store still answers for
    * them. Without a store, what memory no longer holds is gone.
    */
   readonly retainedInputs?: Partial<RetainedInputLimits>;
@@ -106,18 +100,6 @@ export interface RetainedInputLimits {
   /** JSON bytes of finished inputs over every session of the runtime. */
   readonly processBytes: number;
 }
-
-/**
- * Defaults: 256 finished inputs or 1 MiB per session, 100,000 or 64 MiB per runtime. Measured (see
- * docs/decisions.md): a retained record costs 0.7 to 0.9 times its JSON length in heap, so the
- * process bound holds finished inputs to about 60 MB of heap.
- */
-export const DEFAULT_RETAINED_INPUTS: RetainedInputLimits = {
-  sessionRecords: 256,
-  sessionBytes: 1024 * 1024,
-  processRecords: 100_000,
-  processBytes: 64 * 1024 * 1024,
-};
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
@@ -183,82 +165,4 @@ export interface RecoveryState {
   claiming: Promise<unknown> | null;
   /** Consecutive failed recoveries per session, and how many more sweeps sit it out. */
   readonly backoff: Map<string, { failures: number; skip: number }>;
-}
-
-const silentLogger: RuntimeLogger = { warn: () => undefined, error: () => undefined };
-
-/** Fills in the defaults of `options`. */
-export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
-  return {
-    clock: options.clock as Clock,
-    logger: options.logger ?? silentLogger,
-    defaultWhenBusy: options.defaultWhenBusy ?? 'queue',
-    maxQueuedInputs: options.maxQueuedInputs ?? 1000,
-    maxInflightAccepts: options.maxInflightAccepts ?? 10_000,
-    maxInputBytes: options.maxInputBytes ?? 1024 * 1024,
-    maxAttempts: options.maxAttempts ?? 3,
-    retryBackoffMs: options.retryBackoffMs ?? { base: 50, max: 5_000 },
-    runTimeoutMs: options.runTimeoutMs ?? null,
-    drainGraceMs: options.drainGraceMs ?? 2_000,
-    debounceMs: options.debounceMs ?? 0,
-    retention: { ...DEFAULT_RETENTION, ...options.retention },
-    pruneIntervalMs: options.pruneIntervalMs ?? 10 * 60 * 1000,
-    retainedInputs: { ...DEFAULT_RETAINED_INPUTS, ...options.retainedInputs },
-    hostId: options.hostId ?? null,
-    leaseTtlMs: options.leaseTtlMs ?? 30_000,
-    sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
-    approvalTtlMs: options.approvalTtlMs ?? 3_600_000,
-    eventPollMs: options.eventPollMs ?? 250,
-    ingressTimeoutMs: options.ingressTimeoutMs ?? 10_000,
-    mailboxPollMs: options.mailboxPollMs ?? 100,
-  };
-}
-
-/** Builds the shared context. */
-export function createContext(options: RuntimeOptions, clock: Clock): RuntimeContext {
-  const resolved = resolveOptions({ ...options, clock });
-  const globalListeners = new Set<(event: RuntimeEvent) => void>();
-  const log = resolved.logger;
-  const limits = resolved.retainedInputs;
-  const sessions = new Map<string, SessionEntry>();
-  return {
-    options: resolved,
-    store: options.store ?? null,
-    executorFactory: options.executorFactory ?? null,
-    clock,
-    log: resolved.logger,
-    sessions,
-    gate: new KeyedMutex(),
-    globalListeners,
-    llmHost: null,
-    inflightAccepts: 0,
-    closing: false,
-    nowIso: () => isoAt(clock.now()),
-    hostId: resolved.hostId ?? defaultHostId(clock.now()),
-    retained: createRetainedPool(
-      { records: limits.sessionRecords, bytes: limits.sessionBytes },
-      { records: limits.processRecords, bytes: limits.processBytes },
-    ),
-    activations: new Map(),
-    recovery: { running: 0, pass: null, claiming: null, backoff: new Map() },
-    ownershipStats: createOwnershipStats(),
-    wakeups: createWakeups(clock, (runtimeId) => sessions.has(sessionIdOf(runtimeId))),
-    events: {
-      now: () => isoAt(clock.now()),
-      fanout: (event) => {
-        for (const listener of globalListeners) {
-          try {
-            listener(event);
-          } catch (error: unknown) {
-            log.warn('a runtime event listener threw', {
-              sessionId: event.sessionId,
-              error: String(error),
-            });
-          }
-        }
-      },
-      onListenerError: (error) => log.warn('an event listener threw', { error: String(error) }),
-      recentLimit: 1000,
-    },
-  };
 }

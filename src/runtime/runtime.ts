@@ -2,6 +2,7 @@
 
 import { BurrowError, isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
+import type { ParsedSubmission } from '../core/input-submission.js';
 import type { JsonValue } from '../core/json.js';
 import type { CommsDrainMode } from '../core/machine-state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
@@ -44,7 +45,7 @@ import type {
   Runtime,
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
-import { createContext } from './runtime-context.js';
+import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
 
 /**
@@ -178,11 +179,12 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
       installPreparedSessionInterruptHandle(ctx, id, handle),
     ),
     beginServiceTurn: checkedId((id, o) => settings.beginServiceTurn(ctx, id, opts(o))),
-    acceptInput: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
+    acceptInput: checkedId((id, input: InputSubmission | ParsedSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, false),
     ),
-    acceptInputWithoutWake: checkedId((id, input: InputSubmission, o?: AcceptOptions) =>
-      acceptInput(ctx, id, input, o ?? {}, true),
+    acceptInputWithoutWake: checkedId(
+      (id, input: InputSubmission | ParsedSubmission, o?: AcceptOptions) =>
+        acceptInput(ctx, id, input, o ?? {}, true),
     ),
     decideApproval: checkedId(
       (id, approvalId: string, decision: ApprovalDecisionSubmission, o?: OperationOptions) =>

@@ -14,7 +14,7 @@ import { refusalError, sessionNotFound } from './machine-errors.js';
 import { claimSession, releaseSession } from './ownership.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { attachExecutor, prepareBindings } from './session-attach.js';
-import { commitChange, lifecycleRecord } from './session-commit.js';
+import { commitChange, lifecycleKeyOf, lifecycleRecord } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
 import { noteClaim } from './lease-guard.js';
@@ -63,10 +63,9 @@ function publish(ctx: RuntimeContext, entry: SessionEntry): SessionEntry {
 function registration(entry: SessionEntry, stored: StoredSession | null): EventDraft | null {
   const lifecycle = stored?.lifecycle ?? null;
   const storedKey = lifecycle === null ? null : canonicalJson(lifecycle);
-  const unchanged =
-    storedKey !== null && storedKey === canonicalJson(lifecycleRecord(entry, entry.machine));
-  if (unchanged) {
-    entry.persistedLifecycle = storedKey;
+  const current = lifecycleKeyOf(lifecycleRecord(entry, entry.machine), null);
+  if (storedKey !== null && storedKey === current.text) {
+    entry.persistedLifecycle = current;
     return null;
   }
   return {

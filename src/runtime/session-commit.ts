@@ -29,7 +29,7 @@ import { LIFECYCLE_RECORD_VERSION } from '../store/records.js';
 import { effectEvents, performEffects } from './effects.js';
 import { inputEvents } from './input-events.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { SessionEntry } from './session-entry.js';
+import type { LifecycleKey, SessionEntry } from './session-entry.js';
 import type { EventDraft } from './session-events.js';
 import { fenceOut } from './session-remove.js';
 
@@ -52,7 +52,7 @@ export interface SessionChange {
 
 // The stored binding leaves the fence out: the lease owns it (a stored copy would change at every
 // claim and go stale at the next), and recovery fills in the current one. Memoised per binding object,
-// so the lifecycle key's identity memo below keeps working.
+// so the lifecycle key's identity comparison below keeps working.
 const storedBindings = new WeakMap<Binding, Binding>();
 
 function storedBinding(binding: Binding): Binding {
@@ -86,13 +86,8 @@ export function lifecycleRecord(
   };
 }
 
-// The canonical text of a lifecycle, memoised on the identity of its parts: the machine shares its
-// binding, intents and visibility objects across steps that do not change them, so most commits
-// compare references instead of serialising the visibility state again.
-let memo: { parts: readonly unknown[]; key: string } | null = null;
-
-function lifecycleKeyOf(lifecycle: LifecycleRecord): string {
-  const parts = [
+function partsOf(lifecycle: LifecycleRecord): readonly unknown[] {
+  return [
     lifecycle.sessionId,
     lifecycle.phase,
     lifecycle.epochId,
@@ -101,29 +96,39 @@ function lifecycleKeyOf(lifecycle: LifecycleRecord): string {
     lifecycle.visibility,
     lifecycle.approvals,
   ];
-  if (memo !== null && memo.parts.every((part, i) => part === parts[i])) return memo.key;
-  const key = canonicalJson(lifecycle);
-  memo = { parts, key };
-  return key;
+}
+
+/**
+ * The key of `lifecycle`, reusing the session's last one when the parts are the same objects: the
+ * machine shares its binding, intents and visibility across steps that do not change them, so most
+ * commits compare references instead of serialising the visibility state again.
+ */
+export function lifecycleKeyOf(
+  lifecycle: LifecycleRecord,
+  last: LifecycleKey | null,
+): LifecycleKey {
+  const parts = partsOf(lifecycle);
+  if (last !== null && last.parts.length === parts.length) {
+    if (last.parts.every((part, i) => part === parts[i])) return last;
+  }
+  return { text: canonicalJson(lifecycle), parts };
 }
 
 function buildBatch(
   entry: SessionEntry,
   change: SessionChange,
+  written: readonly InputRecord[],
   machine: MachineState,
   events: readonly DurableEvent[],
 ): {
   batch: CommitBatch;
-  lifecycleKey: string;
+  lifecycleKey: LifecycleKey;
 } {
   const lifecycle = change.lifecycle ?? lifecycleRecord(entry, machine, change.approvals);
-  const lifecycleKey =
-    change.lifecycle === undefined ? lifecycleKeyOf(lifecycle) : canonicalJson(lifecycle);
-  const records: InputRecord[] = [];
-  for (const patch of change.patches ?? []) records.push(...patchRecords(patch));
+  const lifecycleKey = lifecycleKeyOf(lifecycle, entry.persistedLifecycle);
   const durable = [
     ...new Map(
-      records.filter((r) => r.header.durability === 'durable').map((r) => [r.header.inputId, r]),
+      written.filter((r) => r.header.durability === 'durable').map((r) => [r.header.inputId, r]),
     ).values(),
   ];
   const transcript = change.transcript?.messages.map((message, i) => ({
@@ -132,7 +137,7 @@ function buildBatch(
     message,
   }));
   const batch: CommitBatch = {
-    ...(lifecycleKey !== entry.persistedLifecycle ? { lifecycle } : {}),
+    ...(lifecycleKey.text !== entry.persistedLifecycle?.text ? { lifecycle } : {}),
     ...(durable.length > 0 ? { inputs: durable } : {}),
     ...(change.receipt !== undefined ? { receipt: change.receipt } : {}),
     ...(transcript !== undefined && transcript.length > 0 ? { transcript } : {}),
@@ -162,26 +167,28 @@ export async function commitChange(
   const machine = change.machine?.state ?? entry.machine;
   // History only grows: a patch that would rewrite a finished input fails here, before the write
   // (the mutator would refuse it at install, after the store had taken it).
-  for (const patch of change.patches ?? []) checkHistory(entry.ledger, patch);
+  const patches = change.patches ?? [];
+  for (const patch of patches) checkHistory(entry.ledger, patch);
+  // The records the patches write, computed once for the events, the batch and the completions.
+  const written = patches.flatMap(patchRecords);
   const drafts: EventDraft[] = [];
   const from = visiblePhase(entry.machine);
   const to = visiblePhase(machine);
   if (from !== to) drafts.push({ type: 'session.phase_changed', data: { from, to } });
-  const seen = new Map<string, InputRecord>();
-  for (const patch of change.patches ?? []) drafts.push(...inputEvents(entry.ledger, patch, seen));
+  drafts.push(...inputEvents(entry.ledger, written));
   const effects = change.machine?.effects ?? [];
   drafts.push(...effectEvents(effects), ...(change.events ?? []));
   const events = entry.events.compose(drafts);
-  let lifecycleKey: string | null;
+  let lifecycleKey: LifecycleKey | null;
   try {
-    lifecycleKey = await write(ctx, entry, change, machine, events);
+    lifecycleKey = await write(ctx, entry, change, written, machine, events);
   } catch (error: unknown) {
     entry.events.abandoned();
     throw error;
   }
   install(entry, change, machine, lifecycleKey);
   entry.events.committed();
-  settleTerminal(entry, change.patches ?? []);
+  settleTerminal(entry, written);
   performEffects(ctx, entry, effects);
 }
 
@@ -190,11 +197,12 @@ async function write(
   ctx: RuntimeContext,
   entry: SessionEntry,
   change: SessionChange,
+  written: readonly InputRecord[],
   machine: MachineState,
   events: readonly DurableEvent[],
-): Promise<string | null> {
+): Promise<LifecycleKey | null> {
   if (ctx.store === null) return entry.persistedLifecycle;
-  const built = buildBatch(entry, change, machine, events);
+  const built = buildBatch(entry, change, written, machine, events);
   if (Object.keys(built.batch).length === 0) return built.lifecycleKey;
   try {
     await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
@@ -219,7 +227,7 @@ function install(
   entry: SessionEntry,
   change: SessionChange,
   machine: MachineState,
-  lifecycleKey: string | null,
+  lifecycleKey: LifecycleKey | null,
 ): void {
   entry.machine = machine;
   for (const patch of change.patches ?? []) applyLedgerPatch(entry.ledger, patch);
@@ -239,11 +247,9 @@ function install(
   entry.persistedLifecycle = lifecycleKey;
 }
 
-function settleTerminal(entry: SessionEntry, patches: readonly LedgerPatch[]): void {
-  for (const patch of patches) {
-    for (const record of patchRecords(patch)) {
-      if (isTerminal(record.state) && record.outcome !== null)
-        entry.completions.settle(record.header.inputId, record.outcome);
-    }
+function settleTerminal(entry: SessionEntry, written: readonly InputRecord[]): void {
+  for (const record of written) {
+    if (isTerminal(record.state) && record.outcome !== null)
+      entry.completions.settle(record.header.inputId, record.outcome);
   }
 }

@@ -4,6 +4,7 @@ import type { PendingApproval } from '../core/approvals.js';
 import type { Ledger } from '../core/input-ledger.js';
 import type { JsonValue } from '../core/json.js';
 import type { MachineState } from '../core/machine-state.js';
+import type { RuntimeId } from '../store/runtime-store.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { BackgroundOps } from './background-ops.js';
 import type { CompletionRegistry } from './completions.js';
@@ -38,10 +39,16 @@ export interface CommsHandle {
   abort(reason: string): void;
 }
 
+/** The canonical text of a lifecycle, with the identities of the parts it was computed from. */
+export interface LifecycleKey {
+  readonly text: string;
+  readonly parts: readonly unknown[];
+}
+
 /** One registered session. Fields change only under the session's mutation gate. */
 export interface SessionEntry {
   readonly sessionId: string;
-  readonly runtimeId: string;
+  readonly runtimeId: RuntimeId;
   readonly epochId: string;
   machine: MachineState;
   readonly ledger: Ledger;
@@ -56,8 +63,8 @@ export interface SessionEntry {
   /** The whole transcript, kept in memory only when there is no store. */
   transcriptCache: readonly { readonly runId: string; readonly message: JsonValue }[] | null;
   receiptSeq: number;
-  /** The last lifecycle written to the store (canonical JSON), to skip unchanged writes. */
-  persistedLifecycle: string | null;
+  /** The last lifecycle written to the store (its canonical JSON), to skip unchanged writes. */
+  persistedLifecycle: LifecycleKey | null;
   /** Events published live but not yet written to the store; they go with the next commit. */
   deferredEvents: readonly RuntimeEvent[];
   /** When the last input was accepted (for debounce). */

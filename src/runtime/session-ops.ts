@@ -1,12 +1,12 @@
 // Wires a session's background-operations registry to the runtime: every step is written through the
-// session's one commit path (under its gate, with its fence, events included), continuations go through
-// acceptInput, and undelivered wakes become operator notices.
+// session's one commit path (under its gate, with its fence, events included), continuations are
+// accepted into the same entry, and undelivered wakes become operator notices.
 
 import { toError } from '../core/errors.js';
 import { BackgroundOps } from './background-ops.js';
 import type { OpsPersistChange } from './background-ops-contract.js';
 import { requireEntry } from './machine-errors.js';
-import { acceptInput } from './ops-accept.js';
+import { acceptOnEntry } from './input-accept.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
 import type { SessionEntry } from './session-entry.js';
@@ -48,9 +48,17 @@ export function createSessionOps(ctx: RuntimeContext, entry: SessionEntry): Back
     epochId: entry.epochId,
     now: () => ctx.nowIso(),
     persist: (change) => underGate(ctx, entry, () => commitOpsChange(ctx, entry, change)),
-    admitContinuation: async (input) => {
-      await acceptInput(ctx, entry.sessionId, input, {}, false);
-    },
+    // Into this entry, as its other steps: a continuation never reaches a later incarnation.
+    admitContinuation: (input) =>
+      underGate(ctx, entry, async () => {
+        if (ctx.closing) {
+          throw new BurrowError('not_ready', 'the runtime is shutting down', {
+            sessionId: entry.sessionId,
+            phase: 'closing',
+          });
+        }
+        await acceptOnEntry(ctx, entry, input, {}, false);
+      }),
     isIdle: () =>
       entry.machine.run === null &&
       (entry.machine.phase === 'idle' || entry.machine.phase === 'attached'),

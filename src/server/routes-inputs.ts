@@ -2,7 +2,8 @@
 
 import { BurrowError } from '../core/errors.js';
 import { inputSubmissionSchema } from '../core/input-kinds.js';
-import type { AcceptOptions } from '../runtime/runtime-api.js';
+import type { ParsedSubmission } from '../core/input-submission.js';
+import { splitSubmission, submittedHeaderSchema } from '../core/input-submission.js';
 import { nextOffsetOf, PAGE_PARAMS, pageParams, pathId, waitParam } from './params.js';
 import { problemResponse } from './problem.js';
 import { acceptedAnswer } from './accepted-answer.js';
@@ -10,14 +11,23 @@ import { readJsonBody } from './read-body.js';
 import type { RouteSpec, ServerDeps } from './route-spec.js';
 import { json } from './route-spec.js';
 
-function idempotencyHeader(value: string | undefined, bodyKey: string | undefined): AcceptOptions {
-  if (value === undefined) return {};
-  if (value.length < 1 || value.length > 500) {
+/**
+ * The submission with its `Idempotency-Key` header folded in: the header and the body field are two
+ * spellings of one key (they must agree), parsed here into the one typed value the runtime admits.
+ */
+function withIdempotencyHeader(
+  submission: ParsedSubmission,
+  value: string | undefined,
+): ParsedSubmission {
+  if (value === undefined) return submission;
+  const key = submittedHeaderSchema.shape.idempotencyKey.safeParse(value);
+  if (!key.success || key.data === undefined) {
     throw new BurrowError('validation_failed', 'Idempotency-Key must be 1 to 500 characters', {
       issues: ['idempotency-key: 1 to 500 characters'],
     });
   }
-  if (bodyKey !== undefined && bodyKey !== value) {
+  const bodyKey = submission.header.idempotencyKey;
+  if (bodyKey !== undefined && bodyKey !== key.data) {
     throw new BurrowError(
       'validation_failed',
       'Idempotency-Key differs from the body idempotencyKey',
@@ -26,7 +36,7 @@ function idempotencyHeader(value: string | undefined, bodyKey: string | undefine
       },
     );
   }
-  return { idempotencyKey: value };
+  return submission.withHeader({ idempotencyKey: key.data });
 }
 
 /** The input routes. */
@@ -82,10 +92,13 @@ export function inputRoutes(deps: ServerDeps): RouteSpec[] {
       handle: async (c) => {
         const id = pathId(c.req.param('id'), 'session id');
         const wait = waitParam(c.req.query('wait'), deps.maxWaitMs);
-        const input = await readJsonBody(c.req.raw, deps.maxBodyBytes, inputSubmissionSchema);
-        const options = idempotencyHeader(c.req.header('idempotency-key'), input.idempotencyKey);
+        const body = await readJsonBody(c.req.raw, deps.maxBodyBytes, inputSubmissionSchema);
+        const submission = withIdempotencyHeader(
+          splitSubmission(body),
+          c.req.header('idempotency-key'),
+        );
         // No request signal here: once acknowledged, an input's fate is the runtime's, not the client's.
-        const accepted = await runtime.acceptInput(id, input, options);
+        const accepted = await runtime.acceptInput(id, submission);
         return acceptedAnswer(c, deps, id, accepted, wait);
       },
     },

@@ -1,5 +1,7 @@
 // The kinds of record a store holds, named once for test hooks that reach under a store's interface.
 
+import type { RuntimeId } from './runtime-store.js';
+
 /** Every kind of stored record. */
 export const STORED_RECORD_KINDS = [
   'lifecycle',
@@ -20,7 +22,7 @@ export type StoredRecordKind = (typeof STORED_RECORD_KINDS)[number];
  * loading refuses it.
  */
 export type RecordRewriter = (
-  runtimeId: string,
+  runtimeId: RuntimeId,
   kind: StoredRecordKind,
   edit: (text: string) => string,
 ) => Promise<void>;

@@ -12,20 +12,34 @@ import type {
   TranscriptEntry,
 } from './records.js';
 
-/** The logical runtime id of a session: `rt:session:<sessionId>`. */
-export type RuntimeId = string;
+declare const runtimeIdBrand: unique symbol;
+
+/**
+ * The logical runtime id of a session: `rt:session:<sessionId>`. Branded: only {@link runtimeIdOf} makes one
+ * (a store's rows declare the ids they read back as the ones it wrote).
+ */
+export type RuntimeId = string & { readonly [runtimeIdBrand]: true };
+
+const RUNTIME_ID_PREFIX = 'rt:session:';
 
 /** A fence token: the lease generation a commit is conditional on. */
 export type FenceToken = number;
 
 /** The runtime id of a session. */
 export function runtimeIdOf(sessionId: string): RuntimeId {
-  return `rt:session:${sessionId}`;
+  return `${RUNTIME_ID_PREFIX}${sessionId}` as RuntimeId;
 }
 
-/** The session id of a runtime id made by {@link runtimeIdOf}. */
+/** The session id of a runtime id: the inverse of {@link runtimeIdOf}. */
 export function sessionIdOf(runtimeId: RuntimeId): string {
-  return runtimeId.startsWith('rt:session:') ? runtimeId.slice('rt:session:'.length) : runtimeId;
+  return runtimeId.slice(RUNTIME_ID_PREFIX.length);
+}
+
+/** The runtime id in `text` (a notification a store sent itself), or null when it holds none. */
+export function parseRuntimeId(text: string): RuntimeId | null {
+  return text.startsWith(RUNTIME_ID_PREFIX)
+    ? runtimeIdOf(text.slice(RUNTIME_ID_PREFIX.length))
+    : null;
 }
 
 /**

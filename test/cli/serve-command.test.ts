@@ -14,6 +14,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { rewriteSqliteRecords } from '../../src/store/sqlite/sqlite-rewrite.test-support.js';
 import { openEvents } from '../e2e/support/sse-client.js';
 import { recordingIo } from './recording-io.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 let dir: string;
 let db: string;
@@ -91,7 +92,7 @@ describe('runServe', () => {
 
   it('lists each failed recovery with its reason instead of pointing at the log', async () => {
     await seedQueuedSessions(2);
-    await rewriteSqliteRecords(db, 'rt:session:s0', 'input', (text) =>
+    await rewriteSqliteRecords(db, runtimeIdOf('s0'), 'input', (text) =>
       text.replace('"recordVersion":1', '"recordVersion":99'),
     );
     const { signals, term, serving, listening } = await serveEcho(false);
@@ -144,7 +145,7 @@ describe('runServe', () => {
     );
     const store = await openSqliteStore(db);
     try {
-      expect((await store.readInput('rt:session:hung', 'stuck'))?.state).toEqual({
+      expect((await store.readInput(runtimeIdOf('hung'), 'stuck'))?.state).toEqual({
         status: 'queued',
       });
     } finally {

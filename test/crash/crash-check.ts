@@ -11,6 +11,8 @@ import type { RunReceipt, TranscriptEntry } from '../../src/store/records.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { SideRecord } from './crash-protocol.js';
 import { turnMessages } from './crash-protocol.js';
+import type { RuntimeId } from '../../src/store/runtime-store.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 /** What a check found: violations (empty when everything holds) and counts for the log. */
 export interface CheckReport {
@@ -41,10 +43,10 @@ function readSide(path: string): { pos: number; record: SideRecord }[] {
 async function readStore(database: string): Promise<SessionData[]> {
   // Every runtime id that holds anything, listed in SQL so nothing the store's reads skip goes unseen.
   const db = new Database(database, { fileMustExist: true });
-  let ids: string[];
+  let ids: RuntimeId[];
   try {
     ids = db
-      .prepare<[], string>(
+      .prepare<[], RuntimeId>(
         `SELECT runtime_id FROM sessions UNION SELECT runtime_id FROM inputs
          UNION SELECT runtime_id FROM receipts UNION SELECT runtime_id FROM transcript`,
       )
@@ -127,7 +129,7 @@ export async function checkCrashInvariants(
   for (const [inputId, sessionId] of acked) {
     const found = stored.get(inputId);
     if (found === undefined) violations.push(`acknowledged input ${inputId} is not in the store`);
-    else if (found.runtimeId !== `rt:session:${sessionId}`)
+    else if (found.runtimeId !== runtimeIdOf(sessionId))
       violations.push(`acknowledged input ${inputId} is stored under ${found.runtimeId}`);
   }
 
@@ -144,7 +146,7 @@ export async function checkCrashInvariants(
           violations.push(`committed run ${runId} (${receipt.outcome}) was never started`);
       } else if (!isDeepStrictEqual([...start.inputIds], [...receipt.inputIds])) {
         violations.push(`run ${runId}: receipt inputs differ from the inputs it ran`);
-      } else if (`rt:session:${start.session}` !== runtimeId) {
+      } else if (runtimeIdOf(start.session) !== runtimeId) {
         violations.push(`run ${runId} ran for ${start.session} but committed to ${runtimeId}`);
       }
       if (receipt.outcome === 'failed') {

@@ -8,6 +8,7 @@ import { toError } from '../../src/core/errors.js';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import type { RuntimeStore } from '../../src/store/runtime-store.js';
+import { sessionIdOf } from '../../src/store/runtime-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { freeze, openSideFile, send } from './crash-child-io.js';
 import { crashExecutors } from './crash-executor.js';
@@ -55,8 +56,6 @@ function maybeFreeze(
   freeze();
 }
 
-const sessionOf = (runtimeId: string): string => runtimeId.replace(/^rt:session:/, '');
-
 const inner = await openSqliteStore(databasePath);
 // The store hook: after `commit` resolved the batch is durable (synchronous=FULL), but the runtime
 // has not yet installed it in memory, published its events or settled any completion.
@@ -71,7 +70,7 @@ const store: RuntimeStore = new Proxy(inner, {
       maybeFreeze(
         'store',
         {
-          sessionId: sessionOf(runtimeId),
+          sessionId: sessionIdOf(runtimeId),
           runId: receipt?.runId ?? null,
           receipt: receipt?.outcome ?? null,
           events,

@@ -15,6 +15,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { processState } from '../support/process-state.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { forwardStderr } from '../support/child-output.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 const CHILD = fileURLToPath(new URL('./kill-child.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -85,7 +86,7 @@ describe('a server killed with SIGKILL and restarted at once', () => {
     }
     expect(live).toBe(0);
     for (let s = 0; s < SESSIONS; s += 1) {
-      const stored = await observer.load(`rt:session:s${s}`);
+      const stored = await observer.load(runtimeIdOf(`s${s}`));
       expect(stored?.inputs.map((input) => input.state.status)).toEqual(
         Array.from({ length: INPUTS }, () => 'consumed'),
       );

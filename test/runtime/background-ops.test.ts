@@ -11,6 +11,7 @@ import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -54,7 +55,7 @@ describe('background operations in a session', () => {
     hold = null;
     await accepting;
     const op = await starting;
-    const stored = await inner.readEvents('rt:session:s1', 0, 1000);
+    const stored = await inner.readEvents(runtimeIdOf('s1'), 0, 1000);
     expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
     expect(stored.slice(-live.length)).toEqual(live);
     const started = stored.filter((e) => e.type === 'op.started');

@@ -8,6 +8,7 @@ import { memoryStore } from '../../src/store/memory/memory-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { databaseFile } from '../support/temp-database.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 describe('session bindings', () => {
   it("carry the lease's fence, which is the fence the commits carry", async () => {
@@ -16,7 +17,7 @@ describe('session bindings', () => {
     await first.runtime.registerSession('s1');
     const { binding, epochId } = await first.runtime.snapshot('s1');
     expect(binding).toEqual({
-      runtimeId: 'rt:session:s1',
+      runtimeId: runtimeIdOf('s1'),
       fenceToken: 1,
       generation: null,
       epochId,
@@ -30,12 +31,12 @@ describe('session bindings', () => {
     expect((await second.runtime.snapshot('s1')).binding).toEqual({ ...binding, fenceToken: 2 });
     await second.runtime.acceptInput('s1', { kind: 'prompt', content: 'fenced by 2' });
     // The fence belongs to the lease: a claim by another host makes the session's next commit fenced.
-    expect(await store.claim('rt:session:s1', 'host-c', 60_000, Date.now() + 60_000)).toBe(3);
+    expect(await store.claim(runtimeIdOf('s1'), 'host-c', 60_000, Date.now() + 60_000)).toBe(3);
     await expect(
       second.runtime.acceptInput('s1', { kind: 'prompt', content: 'late' }),
     ).rejects.toMatchObject({ code: 'fenced' });
     // The stored lifecycle keeps the binding without the fence.
-    expect((await store.load('rt:session:s1'))?.lifecycle?.binding).toEqual({
+    expect((await store.load(runtimeIdOf('s1')))?.lifecycle?.binding).toEqual({
       ...binding,
       fenceToken: null,
     });
@@ -45,7 +46,7 @@ describe('session bindings', () => {
     const { runtime } = await testRuntime();
     await runtime.registerSession('s1');
     expect((await runtime.snapshot('s1')).binding).toMatchObject({
-      runtimeId: 'rt:session:s1',
+      runtimeId: runtimeIdOf('s1'),
       fenceToken: 0,
     });
   });

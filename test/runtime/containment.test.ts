@@ -6,7 +6,7 @@ import { findInput } from '../../src/core/input-ledger.js';
 import { step } from '../../src/core/session-machine.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';
-import { createContext } from '../../src/runtime/runtime-context.js';
+import { createContext } from '../../src/runtime/create-context.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { acceptInput } from '../../src/runtime/ops-accept.js';
 import { ensureSessionWithExecutor, registerSession } from '../../src/runtime/ops-register.js';

@@ -10,6 +10,7 @@ import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { codeOf, databaseFile } from '../support/temp-database.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 /** Runs `work` on a runtime over `path`, then closes it cleanly (a restart follows). */
 async function firstRun(path: string, work: (runtime: Runtime) => Promise<void>): Promise<void> {
@@ -103,13 +104,13 @@ describe('after a clean restart', () => {
       runtime.containsSession('s1'),
     ]);
     expect(built).toBe(1);
-    const registered = (await store.readEvents('rt:session:s1', 0, 1000)).filter(
+    const registered = (await store.readEvents(runtimeIdOf('s1'), 0, 1000)).filter(
       (e) => e.type === 'session.registered',
     );
     // Reopening a stored session whose lifecycle is unchanged writes nothing and says nothing.
     expect(registered.map((e) => e.data)).toEqual([expect.objectContaining({ recovered: false })]);
     expect(await codeOf(runtime.snapshot('never-registered'))).toBe('session_not_found');
-    expect(await store.owner('rt:session:never-registered')).toBeNull();
+    expect(await store.owner(runtimeIdOf('never-registered'))).toBeNull();
   });
 
   it('reads a destroyed session as destroyed and refuses its writes with destroyed', async () => {

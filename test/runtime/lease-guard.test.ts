@@ -19,8 +19,9 @@ import { flush } from '../support/deferred.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { databaseFile } from '../support/temp-database.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const TTL = 3_000;
 const STEP = 250;
 

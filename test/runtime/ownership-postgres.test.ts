@@ -15,8 +15,9 @@ import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { deferred, flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 describeWithPg('two hosts on one PostgreSQL', (url) => {
   let schema: TestSchema;

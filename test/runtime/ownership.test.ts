@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { flush } from '../support/deferred.js';
 import { codeOf, databaseFile } from '../support/temp-database.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 describe('ownership on one database file', () => {
   it('gives each session to one runtime; the other is refused with fenced until the owner lets go', async () => {
@@ -61,13 +62,13 @@ describe('ownership on one database file', () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
     const deadOwner = `${hostname()}/${gone.pid}/crashed`;
     const crashed = await openSqliteStore(path);
-    expect(await crashed.claim('rt:session:s1', deadOwner, 60_000, Date.now())).toBe(1);
+    expect(await crashed.claim(runtimeIdOf('s1'), deadOwner, 60_000, Date.now())).toBe(1);
     await crashed.close();
     const { runtime } = await testRuntime({ store: await openSqliteStore(path) });
     expect(await runtime.registerSession('s1')).toBe(true);
     const alive = `${hostname()}/${process.pid === 1 ? 2 : 1}/init`;
     const other = await openSqliteStore(path);
-    expect(await other.claim('rt:session:s2', alive, 60_000, Date.now())).toBe(1);
+    expect(await other.claim(runtimeIdOf('s2'), alive, 60_000, Date.now())).toBe(1);
     await other.close();
     expect(await codeOf(runtime.registerSession('s2'))).toBe('fenced');
   });

@@ -9,6 +9,7 @@ import { rewriteSqliteRecords } from '../../src/store/sqlite/sqlite-rewrite.test
 import { deferred } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 import { codeOf, databaseFile } from '../support/temp-database.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 describe('recovery', () => {
   it('fails closed on a corrupt stored record: registration refuses, nothing starts fresh', async () => {
@@ -17,7 +18,7 @@ describe('recovery', () => {
     await first.registerSession('s1');
     await first.acceptInput('s1', { kind: 'prompt', content: 'kept safe' });
     await first.close();
-    await rewriteSqliteRecords(path, 'rt:session:s1', 'input', (text) =>
+    await rewriteSqliteRecords(path, runtimeIdOf('s1'), 'input', (text) =>
       text.replace('"recordVersion":1', '"recordVersion":99'),
     );
     const { runtime } = await testRuntime({ store: await openSqliteStore(path) });

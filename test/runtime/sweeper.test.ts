@@ -20,8 +20,9 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { rewriteSqliteRecords } from '../../src/store/sqlite/sqlite-rewrite.test-support.js';
 import { testRuntime } from '../support/runtime-fixture.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();

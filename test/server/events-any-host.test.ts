@@ -16,10 +16,11 @@ import { testRuntime } from '../support/runtime-fixture.js';
 import { databaseFile } from '../support/temp-database.js';
 import { closeHarnesses, expectProblem, openHarness } from './harness.js';
 import { eventsOf, readSse } from './sse-reader.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 afterEach(closeHarnesses);
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 async function scenario(open: () => Promise<RuntimeStore>): Promise<void> {
   // Host A owns s1 and runs a turn.

@@ -10,9 +10,10 @@ import { RUNTIME_EVENT_TYPES } from '../../src/core/runtime-event.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
 import { memoryStore } from '../../src/store/memory/memory-store.js';
-import type { RuntimeStore } from '../../src/store/runtime-store.js';
+import type { RuntimeStore, RuntimeId } from '../../src/store/runtime-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { body, closeHarnesses, createGate, expectProblem, openHarness } from './harness.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 afterEach(closeHarnesses);
 
@@ -187,14 +188,14 @@ describe('GET /metrics', () => {
     class PrivateStore {
       readonly #inner = memoryStore();
       readonly kind = 'private';
-      load(id: string) {
+      load(id: RuntimeId) {
         return this.#inner.load(id);
       }
     }
     const wrapped = createServerMetrics().instrumentStore(
       new PrivateStore() as unknown as RuntimeStore,
     );
-    expect(await wrapped.load('rt:session:none')).toBeNull();
+    expect(await wrapped.load(runtimeIdOf('none'))).toBeNull();
   });
 
   it('counts cancelled and failed turns', async () => {

@@ -108,6 +108,27 @@ describe.each(['rejected', 'locked'] as const)('a SQLite store whose commit fail
     expect((await failing.inner.readInput(RT, 'in-1'))?.state.status).toBe('consumed');
   });
 
+  it('performs none of the effects of a step whose commit failed: a destroy that did not land tears nothing down', async () => {
+    const { failing, runtime } = await setup(mode);
+    const turns = gatedExecutor({ autoRelease: false });
+    await runtime.registerSessionWithExecutor('s1', turns.executor);
+    const accepted = await runtime.acceptInput('s1', { kind: 'prompt', content: 'a' });
+    await turns.started(0);
+
+    failing.failAt(failing.calls + 1);
+    await expect(runtime.destroy('s1')).rejects.toSatisfy((e) =>
+      isBurrowError(e, 'store_unavailable'),
+    );
+    // RuntimeDestroyed was not performed: the loop is attached, its turn runs on and completes.
+    expect(await runtime.snapshot('s1')).toMatchObject({ phase: 'running', hasExecutor: true });
+    turns.release(0);
+    expect(await accepted.completion).toMatchObject({ status: 'completed' });
+
+    // Once the destroy lands, its effect tears the session down.
+    await runtime.destroy('s1');
+    expect(await runtime.snapshot('s1')).toMatchObject({ phase: 'destroyed', hasExecutor: false });
+  });
+
   it('leaves no gap and reuses no seq when a commit fails: subscribers saw exactly what the store replays', async () => {
     const { failing, runtime } = await setup(mode);
     const turns = gatedExecutor({ autoRelease: true });

@@ -3,6 +3,7 @@
 
 import { input, messages } from '../../src/store/conformance/fixtures.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 const [path, synchronous] = process.argv.slice(2);
 if (path === undefined) throw new Error('usage: sqlite-crash-child <db path> [full|normal]');
@@ -11,7 +12,7 @@ const store = await openSqliteStore(path, {
 });
 
 async function worker(session: string): Promise<never> {
-  const runtimeId = `rt:session:${session}`;
+  const runtimeId = runtimeIdOf(session);
   for (let n = 1; ; n += 1) {
     // Each commit adds one input and one transcript message, so a torn commit would show as a
     // transcript length that differs from the number of inputs.

@@ -10,6 +10,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TempDatabase } from '../../src/store/sqlite/temp-database.test-support.js';
 import { createTempDatabase } from '../../src/store/sqlite/temp-database.test-support.js';
 import { forwardStderr } from '../support/child-output.js';
+import { runtimeIdOf } from '../../src/store/runtime-store.js';
 
 const CHILD = fileURLToPath(new URL('./sqlite-crash-child.ts', import.meta.url));
 
@@ -55,7 +56,7 @@ describe('SQLite store across a SIGKILL', () => {
     const store = await openSqliteStore(temp.path);
     try {
       for (const [session, last] of acked) {
-        const stored = await store.load(`rt:session:${session}`);
+        const stored = await store.load(runtimeIdOf(session));
         // Commits after the last ack may have landed too (killed between COMMIT and the print).
         expect(stored?.inputs.length).toBeGreaterThanOrEqual(last);
         expect(stored?.transcriptLength).toBe(stored?.inputs.length);

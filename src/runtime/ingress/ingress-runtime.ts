@@ -4,6 +4,8 @@
 
 import type { AdmissionDecision } from '../../core/admission.js';
 import type { PendingApproval } from '../../core/approvals.js';
+import type { InputSubmission } from '../../core/input-kinds.js';
+import { ParsedSubmission } from '../../core/input-submission.js';
 import type { InputRecord } from '../../core/input-record.js';
 import type { JsonValue } from '../../core/json.js';
 import type { VisibilitySide } from '../../core/tool-visibility.js';
@@ -41,13 +43,16 @@ export function withIngress(ctx: RuntimeContext, local: Runtime): Runtime {
     ...(o?.idempotencyKey === undefined ? {} : { idempotencyKey: o.idempotencyKey }),
     ...(o?.supersedeKey === undefined ? {} : { supersedeKey: o.supersedeKey }),
   });
+  // A submission an edge parsed travels as the submission itself; the owner parses it once.
+  const wire = (input: InputSubmission | ParsedSubmission): InputSubmission =>
+    input instanceof ParsedSubmission ? input.submission : input;
   const routedRuntime: Runtime = {
     ...local,
     acceptInput: (id, input, o) =>
       routed(
         ctx,
         id,
-        { op: 'acceptInput', input, options: acceptOptions(o), withoutWake: false },
+        { op: 'acceptInput', input: wire(input), options: acceptOptions(o), withoutWake: false },
         () => local.acceptInput(id, input, o),
         accepted(id),
       ),
@@ -55,7 +60,7 @@ export function withIngress(ctx: RuntimeContext, local: Runtime): Runtime {
       routed(
         ctx,
         id,
-        { op: 'acceptInput', input, options: acceptOptions(o), withoutWake: true },
+        { op: 'acceptInput', input: wire(input), options: acceptOptions(o), withoutWake: true },
         () => local.acceptInputWithoutWake(id, input, o),
         accepted(id),
       ),

@@ -7,8 +7,9 @@ import type { CommitBatch } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 import { expectBurrowError } from './harness.js';
 import { boundLifecycle, events, input, lifecycle, messages, receipt } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 /** The commit of a finished run: its inputs consumed, receipt, transcript, events, lifecycle. */
 function runCommit(
@@ -181,7 +182,7 @@ export function commitCases(ctx: HarnessContext): void {
       const ids = Array.from({ length: 300 }, (_, i) => `c${i}`);
       await Promise.all(
         ids.map((id) =>
-          ctx.store.commit(`rt:session:${id}`, {
+          ctx.store.commit(runtimeIdOf(id), {
             lifecycle: boundLifecycle(id),
             inputs: [input(id, `${id}-in`, 1, { status: 'consumed', runId: `${id}-run` })],
             receipt: receipt(`${id}-run`, 1, [`${id}-in`]),
@@ -190,7 +191,7 @@ export function commitCases(ctx: HarnessContext): void {
         ),
       );
       for (const id of ids) {
-        const stored = await ctx.store.load(`rt:session:${id}`);
+        const stored = await ctx.store.load(runtimeIdOf(id));
         expect(stored?.lifecycle).toEqual(boundLifecycle(id));
         expect(stored?.inputs.map((record) => record.header.inputId)).toEqual([`${id}-in`]);
         expect(stored?.transcriptLength).toBe(2);
@@ -199,25 +200,25 @@ export function commitCases(ctx: HarnessContext): void {
     });
 
     it('does not let one refused concurrent commit fail its neighbours', async () => {
-      await ctx.store.commit('rt:session:bad', { transcript: messages(0, 1, 'r0') });
+      await ctx.store.commit(runtimeIdOf('bad'), { transcript: messages(0, 1, 'r0') });
       const good = Array.from({ length: 20 }, (_, i) => `g${i}`);
       const results = await Promise.allSettled([
         ...good
           .slice(0, 10)
-          .map((id) => ctx.store.commit(`rt:session:${id}`, { lifecycle: lifecycle(id) })),
-        ctx.store.commit('rt:session:bad', {
+          .map((id) => ctx.store.commit(runtimeIdOf(id), { lifecycle: lifecycle(id) })),
+        ctx.store.commit(runtimeIdOf('bad'), {
           lifecycle: lifecycle('bad'),
           transcript: messages(0, 1, 'r1'),
         }),
         ...good
           .slice(10)
-          .map((id) => ctx.store.commit(`rt:session:${id}`, { lifecycle: lifecycle(id) })),
+          .map((id) => ctx.store.commit(runtimeIdOf(id), { lifecycle: lifecycle(id) })),
       ]);
       expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
       expect(results[10]?.status).toBe('rejected');
       for (const id of good)
-        expect((await ctx.store.load(`rt:session:${id}`))?.lifecycle).toEqual(lifecycle(id));
-      expect((await ctx.store.load('rt:session:bad'))?.lifecycle).toBeNull();
+        expect((await ctx.store.load(runtimeIdOf(id)))?.lifecycle).toEqual(lifecycle(id));
+      expect((await ctx.store.load(runtimeIdOf('bad')))?.lifecycle).toBeNull();
     });
   });
 }

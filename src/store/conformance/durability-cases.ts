@@ -13,8 +13,9 @@ import {
   opsCursor,
   receipt,
 } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 /** Registers the reopen cases (for stores whose harness can reopen). */
 export function reopenCases(ctx: HarnessContext): void {
@@ -30,15 +31,15 @@ export function reopenCases(ctx: HarnessContext): void {
         opsCursor: opsCursor(2),
       };
       await ctx.store.commit(RT, batch);
-      await ctx.store.commit('rt:session:s2', { inputs: [input('s2', 'x', 1)] });
+      await ctx.store.commit(runtimeIdOf('s2'), { inputs: [input('s2', 'x', 1)] });
       const before = await ctx.store.load(RT);
       const reopened = await ctx.reopen();
       expect(await reopened.load(RT)).toEqual(before);
       expect(await reopened.readTranscript(RT, 0, 10)).toEqual(batch.transcript);
       expect(await reopened.readEvents(RT, 0, 10)).toEqual(batch.events);
       expect(await reopened.readReceipts(RT, 0, 10)).toEqual([batch.receipt]);
-      expect(await reopened.readInput('rt:session:s2', 'x')).toEqual(input('s2', 'x', 1));
-      expect([...(await reopened.listRecoverable())].sort()).toEqual([RT, 'rt:session:s2']);
+      expect(await reopened.readInput(runtimeIdOf('s2'), 'x')).toEqual(input('s2', 'x', 1));
+      expect([...(await reopened.listRecoverable())].sort()).toEqual([RT, runtimeIdOf('s2')]);
     });
 
     it('keeps leases and fence tokens across a reopen', async () => {

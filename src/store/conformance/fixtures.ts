@@ -10,6 +10,7 @@ import type { DurableEvent } from '../../core/runtime-event.js';
 import { initialVisibility } from '../../core/tool-visibility.js';
 import type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt } from '../records.js';
 import type { TranscriptEntry } from '../records.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
 /** A fixed base time for records (2025-01-01T00:00:00Z); stores read no clock, so neither do the tests. */
 export const T0 = Date.UTC(2025, 0, 1);
@@ -41,7 +42,7 @@ export function boundLifecycle(sessionId: string, phase: Phase = 'idle'): Lifecy
   return lifecycle(sessionId, {
     phase,
     binding: {
-      runtimeId: `rt:session:${sessionId}`,
+      runtimeId: runtimeIdOf(sessionId),
       fenceToken: 0,
       generation: 1,
       epochId: 'epoch-1',

@@ -6,6 +6,7 @@ import type { InputRecord } from '../../core/input-record.js';
 import type { CommitBatch, RuntimeStore } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 import { boundLifecycle, events, input, lifecycle, operation, opsCursor } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
 const consumed = { status: 'consumed', runId: 'r' } as const;
 
@@ -79,10 +80,10 @@ export function listCases(ctx: HarnessContext): void {
   describe('listRecoverable and listRecoverableLeases', () => {
     it('list the sessions with work — live inputs, operations in flight, wakes not delivered — never destroyed ones', async () => {
       for (const [id, batch] of Object.entries(WORK_CASES))
-        await ctx.store.commit(`rt:session:${id}`, batch);
+        await ctx.store.commit(runtimeIdOf(id), batch);
       const expected = Object.keys(WORK_CASES)
         .filter((id) => id.startsWith('work'))
-        .map((id) => `rt:session:${id}`)
+        .map((id) => runtimeIdOf(id))
         .sort();
       expect(await ctx.store.listRecoverable()).toEqual(expected);
       expect((await lists(ctx.store).listRecoverableLeases()).map((l) => l.runtimeId)).toEqual(
@@ -91,7 +92,7 @@ export function listCases(ctx: HarnessContext): void {
     });
 
     it('drop a session once its last live input is terminal', async () => {
-      const rt = 'rt:session:s1';
+      const rt = runtimeIdOf('s1');
       await ctx.store.commit(rt, { lifecycle: lifecycle('s1'), inputs: [input('s1', 'a', 1)] });
       expect(await ctx.store.listRecoverable()).toEqual([rt]);
       await ctx.store.commit(rt, {
@@ -103,16 +104,16 @@ export function listCases(ctx: HarnessContext): void {
 
     it("report each session's lease owner and expiry, and nothing for a free lease", async () => {
       for (const id of ['a', 'b', 'c'])
-        await ctx.store.commit(`rt:session:${id}`, { inputs: [input(id, 'x', 1)] });
-      await ctx.store.claim?.('rt:session:a', 'host-a', 1_000, 0);
-      await ctx.store.claim?.('rt:session:b', 'host-b', 1_000, 50);
-      await ctx.store.release?.('rt:session:b', 'host-b');
+        await ctx.store.commit(runtimeIdOf(id), { inputs: [input(id, 'x', 1)] });
+      await ctx.store.claim?.(runtimeIdOf('a'), 'host-a', 1_000, 0);
+      await ctx.store.claim?.(runtimeIdOf('b'), 'host-b', 1_000, 50);
+      await ctx.store.release?.(runtimeIdOf('b'), 'host-b');
       // A claim alone (no commit) does not make a session with work.
-      await ctx.store.claim?.('rt:session:d', 'host-a', 1_000, 0);
+      await ctx.store.claim?.(runtimeIdOf('d'), 'host-a', 1_000, 0);
       expect(await lists(ctx.store).listRecoverableLeases()).toEqual([
-        { runtimeId: 'rt:session:a', owner: 'host-a', expiresAt: 1_000 },
-        { runtimeId: 'rt:session:b', owner: null, expiresAt: null },
-        { runtimeId: 'rt:session:c', owner: null, expiresAt: null },
+        { runtimeId: runtimeIdOf('a'), owner: 'host-a', expiresAt: 1_000 },
+        { runtimeId: runtimeIdOf('b'), owner: null, expiresAt: null },
+        { runtimeId: runtimeIdOf('c'), owner: null, expiresAt: null },
       ]);
     });
   });
@@ -131,20 +132,20 @@ export function listCases(ctx: HarnessContext): void {
         eventsOnly: { events: events('eventsOnly', 1, 1) },
       };
       for (const [id, batch] of Object.entries(batches))
-        await ctx.store.commit(`rt:session:${id}`, batch);
-      await ctx.store.claim?.('rt:session:claimedOnly', 'host-a', 1_000, 0);
+        await ctx.store.commit(runtimeIdOf(id), batch);
+      await ctx.store.claim?.(runtimeIdOf('claimedOnly'), 'host-a', 1_000, 0);
       expect(await lists(ctx.store).listSessions(0, 100)).toEqual([
-        { runtimeId: 'rt:session:destroyed', phase: 'destroyed', queue: 0, steer: 0 },
-        { runtimeId: 'rt:session:idle', phase: 'idle', queue: 0, steer: 0 },
-        { runtimeId: 'rt:session:inputsOnly', phase: 'idle', queue: 1, steer: 0 },
-        { runtimeId: 'rt:session:retired', phase: 'retired', queue: 0, steer: 0 },
+        { runtimeId: runtimeIdOf('destroyed'), phase: 'destroyed', queue: 0, steer: 0 },
+        { runtimeId: runtimeIdOf('idle'), phase: 'idle', queue: 0, steer: 0 },
+        { runtimeId: runtimeIdOf('inputsOnly'), phase: 'idle', queue: 1, steer: 0 },
+        { runtimeId: runtimeIdOf('retired'), phase: 'retired', queue: 0, steer: 0 },
       ]);
     });
 
     it('pages in runtime id order and counts the live inputs of each lane', async () => {
       for (const id of ['c', 'a', 'd', 'b'])
-        await ctx.store.commit(`rt:session:${id}`, { lifecycle: lifecycle(id) });
-      await ctx.store.commit('rt:session:b', {
+        await ctx.store.commit(runtimeIdOf(id), { lifecycle: lifecycle(id) });
+      await ctx.store.commit(runtimeIdOf('b'), {
         inputs: [
           input('b', 'q1', 1),
           input('b', 'q2', 2),
@@ -154,11 +155,11 @@ export function listCases(ctx: HarnessContext): void {
       });
       const { listSessions } = lists(ctx.store);
       expect((await listSessions(1, 2)).map((s) => s.runtimeId)).toEqual([
-        'rt:session:b',
-        'rt:session:c',
+        runtimeIdOf('b'),
+        runtimeIdOf('c'),
       ]);
       expect((await listSessions(1, 1))[0]).toEqual({
-        runtimeId: 'rt:session:b',
+        runtimeId: runtimeIdOf('b'),
         phase: 'idle',
         queue: 2,
         steer: 1,

@@ -1,10 +1,11 @@
 // Conformance: the ingress mailbox (issue 11): post, take by lease, answer, read, withdraw, prune.
 
 import { describe, expect, it } from 'vitest';
-import type { MailboxMethods, MailboxRequest, RuntimeStore } from '../runtime-store.js';
+import type { MailboxMethods, MailboxRequest, RuntimeId, RuntimeStore } from '../runtime-store.js';
+import { runtimeIdOf } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const TTL = 1_000;
 
 function mailboxOf(store: RuntimeStore): MailboxMethods {
@@ -26,7 +27,7 @@ function request(requestId: string, runtimeId = RT): MailboxRequest {
 
 /** Registers the mailbox cases (for stores that implement the mailbox and leases). */
 export function mailboxCases(ctx: HarnessContext): void {
-  const claim = (runtimeId: string, host: string, now: number) =>
+  const claim = (runtimeId: RuntimeId, host: string, now: number) =>
     ctx.store.claim?.(runtimeId, host, TTL, now) ?? Promise.resolve(null);
   const ids = (requests: readonly MailboxRequest[]) => requests.map((r) => r.requestId);
 
@@ -34,9 +35,9 @@ export function mailboxCases(ctx: HarnessContext): void {
     it('gives the owner the requests of its sessions once, oldest first, and their posters the answers', async () => {
       const mailbox = mailboxOf(ctx.store);
       expect(await claim(RT, 'host-a', 0)).toBe(1);
-      expect(await claim('rt:session:s2', 'host-c', 0)).toBe(1);
+      expect(await claim(runtimeIdOf('s2'), 'host-c', 0)).toBe(1);
       await mailbox.post(request('r1'));
-      await mailbox.post(request('other', 'rt:session:s2'));
+      await mailbox.post(request('other', runtimeIdOf('s2')));
       await mailbox.post(request('r2'));
       expect(await mailbox.depth()).toBe(3);
       expect(await mailbox.read('r1')).toEqual({ answer: null, taken: false });

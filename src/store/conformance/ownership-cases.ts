@@ -5,8 +5,9 @@ import type { FenceToken, RuntimeId, RuntimeStore } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 import { expectBurrowError } from './harness.js';
 import { boundLifecycle, input, lifecycle, messages } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const TTL = 1_000;
 
 type Leases = Required<Pick<RuntimeStore, 'claim' | 'renew' | 'release'>>;
@@ -42,15 +43,20 @@ export function ownershipCases(ctx: HarnessContext): void {
       expect(await ctx.store.claim?.(RT, 'host-b', TTL, 10, 'host-z')).toBeNull();
       expect(await ctx.store.claim?.(RT, 'host-b', TTL, 10, 'host-a')).toBe(2);
       expect(await ctx.store.owner?.(RT)).toEqual({ hostId: 'host-b', expiresAt: 10 + TTL });
-      expect(await ctx.store.owner?.('rt:session:never')).toBeNull();
+      expect(await ctx.store.owner?.(runtimeIdOf('never'))).toBeNull();
     });
 
     it('claims many sessions at once, with the rules of claim for each', async () => {
-      expect(await claim('rt:session:taken', 'host-b', 0)).toBe(1);
+      expect(await claim(runtimeIdOf('taken'), 'host-b', 0)).toBe(1);
       expect(
-        await ctx.store.claimMany?.(['rt:session:free', 'rt:session:taken', RT], 'host-a', TTL, 10),
+        await ctx.store.claimMany?.(
+          [runtimeIdOf('free'), runtimeIdOf('taken'), RT],
+          'host-a',
+          TTL,
+          10,
+        ),
       ).toEqual([1, null, 1]);
-      expect(await ctx.store.owner?.('rt:session:free')).toEqual({
+      expect(await ctx.store.owner?.(runtimeIdOf('free'))).toEqual({
         hostId: 'host-a',
         expiresAt: 10 + TTL,
       });
@@ -63,14 +69,14 @@ export function ownershipCases(ctx: HarnessContext): void {
 
     it("renews every unexpired lease of the host and no other host's", async () => {
       const { renew } = leases(ctx.store);
-      await claim('rt:session:a1', 'host-a', 0);
-      await claim('rt:session:a2', 'host-a', 0);
-      await claim('rt:session:b1', 'host-b', 0);
+      await claim(runtimeIdOf('a1'), 'host-a', 0);
+      await claim(runtimeIdOf('a2'), 'host-a', 0);
+      await claim(runtimeIdOf('b1'), 'host-b', 0);
       await renew('host-a', TTL, 900);
-      expect(await claim('rt:session:a1', 'host-c', 1_500)).toBeNull();
-      expect(await claim('rt:session:a2', 'host-c', 1_500)).toBeNull();
-      expect(await claim('rt:session:b1', 'host-c', 1_500)).toBe(2);
-      expect(await claim('rt:session:a1', 'host-c', 1_900)).toBe(2);
+      expect(await claim(runtimeIdOf('a1'), 'host-c', 1_500)).toBeNull();
+      expect(await claim(runtimeIdOf('a2'), 'host-c', 1_500)).toBeNull();
+      expect(await claim(runtimeIdOf('b1'), 'host-c', 1_500)).toBe(2);
+      expect(await claim(runtimeIdOf('a1'), 'host-c', 1_900)).toBe(2);
     });
 
     it('does not revive an expired lease on renew: the host must claim again', async () => {

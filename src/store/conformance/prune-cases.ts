@@ -5,8 +5,9 @@ import type { PrunePolicy } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 import { expectBurrowError } from './harness.js';
 import { T0, at, events, input, operation, receipt } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const DAY = 86_400_000;
 const NOW = 10 * DAY;
 const OLD = at(0);
@@ -57,7 +58,7 @@ export function pruneCases(ctx: HarnessContext): void {
       for (let seq = 1; seq <= 4; seq += 1)
         await ctx.store.commit(RT, { receipt: receipt(`r${seq}`, seq, [], OLD) });
       for (let seq = 1; seq <= 2; seq += 1) {
-        await ctx.store.commit('rt:session:s2', { receipt: receipt(`r${seq}`, seq, [], OLD) });
+        await ctx.store.commit(runtimeIdOf('s2'), { receipt: receipt(`r${seq}`, seq, [], OLD) });
       }
 
       const report = await ctx.store.prune(
@@ -78,7 +79,7 @@ export function pruneCases(ctx: HarnessContext): void {
         'r4',
       ]);
       expect(
-        (await ctx.store.readReceipts('rt:session:s2', 0, 10)).map((stored) => stored.runId),
+        (await ctx.store.readReceipts(runtimeIdOf('s2'), 0, 10)).map((stored) => stored.runId),
       ).toEqual(['r2']);
       expect((await ctx.store.readEvents(RT, 0, 10)).map((event) => event.seq)).toEqual([5, 6]);
       expect(

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HarnessContext } from './harness.js';
 import { T0, at, events, input, messages, receipt } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 /** Registers the read cases. */
 export function readCases(ctx: HarnessContext): void {
@@ -20,7 +21,7 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readEvents(RT, 10, 100)).toEqual([]);
       expect(await ctx.store.readEvents(RT, 0, 0)).toEqual([]);
       expect(await ctx.store.readEvents(RT, 0, Number.POSITIVE_INFINITY)).toEqual(all);
-      expect(await ctx.store.readEvents('rt:session:none', 0, 10)).toEqual([]);
+      expect(await ctx.store.readEvents(runtimeIdOf('none'), 0, 10)).toEqual([]);
     });
 
     it('pages the transcript by offset and limit', async () => {
@@ -40,7 +41,7 @@ export function readCases(ctx: HarnessContext): void {
       }
       const seqs = (await ctx.store.readReceipts(RT, 1, 3)).map((stored) => stored.seq);
       expect(seqs).toEqual([2, 3, 4]);
-      expect(await ctx.store.readReceipts('rt:session:none', 0, 10)).toEqual([]);
+      expect(await ctx.store.readReceipts(runtimeIdOf('none'), 0, 10)).toEqual([]);
     });
 
     it('reads one input, terminal or not, and null for an unknown one', async () => {
@@ -50,7 +51,7 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readInput(RT, 'q')).toEqual(queued);
       expect(await ctx.store.readInput(RT, 'd')).toEqual(done);
       expect(await ctx.store.readInput(RT, 'nope')).toBeNull();
-      expect(await ctx.store.readInput('rt:session:other', 'q')).toBeNull();
+      expect(await ctx.store.readInput(runtimeIdOf('other'), 'q')).toBeNull();
     });
   });
 
@@ -69,7 +70,7 @@ export function readCases(ctx: HarnessContext): void {
       expect(await ctx.store.readInputByIdempotencyKey(RT, 'k1')).toEqual(done);
       expect(await ctx.store.readInputByIdempotencyKey(RT, 'k2')).toEqual(queued);
       expect(await ctx.store.readInputByIdempotencyKey(RT, 'k3')).toBeNull();
-      expect(await ctx.store.readInputByIdempotencyKey('rt:session:other', 'k1')).toBeNull();
+      expect(await ctx.store.readInputByIdempotencyKey(runtimeIdOf('other'), 'k1')).toBeNull();
     });
 
     it('answers the first admitted input should a key be stored twice', async () => {

@@ -15,8 +15,9 @@ import {
   opsCursor,
   receipt,
 } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 function setVersion(version: number): (text: string) => string {
   return (text) => JSON.stringify({ ...(JSON.parse(text) as object), recordVersion: version });

@@ -14,8 +14,9 @@ import {
   opsCursor,
   receipt,
 } from './fixtures.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 /** Registers the round-trip cases. */
 export function roundTripCases(ctx: HarnessContext): void {
@@ -145,9 +146,9 @@ export function roundTripCases(ctx: HarnessContext): void {
         inputs: [input('s1', 'a', 1)],
         transcript: messages(0, 2, 'r1'),
       });
-      await ctx.store.commit('rt:session:s2', { inputs: [input('s2', 'a', 1)] });
-      expect((await ctx.store.load('rt:session:s2'))?.transcriptLength).toBe(0);
-      expect(await ctx.store.readInput('rt:session:s2', 'a')).toEqual(input('s2', 'a', 1));
+      await ctx.store.commit(runtimeIdOf('s2'), { inputs: [input('s2', 'a', 1)] });
+      expect((await ctx.store.load(runtimeIdOf('s2')))?.transcriptLength).toBe(0);
+      expect(await ctx.store.readInput(runtimeIdOf('s2'), 'a')).toEqual(input('s2', 'a', 1));
     });
 
     it('round-trips payloads of several MiB', async () => {

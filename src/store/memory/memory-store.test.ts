@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runStoreConformance } from '../conformance.js';
 import { input } from '../conformance/fixtures.js';
 import { memoryStore, rewriteMemoryRecords } from './memory-store.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
 runStoreConformance(
   'memory',
@@ -22,15 +23,15 @@ describe('memoryStore', () => {
     const store = memoryStore();
     const record = input('s1', 'a', 1);
     const mutable = { ...record, payload: { ...record.payload } };
-    await store.commit('rt:session:s1', { inputs: [mutable] });
+    await store.commit(runtimeIdOf('s1'), { inputs: [mutable] });
     (mutable.payload as Record<string, unknown>)['content'] = 'changed';
-    expect(await store.readInput('rt:session:s1', 'a')).toEqual(record);
+    expect(await store.readInput(runtimeIdOf('s1'), 'a')).toEqual(record);
     await store.close();
   });
 
   it('refuses the test hook for a store it did not make', async () => {
     await expect(
-      rewriteMemoryRecords({ ...memoryStore() }, 'rt', 'input', (text) => text),
+      rewriteMemoryRecords({ ...memoryStore() }, runtimeIdOf('rt'), 'input', (text) => text),
     ).rejects.toThrow(/not a store made by memoryStore/);
   });
 });

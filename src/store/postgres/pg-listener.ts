@@ -6,6 +6,7 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import type { StoreWakeup, WakeupSubscription } from '../runtime-store.js';
+import { parseRuntimeId } from '../runtime-store.js';
 import type { PgSchema } from './pg-schema.js';
 
 /** Back-off between reconnection attempts: first and longest wait. */
@@ -17,9 +18,11 @@ export function wakeupOf(payload: string | undefined): StoreWakeup | null {
   const key = payload.slice(2);
   switch (payload[0]) {
     case 'e':
-      return { kind: 'events', runtimeId: key };
-    case 'm':
-      return { kind: 'mailbox', runtimeId: key };
+    case 'm': {
+      const runtimeId = parseRuntimeId(key);
+      if (runtimeId === null) return null;
+      return { kind: payload[0] === 'e' ? 'events' : 'mailbox', runtimeId };
+    }
     case 'a':
       return { kind: 'answer', requestId: key };
     default:

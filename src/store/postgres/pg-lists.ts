@@ -9,13 +9,13 @@ import { pgLimit } from './pg-reads.js';
 import type { PgSchema } from './pg-schema.js';
 
 interface LeaseRow {
-  readonly runtime_id: string;
+  readonly runtime_id: RuntimeId;
   readonly owner: string | null;
   readonly expires_at: string | null;
 }
 
 interface SummaryRow {
-  readonly runtime_id: string;
+  readonly runtime_id: RuntimeId;
   readonly phase: string | null;
   readonly queue: number;
   readonly steer: number;
@@ -48,7 +48,7 @@ export function createPgLists(pool: Pool, schema: PgSchema): PgLists {
       WHERE i.runtime_id = s.runtime_id AND NOT i.terminal AND i.lane = '${lane}')`;
   return {
     async listRecoverable() {
-      const result = await pool.query<{ runtime_id: string }>({
+      const result = await pool.query<{ runtime_id: RuntimeId }>({
         name: name('recoverable'),
         text: `SELECT runtime_id FROM ${s.sessions} AS s WHERE ${hasWork} ORDER BY runtime_id`,
       });

@@ -4,12 +4,12 @@
 
 import type { Pool, QueryConfig } from 'pg';
 import type { JsonValue } from '../../core/json.js';
-import type { MailboxMethods, MailboxRequest } from '../runtime-store.js';
+import type { MailboxMethods, MailboxRequest, RuntimeId } from '../runtime-store.js';
 import type { PgSchema } from './pg-schema.js';
 
 interface RequestRow {
   request_id: string;
-  runtime_id: string;
+  runtime_id: RuntimeId;
   from_host: string;
   body: string;
   posted_at_ms: string;

@@ -14,8 +14,9 @@ import type { TestSchema } from './pg-test-schema.test-support.js';
 import { createTestSchema, describeWithPg, testPgUrl } from './pg-test-schema.test-support.js';
 import type { PostgresStore } from './postgres-store.js';
 import { openPostgresStore } from './postgres-store.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 const URL = testPgUrl();
 
 if (URL !== null) {
@@ -162,7 +163,7 @@ describeWithPg('openPostgresStore', (url) => {
     const settled: string[] = [];
     const commits = Array.from({ length: 50 }, (_, i) =>
       store
-        .commit(`rt:session:g${i}`, { lifecycle: lifecycle(`g${i}`) })
+        .commit(runtimeIdOf(`g${i}`), { lifecycle: lifecycle(`g${i}`) })
         .then(() => settled.push(`g${i}`)),
     );
     await Promise.resolve();
@@ -179,7 +180,7 @@ describeWithPg('openPostgresStore', (url) => {
     const store = await openStore({ groupCommit: false });
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.commit(`rt:session:g${i}`, { lifecycle: lifecycle(`g${i}`) }),
+        store.commit(runtimeIdOf(`g${i}`), { lifecycle: lifecycle(`g${i}`) }),
       ),
     );
     expect(store.statistics()).toMatchObject({ commits: 20, transactions: 20, largestGroup: 1 });
@@ -189,9 +190,9 @@ describeWithPg('openPostgresStore', (url) => {
     const store = await openStore();
     await store.commit(RT, { transcript: messages(0, 1, 'r0') });
     const results = await Promise.allSettled([
-      store.commit('rt:session:a', { inputs: [input('a', 'x', 1)] }),
+      store.commit(runtimeIdOf('a'), { inputs: [input('a', 'x', 1)] }),
       store.commit(RT, { lifecycle: lifecycle('s1'), transcript: messages(0, 1, 'r1') }),
-      store.commit('rt:session:b', { inputs: [input('b', 'x', 1)] }),
+      store.commit(runtimeIdOf('b'), { inputs: [input('b', 'x', 1)] }),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(store.statistics()).toMatchObject({ commits: 3, transactions: 2, refused: 1 });
@@ -211,7 +212,7 @@ describeWithPg('openPostgresStore', (url) => {
     };
     const [stale, other] = await Promise.allSettled([
       hostA.commit(RT, late, fenceA),
-      hostA.commit('rt:session:other', { inputs: [input('other', 'x', 1)] }),
+      hostA.commit(runtimeIdOf('other'), { inputs: [input('other', 'x', 1)] }),
     ]);
     expect(stale.status).toBe('rejected');
     expect(other.status).toBe('fulfilled');
@@ -229,7 +230,7 @@ describeWithPg('openPostgresStore', (url) => {
     const hosts = await Promise.all(Array.from({ length: 6 }, () => openStore()));
     for (let round = 0; round < 5; round += 1) {
       const now = round * 10_000;
-      const runtimeId = `rt:session:race${round}`;
+      const runtimeId = runtimeIdOf(`race${round}`);
       const fences = await Promise.all(
         hosts.map((host, i) => host.claim(runtimeId, `host-${i}`, 1_000, now)),
       );
@@ -265,17 +266,22 @@ describeWithPg('openPostgresStore', (url) => {
 
   it('renews all of a host’s leases in one statement', async () => {
     const store = await openStore();
-    await store.claimMany(['rt:session:a', 'rt:session:b', 'rt:session:c'], 'host-a', 1_000, 0);
-    await store.claim('rt:session:d', 'host-b', 1_000, 0);
+    await store.claimMany(
+      [runtimeIdOf('a'), runtimeIdOf('b'), runtimeIdOf('c')],
+      'host-a',
+      1_000,
+      0,
+    );
+    await store.claim(runtimeIdOf('d'), 'host-b', 1_000, 0);
     await store.renew('host-a', 5_000, 500);
     const rows = await sql<{ runtime_id: string; lease_expires_at: string }>(
       `SELECT runtime_id, lease_expires_at FROM "${schema.name}".sessions ORDER BY runtime_id`,
     );
     expect(rows.map((row) => [row.runtime_id, Number(row.lease_expires_at)])).toEqual([
-      ['rt:session:a', 5_500],
-      ['rt:session:b', 5_500],
-      ['rt:session:c', 5_500],
-      ['rt:session:d', 1_000],
+      [runtimeIdOf('a'), 5_500],
+      [runtimeIdOf('b'), 5_500],
+      [runtimeIdOf('c'), 5_500],
+      [runtimeIdOf('d'), 1_000],
     ]);
   });
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EncodedBatch } from '../encoded-batch.js';
 import type { ApplyBatch } from './sqlite-apply.js';
 import { createCommitQueue } from './commit-queue.js';
+import { runtimeIdOf, sessionIdOf } from '../runtime-store.js';
 
 const EMPTY: EncodedBatch = {
   lifecycle: null,
@@ -33,11 +34,12 @@ describe('createCommitQueue', () => {
   function applyWith(poison: (runtimeId: string) => boolean): ApplyBatch {
     const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
     return (runtimeId) => {
-      if (poison(runtimeId)) {
+      const id = sessionIdOf(runtimeId);
+      if (poison(id)) {
         db.exec('ROLLBACK');
-        throw new Error(`poisoned ${runtimeId}`);
+        throw new Error(`poisoned ${id}`);
       }
-      insert.run(runtimeId);
+      insert.run(id);
     };
   }
 
@@ -49,7 +51,7 @@ describe('createCommitQueue', () => {
       applyWith((id) => id === 'b' && !poisoned && (poisoned = true)),
       true,
     );
-    await Promise.all(['a', 'b', 'c'].map((id) => queue.submit(id, EMPTY, undefined)));
+    await Promise.all(['a', 'b', 'c'].map((id) => queue.submit(runtimeIdOf(id), EMPTY, undefined)));
     expect(rows()).toEqual(['a', 'b', 'c']);
     expect(queue.statistics()).toEqual({
       commits: 3,
@@ -66,7 +68,7 @@ describe('createCommitQueue', () => {
       true,
     );
     const results = await Promise.allSettled(
-      ['a', 'b', 'c'].map((id) => queue.submit(id, EMPTY, undefined)),
+      ['a', 'b', 'c'].map((id) => queue.submit(runtimeIdOf(id), EMPTY, undefined)),
     );
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'store_unavailable' } });
@@ -75,9 +77,9 @@ describe('createCommitQueue', () => {
 
   it('keeps a refused batch out of the shared transaction without retrying the group', async () => {
     const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
-    const queue = createCommitQueue(db, (id) => void insert.run(id), true);
+    const queue = createCommitQueue(db, (id) => void insert.run(sessionIdOf(id)), true);
     const results = await Promise.allSettled(
-      ['a', 'a', 'c'].map((id) => queue.submit(id, EMPTY, undefined)),
+      ['a', 'a', 'c'].map((id) => queue.submit(runtimeIdOf(id), EMPTY, undefined)),
     );
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'internal' } });
@@ -94,14 +96,15 @@ describe('createCommitQueue', () => {
     const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
     const queue = createCommitQueue(
       db,
-      (id) => {
+      (runtimeId) => {
+        const id = sessionIdOf(runtimeId);
         insert.run(`${id}-first`);
         insert.run(id === 'b' ? 'a' : id); // b collides with a after writing b-first
       },
       true,
     );
     const results = await Promise.allSettled(
-      ['a', 'b', 'c'].map((id) => queue.submit(id, EMPTY, undefined)),
+      ['a', 'b', 'c'].map((id) => queue.submit(runtimeIdOf(id), EMPTY, undefined)),
     );
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(rows()).toEqual(['a', 'a-first', 'c', 'c-first']);
@@ -110,8 +113,8 @@ describe('createCommitQueue', () => {
 
   it('runs queued batches at once on flush', () => {
     const insert = db.prepare<[string]>('INSERT INTO rows VALUES (?)');
-    const queue = createCommitQueue(db, (id) => void insert.run(id), true);
-    void queue.submit('a', EMPTY, undefined); // settles inside flush below
+    const queue = createCommitQueue(db, (id) => void insert.run(sessionIdOf(id)), true);
+    void queue.submit(runtimeIdOf('a'), EMPTY, undefined); // settles inside flush below
     expect(rows()).toEqual([]);
     queue.flush();
     expect(rows()).toEqual(['a']);

@@ -10,8 +10,9 @@ import type { SqliteStore } from './sqlite-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { TempDatabase } from './temp-database.test-support.js';
 import { createTempDatabase } from './temp-database.test-support.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 describe('a SQLite store and its file', () => {
   let temp: TempDatabase;
@@ -50,7 +51,7 @@ describe('a SQLite store and its file', () => {
     rmSync(temp.path);
     await expectBurrowError(store.probe(), 'store_unavailable', /runtime\.db was deleted/);
     await expectBurrowError(
-      store.commit('rt:session:s2', { lifecycle: lifecycle('s2') }),
+      store.commit(runtimeIdOf('s2'), { lifecycle: lifecycle('s2') }),
       'store_unavailable',
       /was deleted/,
     );
@@ -62,7 +63,7 @@ describe('a SQLite store and its file', () => {
     rmSync(`${temp.path}-wal`);
     await expectBurrowError(store.probe(), 'store_unavailable', /runtime\.db-wal was deleted/);
     await expectBurrowError(
-      store.commit('rt:session:s2', { lifecycle: lifecycle('s2') }),
+      store.commit(runtimeIdOf('s2'), { lifecycle: lifecycle('s2') }),
       'store_unavailable',
       /-wal was deleted/,
     );
@@ -75,12 +76,12 @@ describe('a SQLite store and its file', () => {
     renameSync(`${temp.path}.copy`, temp.path);
     await expectBurrowError(store.probe(), 'store_unavailable', /runtime\.db was replaced/);
     await expectBurrowError(
-      store.commit('rt:session:s2', { lifecycle: lifecycle('s2') }),
+      store.commit(runtimeIdOf('s2'), { lifecycle: lifecycle('s2') }),
       'store_unavailable',
       /was replaced/,
     );
     await store.close();
     store = await openSqliteStore(temp.path);
-    expect(await store.load('rt:session:s2')).toBeNull();
+    expect(await store.load(runtimeIdOf('s2'))).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { TempDatabase } from './temp-database.test-support.js';
 import { createTempDatabase } from './temp-database.test-support.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
 /** Writes a database at schema `version`, then `fill`s it. */
 function writeAtVersion(
@@ -47,10 +48,10 @@ function writeVersion2(path: string, rows: number): void {
     for (const session of ['s1', 's2']) {
       db.prepare(
         'INSERT INTO sessions (runtime_id, committed, event_high_water) VALUES (?, 1, ?)',
-      ).run(`rt:session:${session}`, rows);
+      ).run(runtimeIdOf(session), rows);
       for (const event of events(session, 1, rows)) {
         insert.run(
-          `rt:session:${session}`,
+          runtimeIdOf(session),
           event.seq,
           event.type,
           Date.parse(event.at),
@@ -73,15 +74,15 @@ describe('SQLite migration 3 (events in append order)', () => {
     const store = await openSqliteStore(temp.path);
     try {
       expect(store.settings().schemaVersion).toBe(SCHEMA_VERSION);
-      expect(await store.readEvents('rt:session:s1', 0, 10)).toEqual(events('s1', 1, 5));
-      expect(await store.readEvents('rt:session:s2', 2, 10)).toEqual(events('s2', 1, 5).slice(2));
-      await store.commit('rt:session:s1', { events: events('s1', 6, 2) });
-      expect(await store.readEvents('rt:session:s1', 4, 10)).toEqual([
+      expect(await store.readEvents(runtimeIdOf('s1'), 0, 10)).toEqual(events('s1', 1, 5));
+      expect(await store.readEvents(runtimeIdOf('s2'), 2, 10)).toEqual(events('s2', 1, 5).slice(2));
+      await store.commit(runtimeIdOf('s1'), { events: events('s1', 6, 2) });
+      expect(await store.readEvents(runtimeIdOf('s1'), 4, 10)).toEqual([
         ...events('s1', 1, 5).slice(4),
         ...events('s1', 6, 2),
       ]);
       await expectBurrowError(
-        store.commit('rt:session:s1', { events: events('s1', 7, 1) }),
+        store.commit(runtimeIdOf('s1'), { events: events('s1', 7, 1) }),
         'internal',
         /event seq 7/,
       );
@@ -112,10 +113,12 @@ describe('SQLite migration 4 (live input counts on the session row)', () => {
     };
     const done = input('s1', 'c', 3, { status: 'consumed', runId: 'r' });
     writeAtVersion(temp.path, 3, (db) => {
-      db.prepare("INSERT INTO sessions (runtime_id, committed) VALUES ('rt:session:s1', 1)").run();
+      db.prepare(
+        `INSERT INTO sessions (runtime_id, committed) VALUES ('${runtimeIdOf('s1')}', 1)`,
+      ).run();
       const insert = db.prepare(
         `INSERT INTO inputs (runtime_id, input_id, seq, status, terminal, lane, attempts,
-           idempotency_key, updated_at_ms, body) VALUES ('rt:session:s1', ?, ?, ?, ?, ?, 0, NULL, 0, ?)`,
+           idempotency_key, updated_at_ms, body) VALUES ('${runtimeIdOf('s1')}', ?, ?, ?, ?, ?, 0, NULL, 0, ?)`,
       );
       for (const record of [queued, steered, done]) {
         const terminal = record.state.status === 'queued' ? 0 : 1;
@@ -133,15 +136,15 @@ describe('SQLite migration 4 (live input counts on the session row)', () => {
     const store = await openSqliteStore(temp.path);
     try {
       expect(await store.listSessions(0, 10)).toEqual([
-        { runtimeId: 'rt:session:s1', phase: 'idle', queue: 1, steer: 1 },
+        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 1, steer: 1 },
       ]);
-      expect(await store.listRecoverable()).toEqual(['rt:session:s1']);
+      expect(await store.listRecoverable()).toEqual([runtimeIdOf('s1')]);
       const consumed = { status: 'consumed', runId: 'r2' } as const;
-      await store.commit('rt:session:s1', { inputs: [input('s1', 'a', 1, consumed)] });
+      await store.commit(runtimeIdOf('s1'), { inputs: [input('s1', 'a', 1, consumed)] });
       expect(await store.listSessions(0, 10)).toEqual([
-        { runtimeId: 'rt:session:s1', phase: 'idle', queue: 0, steer: 1 },
+        { runtimeId: runtimeIdOf('s1'), phase: 'idle', queue: 0, steer: 1 },
       ]);
-      await store.commit('rt:session:s1', {
+      await store.commit(runtimeIdOf('s1'), {
         inputs: [{ ...input('s1', 'b', 2, consumed), decision: steered.decision }],
       });
       expect(await store.listRecoverable()).toEqual([]);

@@ -24,13 +24,13 @@ const HAS_WORK = `${KNOWN} AND (s.phase IS NULL OR s.phase <> 'destroyed') AND (
        WHERE c.runtime_id = s.runtime_id), 0)))))`;
 
 interface LeaseRow {
-  readonly runtimeId: string;
+  readonly runtimeId: RuntimeId;
   readonly owner: string | null;
   readonly expiresAt: number | null;
 }
 
 interface SummaryRow {
-  readonly runtimeId: string;
+  readonly runtimeId: RuntimeId;
   readonly phase: string | null;
   readonly queue: number;
   readonly steer: number;
@@ -46,7 +46,7 @@ export interface SqliteLists {
 /** Prepares the list statements of `db`. */
 export function createLists(db: Database.Database): SqliteLists {
   const recoverable = db
-    .prepare<[], string>(
+    .prepare<[], RuntimeId>(
       `SELECT runtime_id FROM sessions AS s WHERE ${HAS_WORK} ORDER BY runtime_id`,
     )
     .pluck();

@@ -11,8 +11,9 @@ import { openSqliteStore } from './sqlite-store.js';
 import { rewriteSqliteRecords } from './sqlite-rewrite.test-support.js';
 import type { TempDatabase } from './temp-database.test-support.js';
 import { createTempDatabase } from './temp-database.test-support.js';
+import { runtimeIdOf } from '../runtime-store.js';
 
-const RT = 'rt:session:s1';
+const RT = runtimeIdOf('s1');
 
 runStoreConformance('sqlite', async () => {
   const temp = await createTempDatabase();
@@ -103,7 +104,7 @@ describe('openSqliteStore', () => {
     const settled: string[] = [];
     const commits = Array.from({ length: 50 }, (_, i) =>
       store
-        .commit(`rt:session:g${i}`, { lifecycle: lifecycle(`g${i}`) })
+        .commit(runtimeIdOf(`g${i}`), { lifecycle: lifecycle(`g${i}`) })
         .then(() => settled.push(`g${i}`)),
     );
     // Microtasks alone cannot settle a commit: the flush runs on setImmediate.
@@ -131,7 +132,7 @@ describe('openSqliteStore', () => {
     const store = await track(openSqliteStore(temp.path, { groupCommit: false }));
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.commit(`rt:session:g${i}`, { lifecycle: lifecycle(`g${i}`) }),
+        store.commit(runtimeIdOf(`g${i}`), { lifecycle: lifecycle(`g${i}`) }),
       ),
     );
     expect(store.statistics()).toMatchObject({ commits: 20, transactions: 20, largestGroup: 1 });
@@ -141,9 +142,9 @@ describe('openSqliteStore', () => {
     const store = await track(openSqliteStore(temp.path));
     await store.commit(RT, { transcript: messages(0, 1, 'r0') });
     const results = await Promise.allSettled([
-      store.commit('rt:session:a', { inputs: [input('a', 'x', 1)] }),
+      store.commit(runtimeIdOf('a'), { inputs: [input('a', 'x', 1)] }),
       store.commit(RT, { lifecycle: lifecycle('s1'), transcript: messages(0, 1, 'r1') }),
-      store.commit('rt:session:b', { inputs: [input('b', 'x', 1)] }),
+      store.commit(runtimeIdOf('b'), { inputs: [input('b', 'x', 1)] }),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(store.statistics()).toMatchObject({ commits: 3, transactions: 2, largestGroup: 2 });
@@ -196,7 +197,7 @@ describe('openSqliteStore', () => {
     try {
       other.prepare('BEGIN IMMEDIATE').run();
       const results = await Promise.allSettled(
-        ['a', 'b', 'c'].map((id) => store.commit(`rt:session:${id}`, { lifecycle: lifecycle(id) })),
+        ['a', 'b', 'c'].map((id) => store.commit(runtimeIdOf(id), { lifecycle: lifecycle(id) })),
       );
       expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
       other.prepare('ROLLBACK').run();
