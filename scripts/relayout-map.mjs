@@ -23,6 +23,9 @@ export const PLACES = {
   // A session's event stream: serialization, replay and live subscribers, the store's tail, input events.
   'src/runtime/store-event-tail.ts': 'src/runtime/events/store-tail.ts',
   'src/runtime/input-events.ts': 'src/runtime/events/input-events.ts',
+  // The accept operation's steps under the gate (one parse, admission, identity, the plan).
+  'src/runtime/input-accept.ts': 'src/runtime/operations/input-accept.ts',
+  'src/runtime/input-admit.ts': 'src/runtime/operations/input-admit.ts',
   'src/server/route-spec.ts': 'src/server/routes/route-spec.ts',
   'src/server/event-frames.ts': 'src/server/sse/event-frames.ts',
   'src/server/metrics.ts': 'src/server/metrics/server-metrics.ts',
@@ -59,6 +62,10 @@ export const RULES = [
 
 /** Top-level files of src/core, src/runtime and src/server known to stay (others are reported). */
 export const STAYS = new Set([
+  'src/runtime/runtime-reports.ts',
+  'src/runtime/create-context.ts',
+  'src/runtime/approval-denials.ts',
+  'src/core/input-submission.ts',
   'src/core/approvals.ts',
   'src/core/assert-never.ts',
   'src/core/bearer-token.ts',
