@@ -214,6 +214,9 @@ function main() {
   const formattable = code.filter((f) => !f.startsWith('src/client/openapi'));
   if (formattable.length > 0)
     run('npx', ['prettier', '--log-level', 'warn', '--write', ...formattable]);
+  // The benchmarks import the built package (dist/), so a fresh checkout builds before it type-checks.
+  if (!existsSync(join(ROOT, 'dist', 'index.d.ts')))
+    run('npm', ['run', 'build'], { stdio: 'inherit' });
   process.stdout.write('tsc -p tsconfig.json --noEmit\n');
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
   const lintable = code.filter((f) => !f.startsWith('src/client/openapi'));
