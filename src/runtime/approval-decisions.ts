@@ -9,14 +9,14 @@
 import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
 import { approvalDecisionSchema, approvalKey, decidedCall } from '../core/approvals.js';
 import { BurrowError } from '../core/errors.js';
-import { findInput } from '../core/ledger/input-ledger.js';
-import type { InputRecord } from '../core/ledger/input-record.js';
+import { findInput } from '../core/input-ledger.js';
+import type { InputRecord } from '../core/input-record.js';
 import type { AcceptResult, OperationOptions } from './runtime-api.js';
-import { activeEntry, entryUnderGate } from './session/access.js';
+import { activeEntry, entryUnderGate } from './session-access.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { SessionEntry } from './session/entry.js';
+import type { SessionEntry } from './session-entry.js';
 import { admitDecision, expireApprovals } from './approval-denials.js';
-import { requireAcceptsInput } from './operations/input-admit.js';
+import { requireAcceptsInput } from './input-admit.js';
 
 /** The decided input for `approvalId` in memory or in the store, or null. */
 async function decidedInput(

@@ -7,10 +7,10 @@ import type {
   SYSTEM_DENIAL_REASONS,
 } from '../core/approvals.js';
 import { approvalKey, decisionPayload, dueApprovals } from '../core/approvals.js';
-import { acceptsInput, admitParsed } from './operations/input-admit.js';
+import { acceptsInput, admitParsed } from './input-admit.js';
 import type { AcceptResult } from './runtime-api.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { SessionEntry } from './session/entry.js';
+import type { SessionEntry } from './session-entry.js';
 
 /** Admits the decision on `approval` (pending, or the call a decided input names). Under the gate. */
 export function admitDecision(

@@ -8,8 +8,8 @@
 
 import { toError } from '../core/errors.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { SessionEntry } from './session/entry.js';
-import { fenceOut } from './session/remove.js';
+import type { SessionEntry } from './session-entry.js';
+import { fenceOut } from './session-remove.js';
 
 /** The time before a lease's expiry at which a host that cannot renew gives the session up. */
 export function leaseSafetyMarginMs(leaseTtlMs: number): number {

@@ -14,7 +14,7 @@ import { runtimeIdOf } from '../../store/runtime-store.js';
 import { uuidv7 } from '../ids.js';
 import { isDeadLocalOwner, ownsThroughStore } from '../ownership.js';
 import type { RuntimeContext } from '../runtime-context.js';
-import { activeEntry } from '../session/access.js';
+import { activeEntry } from '../session-access.js';
 import type { IngressEnvelope, IngressRequest } from './ingress-request.js';
 import { answerValue, INGRESS_REQUEST_VERSION } from './ingress-request.js';
 
