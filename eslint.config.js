@@ -140,6 +140,7 @@ export default tseslint.config(
       'src/server/static/**',
       'scratch/**',
       'src/client/openapi-types.ts',
+      'src/client/openapi/**',
     ],
   },
   js.configs.recommended,

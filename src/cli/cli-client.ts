@@ -2,7 +2,7 @@
 // server in their configuration.
 
 import { createBurrowClient, type BurrowClient } from '../client/http-client.js';
-import type { ClientConfig } from './config.js';
+import type { ClientConfig } from './client-config.js';
 
 /** A typed client of the server in `config`. */
 export function clientFor(config: ClientConfig): BurrowClient {

@@ -1,11 +1,11 @@
 // The CLI's typed configuration: flags, then environment, then defaults — one place that decides every value.
 
-import { bearerTokenProblem } from '../core/bearer-token.js';
 import { parseDuration } from '../core/duration.js';
 import { isLoopbackHost } from '../server/loopback.js';
 import { isPgSchemaName, PG_SCHEMA_NAME_MAX } from '../store/postgres/pg-schema.js';
 import type { OwnershipFlags, OwnershipSettings } from './ownership-config.js';
 import { resolveOwnership } from './ownership-config.js';
+import { integer, oneOf, pick, rawToken } from './config-values.js';
 
 /** The executors `burrow serve` can run. */
 export const EXECUTOR_NAMES = ['echo', 'scripted', 'openai-compatible'] as const;
@@ -119,70 +119,6 @@ export interface ServeConfig {
   readonly ownership: OwnershipSettings;
 }
 
-/** Flags shared by the client commands (`sessions`, `send`, `tail`). */
-export interface ClientFlags {
-  readonly url?: string;
-  readonly token?: string;
-  readonly json?: boolean;
-}
-
-/** Where a client command finds the server. */
-export interface ClientConfig {
-  readonly url: string;
-  readonly token: string | null;
-  readonly json: boolean;
-}
-
-/** The first non-empty value: a flag, then an environment variable; `undefined` when neither is set. */
-function pick(flag: string | undefined, env: string | undefined): string | undefined {
-  if (flag !== undefined && flag.trim() !== '') return flag.trim();
-  if (env !== undefined && env.trim() !== '') return env.trim();
-  return undefined;
-}
-
-/**
- * The token as given (a flag, then the environment; empty counts as unset), not trimmed: a token with
- * surrounding or inner spaces could never be sent in a header, so it is an issue, not a typo to fix.
- */
-function rawToken(
-  flag: string | undefined,
-  env: string | undefined,
-  issues: string[],
-): string | null {
-  const token =
-    flag !== undefined && flag !== '' ? flag : env !== undefined && env !== '' ? env : null;
-  if (token === null) return null;
-  const problem = bearerTokenProblem(token);
-  if (problem !== null) issues.push(`${problem} (--token, BURROW_TOKEN)`);
-  return token;
-}
-
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-  name: string,
-  issues: string[],
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  issues.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  return fallback;
-}
-
-function integer(
-  value: string | undefined,
-  range: { min: number; max: number; fallback: number },
-  name: string,
-  issues: string[],
-): number {
-  if (value === undefined) return range.fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (Number.isSafeInteger(parsed) && parsed >= range.min && parsed <= range.max) return parsed;
-  issues.push(`${name} must be an integer from ${range.min} to ${range.max} (got ${value})`);
-  return range.fallback;
-}
-
 /** Resolves `burrow serve`'s configuration; throws one {@link ConfigError} listing every issue. */
 export function resolveServeConfig(flags: ServeFlags, env: CliEnv): ServeConfig {
   const issues: string[] = [];
@@ -264,20 +200,6 @@ export function missingOpenAiVariables(openai: OpenAiSettings): string[] {
   if (openai.apiKey === null) missing.push('OPENAI_API_KEY');
   if (openai.model === null) missing.push('BURROW_MODEL');
   return missing;
-}
-
-/** Resolves a client command's configuration (server URL, token, output mode). */
-export function resolveClientConfig(flags: ClientFlags, env: CliEnv): ClientConfig {
-  const url = (pick(flags.url, env.BURROW_URL) ?? DEFAULTS.url).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(url)) {
-    throw new ConfigError([
-      `the server URL (--url, BURROW_URL) must be an http(s) URL (got ${url})`,
-    ]);
-  }
-  const issues: string[] = [];
-  const token = rawToken(flags.token, env.BURROW_TOKEN, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return { url, token, json: flags.json === true };
 }
 
 /**

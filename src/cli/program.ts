@@ -1,15 +1,16 @@
 // The `burrow` command line: commands, flags and help (commander@14). Actions are injected, so parsing is testable.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../core/duration.js';
+import { Command, CommanderError, Option } from 'commander';
 import { WHEN_BUSY, type WhenBusy } from '../core/input-kinds.js';
 import { PHASES } from '../core/machine-state.js';
 import type { BenchFlags } from './bench-command.js';
 import type { CliIo } from './cli-io.js';
-import type { ClientFlags, ServeFlags } from './config.js';
+import type { ClientFlags } from './client-config.js';
+import type { ServeFlags } from './config.js';
 import { EXECUTOR_NAMES, LOG_LEVELS } from './config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { packageVersion } from './package-info.js';
+import { clientOptions, count, duration, pageSize } from './program-arguments.js';
 import type { SessionsFlags } from './sessions-command.js';
 import type { ApprovalsFlags, DecideFlags } from './approvals-command.js';
 
@@ -50,32 +51,6 @@ export interface CommandHandlers {
     readonly pgSchema?: string;
     readonly json?: boolean;
   }): Promise<ExitCode>;
-}
-
-function count(value: string): number {
-  if (!/^\d{1,15}$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer.');
-  return Number(value);
-}
-
-function pageSize(value: string): number {
-  const n = /^\d{1,4}$/.test(value) ? Number(value) : 0;
-  if (n < 1 || n > 1000) throw new InvalidArgumentError('expected an integer from 1 to 1000.');
-  return n;
-}
-
-/** A duration as the server reads it: `30s`, `1500ms`, `2m` or bare milliseconds. */
-function duration(value: string): string {
-  if (parseDuration(value) === null) {
-    throw new InvalidArgumentError('expected a duration such as 30s, 1500ms or 2m.');
-  }
-  return value;
-}
-
-function clientOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'server URL (env BURROW_URL; default http://127.0.0.1:7420)')
-    .option('--token <token>', 'bearer token (env BURROW_TOKEN)')
-    .option('--json', 'print JSON for scripts');
 }
 
 /** Builds the program. `run` receives the exit code of whichever command ran. */

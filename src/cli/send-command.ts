@@ -5,7 +5,7 @@ import type { InputSubmission } from '../client/types.js';
 import { clientFor } from './cli-client.js';
 import type { CliIo } from './cli-io.js';
 import type { CliEnv } from './config.js';
-import { resolveClientConfig } from './config.js';
+import { resolveClientConfig } from './client-config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { SendFlags } from './program.js';
 

@@ -1,27 +1,22 @@
 // `burrow serve`: SQLite (or PostgreSQL) store, recovery with progress, the HTTP server, and a
 // two-stage shutdown whose drain has a deadline.
 
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { toError } from '../core/errors.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import { createRuntime } from '../runtime/runtime.js';
 import { createServerMetrics } from '../server/metrics.js';
 import { startServer } from '../server/server.js';
-import type { RuntimeStore } from '../store/runtime-store.js';
-import type * as PostgresStoreModule from '../store/postgres/postgres-store.js';
-import type * as SqliteStoreModule from '../store/sqlite/sqlite-store.js';
 import type { CliIo } from './cli-io.js';
 import { createCliLogger, runtimeLoggerOf } from './cli-logger.js';
 import type { CliEnv, ServeConfig, ServeFlags } from './config.js';
 import { resolveServeConfig } from './config.js';
 import type { ExecutorChoice } from './executor-choice.js';
 import { chooseExecutor } from './executor-choice.js';
-import { redactUrl } from './doctor-command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { startProgress } from './progress-bar.js';
+import { drainDeadline, stopEverything } from './serve-drain.js';
+import { openStore } from './serve-store.js';
 import { listenForShutdown, whenAborted, type SignalSource } from './shutdown-signals.js';
-import { onAbort } from '../core/abort.js';
 
 /** What `serve` needs from its surroundings (tests pass their own signal source). */
 export interface ServeDeps {
@@ -30,71 +25,6 @@ export interface ServeDeps {
   readonly signals?: SignalSource;
   /** The executor to run instead of the one `--executor` names (embedders and process tests). */
   readonly executor?: ExecutorChoice;
-}
-
-/** The store `serve` runs on, and how to name it to the operator. */
-interface OpenedStore {
-  readonly store: RuntimeStore;
-  /** `SQLite <path>` or `PostgreSQL <url without password> (schema burrow)`. */
-  readonly description: string;
-  /** The SQLite path or the redacted PostgreSQL URL (the `db` of the JSON `listening` line). */
-  readonly location: string;
-}
-
-/** Opens the PostgreSQL store, loading pg only now so that its absence is a clear error. */
-async function openPgStore(url: string, schema: string): Promise<OpenedStore> {
-  let postgres: typeof PostgresStoreModule;
-  try {
-    postgres = await import('../store/postgres/postgres-store.js');
-  } catch (error: unknown) {
-    throw new CliError(
-      EXIT.usage,
-      `burrow serve --pg needs pg@8 (${toError(error).message}): npm install pg@8`,
-      {},
-      { cause: error },
-    );
-  }
-  const store = await postgres.openPostgresStore(url, {
-    schema,
-    applicationName: 'burrow serve',
-  });
-  const location = redactUrl(url);
-  return { store, location, description: `PostgreSQL ${location} (schema ${store.schema})` };
-}
-
-/** Opens the store of `config`: PostgreSQL when a URL is set, else the SQLite file. */
-async function openStore(config: ServeConfig): Promise<OpenedStore> {
-  if (config.pgUrl !== null) return openPgStore(config.pgUrl, config.pgSchema);
-  const path = resolve(config.db);
-  return { store: await openSqliteFile(path), location: path, description: `SQLite ${path}` };
-}
-
-/** Opens the SQLite store, loading better-sqlite3 only now so that its absence is a clear error. */
-async function openSqliteFile(path: string): Promise<RuntimeStore> {
-  await mkdir(dirname(path), { recursive: true });
-  let sqlite: typeof SqliteStoreModule;
-  try {
-    sqlite = await import('../store/sqlite/sqlite-store.js');
-  } catch (error: unknown) {
-    throw new CliError(
-      EXIT.usage,
-      `burrow serve needs better-sqlite3@12 (${toError(error).message}): npm install better-sqlite3@12`,
-      {},
-      { cause: error },
-    );
-  }
-  try {
-    return await sqlite.openSqliteStore(path);
-  } catch (error: unknown) {
-    // A database this process cannot write (read-only file or directory, full disk, a newer schema)
-    // must stop the start, not turn every later write into a 503.
-    throw new CliError(
-      EXIT.usage,
-      `burrow serve cannot use the database ${path}: ${toError(error).message}`,
-      {},
-      { cause: error },
-    );
-  }
 }
 
 /** Failed recoveries listed on stderr (all of them are in the log). */
@@ -162,35 +92,6 @@ async function listen(options: Parameters<typeof startServer>[0]): ReturnType<ty
     }
     throw error;
   }
-}
-
-/**
- * The signal that ends the drain: the second Ctrl-C, or `drainTimeoutMs` after the first one. Its
- * reason says which; `dispose` clears the timer.
- */
-function drainDeadline(
-  graceful: AbortSignal,
-  forced: AbortSignal,
-  drainTimeoutMs: number,
-  onTimeout: () => void,
-): { signal: AbortSignal; timedOut: () => boolean; dispose(): void } {
-  const deadline = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const start = (): void => {
-    timer = setTimeout(() => {
-      onTimeout();
-      deadline.abort(new Error(`the drain took longer than ${drainTimeoutMs} ms`));
-    }, drainTimeoutMs);
-  };
-  const stopListening = onAbort(graceful, start);
-  return {
-    signal: AbortSignal.any([forced, deadline.signal]),
-    timedOut: () => deadline.signal.aborted && !forced.aborted,
-    dispose() {
-      clearTimeout(timer);
-      stopListening();
-    },
-  };
 }
 
 /** Runs the server until the first SIGINT/SIGTERM (drain) or the second (forced; exit 130). */
@@ -300,23 +201,4 @@ export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<Exit
 /** `20000` → `20s`, `1500` → `1500ms`. */
 function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/**
- * Stops accepting connections and drains the runtime at the same time: the runtime's close settles
- * the waiters of `?wait=` requests and ends SSE streams, which lets the server's close finish. When
- * `forced` aborts (the second signal, or the drain deadline) the runtime's close escalates to hard
- * cancel, and we stop waiting for the server.
- */
-async function stopEverything(
-  server: { close(): Promise<void> } | null,
-  runtime: Runtime | null,
-  forced: AbortSignal,
-): Promise<void> {
-  const serverClosed = server?.close() ?? Promise.resolve();
-  try {
-    await runtime?.close({ signal: forced });
-  } finally {
-    await Promise.race([serverClosed, whenAborted(forced)]);
-  }
 }

@@ -3,8 +3,9 @@
 import type { SessionQuery, SessionSummary } from '../client/types.js';
 import { clientFor } from './cli-client.js';
 import type { CliIo } from './cli-io.js';
-import type { ClientFlags, CliEnv } from './config.js';
-import { resolveClientConfig } from './config.js';
+import type { ClientFlags } from './client-config.js';
+import type { CliEnv } from './config.js';
+import { resolveClientConfig } from './client-config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { formatTable } from './text-table.js';
 

@@ -5,7 +5,7 @@ import type { RuntimeEvent } from '../core/runtime-event.js';
 import { clientFor } from './cli-client.js';
 import type { CliIo } from './cli-io.js';
 import type { CliEnv } from './config.js';
-import { resolveClientConfig } from './config.js';
+import { resolveClientConfig } from './client-config.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { TailFlags } from './program.js';
 

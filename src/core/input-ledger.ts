@@ -7,11 +7,22 @@
 // retained terminal inputs live in separate maps so a turn costs O(batch), not O(history).
 
 import type { Lane } from './admission.js';
-import type { InputRecord, InputStatus } from './input-record.js';
+import type { InputRecord } from './input-record.js';
 import { isTerminal } from './input-record.js';
 import { checkHistory } from './ledger-history.js';
 import type { RetainedPool } from './ledger-retained.js';
 import { UNBOUNDED, createRetainedPool, enforceBounds, forget, retain } from './ledger-retained.js';
+
+// Reading and restoring a ledger live in their own modules; their names stay importable from here.
+export {
+  activeInputIds,
+  countByStatus,
+  findInput,
+  hasQueuedWork,
+  laneRecords,
+  runMembers,
+} from './ledger-queries.js';
+export { restoreLedger } from './ledger-restore.js';
 
 /** The lanes that hold queued inputs. */
 export type QueueLane = Exclude<Lane, 'none'>;
@@ -193,93 +204,4 @@ export function applyLedgerPatch(ledger: Ledger, patch: LedgerPatch): void {
     enforceBounds(ledger, writable);
   }
   if (patch.nextSeq !== undefined) ledger.nextSeq = patch.nextSeq;
-}
-
-/** An input by id, live or retained. */
-export function findInput(ledger: Ledger, inputId: string): InputRecord | undefined {
-  return ledger.live.get(inputId) ?? ledger.terminal.get(inputId);
-}
-
-/** The queued records of a lane, in order. */
-export function laneRecords(ledger: Ledger, lane: QueueLane): InputRecord[] {
-  return ledger.lanes[lane]
-    .map((id) => ledger.live.get(id))
-    .filter((r): r is InputRecord => r !== undefined);
-}
-
-/** The live (non-terminal) input ids: queued, staged or applied. */
-export function activeInputIds(ledger: Ledger): string[] {
-  return [...ledger.live.keys()];
-}
-
-/** True when some input is queued in either lane. */
-export function hasQueuedWork(ledger: Ledger): boolean {
-  return ledger.lanes.queue.length > 0 || ledger.lanes.steer.length > 0;
-}
-
-/** Live records bound to `runId` (staged or applied), in admission order. */
-export function runMembers(ledger: Ledger, runId: string): InputRecord[] {
-  return [...ledger.live.values()]
-    .filter(
-      (r) =>
-        (r.state.status === 'staged' || r.state.status === 'applied') && r.state.runId === runId,
-    )
-    .sort((a, b) => a.seq - b.seq);
-}
-
-/** Counts of inputs by status (live and retained). */
-export function countByStatus(ledger: Ledger): Record<InputStatus, number> {
-  const counts: Record<InputStatus, number> = {
-    queued: 0,
-    staged: 0,
-    applied: 0,
-    consumed: 0,
-    superseded: 0,
-    coalesced: 0,
-    abandoned: 0,
-  };
-  for (const r of ledger.live.values()) counts[r.state.status] += 1;
-  for (const r of ledger.terminal.values()) counts[r.state.status] += 1;
-  return counts;
-}
-
-/**
- * Rebuilds a ledger from stored records (recovery): staged and applied inputs go back to queued, and
- * the run the crash interrupted does not count as an attempt; lanes are rebuilt from admission
- * sequences, priority inputs first; the idempotency index is rebuilt from every retained record. Of
- * the terminal records, only the newest the pool's per-session bound allows are kept in memory (the
- * ledger then knows it `forgotten` some).
- */
-export function restoreLedger(
-  sessionId: string,
-  records: readonly InputRecord[],
-  updatedAt: string,
-  pool?: RetainedPool,
-): Ledger {
-  const ledger = createLedger(sessionId, 1, pool);
-  const sorted = [...records].sort((a, b) => a.seq - b.seq);
-  const finished = sorted.filter((record) => isTerminal(record.state));
-  const skip = new Set(
-    finished.slice(0, Math.max(0, finished.length - ledger.pool.perSession.records)),
-  );
-  const ops: LedgerOp[] = [];
-  for (const record of sorted) {
-    if (skip.has(record)) continue;
-    const requeue = record.state.status === 'staged' || record.state.status === 'applied';
-    const restored: InputRecord = requeue
-      ? {
-          ...record,
-          state: { status: 'queued' },
-          attempts: Math.max(0, record.attempts - 1),
-          updatedAt,
-        }
-      : record;
-    ops.push({ op: 'put', record: restored, placement: 'back' });
-    if (record.header.idempotencyKey !== null)
-      ops.push({ op: 'index', key: record.header.idempotencyKey, inputId: record.header.inputId });
-  }
-  const maxSeq = sorted.length === 0 ? 0 : (sorted[sorted.length - 1] as InputRecord).seq;
-  applyLedgerPatch(ledger, { ops, nextSeq: maxSeq + 1 });
-  if (skip.size > 0) ledger.forgotten = true;
-  return ledger;
 }

@@ -1,12 +1,23 @@
 // Delivering the wakes of finished operations: the continuation of every feed entry past the
 // `observed` cursor, in sequence order, then `observed` moved past what was delivered.
+//
+// After a terminal step of a waking kind (`background_tool`), the continuation of every feed
+// entry past the `observed` cursor is admitted through `admitContinuation`, in sequence order, and
+// `observed` then moves past what was delivered (one more `persist`). The continuation is admitted
+// whether or not the session is idle: when idle it wakes the session; when a turn is running,
+// admission steers it into that turn at its next boundary (continuations are steer-lane priority
+// inputs), or it starts the next turn. `isIdle()` is sampled only to report which of the two
+// happened. A failed admission (store down, session retired) never fails the step that already
+// landed: delivery stops there, `observed` stays, and the next finish or `deliverPending()` retries.
+// The idempotency key `op:<epoch>:<seq>` makes a redelivery collapse into the first admission.
 
 import { toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
 import { continuationFor } from '../core/ops-lifecycle-continuation.js';
 import { unobserved } from '../core/ops-lifecycle-feed.js';
-import type { OpsState } from '../core/ops-lifecycle-state.js';
+import type { Operation, OpsState } from '../core/ops-lifecycle-state.js';
 import { findOperation } from '../core/ops-lifecycle-state.js';
+import type { FinishReport } from './background-ops-contract.js';
 
 /** A continuation that was admitted, and whether the session was idle at that moment. */
 export interface DeliveredWake {
@@ -65,4 +76,18 @@ export async function deliverWakes(
     }
   }
   return { delivered };
+}
+
+/**
+ * What a terminal step reports once delivery ran: `admitted` (with whether the session was idle) when
+ * its own continuation was among those delivered, else `pending` (delivery failed or stopped before it).
+ */
+export function wakeReport(
+  operation: Operation,
+  delivered: readonly DeliveredWake[],
+): FinishReport {
+  const mine = delivered.find((d) => d.seq === operation.completionSeq);
+  return mine === undefined
+    ? { operation, continuation: 'pending', sessionWasIdle: null }
+    : { operation, continuation: 'admitted', sessionWasIdle: mine.idle };
 }

@@ -9,27 +9,16 @@
 //   persisted too, or recovery could not end an operation it never heard of (the seed's silent drop).
 // - One step at a time. Mutations run one after another (a FIFO chain), so two operations finishing
 //   together take distinct, increasing completion sequence numbers.
-// - Wakes. After a terminal step of a waking kind (`background_tool`), the continuation of every feed
-//   entry past the `observed` cursor is admitted through `admitContinuation`, in sequence order, and
-//   `observed` then moves past what was delivered (one more `persist`). The continuation is admitted
-//   whether or not the session is idle: when idle it wakes the session; when a turn is running,
-//   admission steers it into that turn at its next boundary (continuations are steer-lane priority
-//   inputs), or it starts the next turn. `isIdle()` is sampled only to report which of the two
-//   happened. A failed admission (store down, session retired) never fails the step that already
-//   landed: delivery stops there, `observed` stays, and the next finish or `deliverPending()` retries.
-//   The idempotency key `op:<epoch>:<seq>` makes a redelivery collapse into the first admission.
+// - Wakes: see background-ops-wakes.ts (delivered after every terminal step of a waking kind).
 // - `admitContinuation` must not wait for this registry (it runs inside the chain).
 
 import type { JsonValue } from '../core/json.js';
-import { BurrowError } from '../core/errors.js';
 import type { OpsDurabilityAction } from '../core/machine-effects.js';
 import { startOp, stepOp } from '../core/ops-lifecycle.js';
 import type { FeedNotice } from '../core/ops-lifecycle-feed.js';
 import { advanceCursor, evaluateWaitAll, feedSince } from '../core/ops-lifecycle-feed.js';
 import type { OpKind } from '../core/ops-lifecycle-kinds.js';
 import { isTerminalOpStatus, OP_KINDS } from '../core/ops-lifecycle-kinds.js';
-import { toStoredCursor, toStoredOperation } from '../core/ops-lifecycle-records.js';
-import { recoverOps, resolveOpsDurability } from '../core/ops-lifecycle-recovery.js';
 import type { OpStepInput } from '../core/ops-lifecycle-rows.js';
 import type { Operation, OpsCursorName, OpsState } from '../core/ops-lifecycle-state.js';
 import { createOpsState, findOperation } from '../core/ops-lifecycle-state.js';
@@ -42,10 +31,17 @@ import type {
   OpsUnregisterBatch,
 } from './background-ops-contract.js';
 import { finishedEvent, stepFor } from './background-ops-contract.js';
+import {
+  persistChange,
+  recoveredOps,
+  recoverTooLate,
+  unregisterPlan,
+} from './background-ops-changes.js';
 import { opsRefusalError } from './background-ops-errors.js';
 import { OpsBarriers } from './background-ops-waiters.js';
-import { deliverWakes } from './background-ops-wakes.js';
+import { deliverWakes, wakeReport } from './background-ops-wakes.js';
 import { uuidv7 } from './ids.js';
+import { SerialChain } from './serial-chain.js';
 import type { EventDraft } from './session-events.js';
 
 /**
@@ -59,8 +55,7 @@ import type { EventDraft } from './session-events.js';
  */
 export class BackgroundOps {
   #state: OpsState;
-  #tail: Promise<unknown> = Promise.resolve();
-  #used = false;
+  readonly #chain = new SerialChain();
   readonly #barriers = new OpsBarriers();
   readonly #options: BackgroundOpsOptions;
 
@@ -91,7 +86,7 @@ export class BackgroundOps {
 
   /** Starts an operation in `provisioning`; durable kinds are persisted before this resolves. */
   start(kind: OpKind, meta: JsonValue = null): Promise<Operation> {
-    return this.#serial(async () => {
+    return this.#chain.run(async () => {
       const now = this.#options.now();
       const operationId = this.#options.newId?.() ?? uuidv7(Date.parse(now));
       const result = startOp(this.#state, { operationId, kind, meta, now });
@@ -105,7 +100,7 @@ export class BackgroundOps {
 
   /** Moves an operation to `running` (from provisioning) or `retiring` (from running). */
   update(operationId: string, status: 'running' | 'retiring'): Promise<Operation> {
-    return this.#serial(async () => {
+    return this.#chain.run(async () => {
       const input: OpStepInput = { type: status === 'running' ? 'Provisioned' : 'BeginRetiring' };
       const result = stepOp(this.#state, operationId, input, this.#options.now());
       if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
@@ -118,7 +113,7 @@ export class BackgroundOps {
 
   /** Ends an operation; persisted before this resolves; a `background_tool` then wakes its session. */
   finish(operationId: string, outcome: OpOutcome): Promise<FinishReport> {
-    return this.#serial(() => this.#end(operationId, stepFor(outcome)));
+    return this.#chain.run(() => this.#end(operationId, stepFor(outcome)));
   }
 
   /**
@@ -126,7 +121,7 @@ export class BackgroundOps {
    * that already ended is returned as it is, since a cancel racing the operation's own end is normal.
    */
   cancel(operationId: string, reason = 'cancelled'): Promise<FinishReport> {
-    return this.#serial(async () => {
+    return this.#chain.run(async () => {
       const op = this.get(operationId);
       if (op !== undefined && isTerminalOpStatus(op.status))
         return { operation: op, continuation: 'none', sessionWasIdle: null };
@@ -143,7 +138,7 @@ export class BackgroundOps {
 
   /** Moves a cursor forward (persisted); refused backwards or past the feed's end; a no-op in place. */
   advance(cursor: OpsCursorName, seq: number): Promise<void> {
-    return this.#serial(async () => {
+    return this.#chain.run(async () => {
       const result = advanceCursor(this.#state, cursor, seq);
       if (!result.ok) throw opsRefusalError(this.#options.sessionId, result.refusal);
       if (result.moved) await this.#install(result.state, [], [], true);
@@ -176,38 +171,16 @@ export class BackgroundOps {
     cursor: OpsCursorRecord | null,
     commit?: (change: OpsPersistChange) => Promise<void>,
   ): Promise<void> {
-    if (this.#used)
-      return Promise.reject(
-        new BurrowError('internal', 'recover must come before any other call', {
-          sessionId: this.#options.sessionId,
-        }),
-      );
-    return this.#serial(async () => {
-      const result = recoverOps({
-        operations: records,
-        cursor,
-        now: this.#options.now(),
-        freshEpochId: this.#options.epochId,
-      });
-      if (!result.ok)
-        throw new BurrowError(
-          'internal',
-          `corrupt stored operations of session ${this.#options.sessionId}: ${result.violations.join(', ')}`,
-          { sessionId: this.#options.sessionId, issues: result.violations },
-        );
-      await this.#install(
-        result.state,
-        result.changed,
-        result.changed.map(finishedEvent),
-        false,
-        commit,
-      );
+    if (this.#chain.used) return Promise.reject(recoverTooLate(this.#options.sessionId));
+    return this.#chain.run(async () => {
+      const { state, changed, events } = recoveredOps(records, cursor, this.#options);
+      await this.#install(state, changed, events, false, commit);
     });
   }
 
   /** Delivers the continuations not yet observed (after recovery, or after a failed admission). */
   deliverPending(): Promise<number> {
-    return this.#serial(async () => (await this.#deliver()).delivered.length);
+    return this.#chain.run(async () => (await this.#deliver()).delivered.length);
   }
 
   /**
@@ -219,21 +192,11 @@ export class BackgroundOps {
     action: OpsDurabilityAction,
     commit?: (batch: OpsUnregisterBatch) => Promise<void>,
   ): Promise<void> {
-    return this.#serial(async () => {
-      const resolved = resolveOpsDurability(this.#state, action, this.#options.now());
-      const durable = resolved.changed.filter((op) => OP_KINDS[op.kind].durable);
-      const events = resolved.changed.map(finishedEvent);
-      const batch: OpsUnregisterBatch =
-        resolved.store === 'retain'
-          ? {
-              operations: durable.map(toStoredOperation),
-              opsCursor: toStoredCursor(resolved.state),
-              events,
-            }
-          : { deleteOperations: true, events };
+    return this.#chain.run(async () => {
+      const { batch, next } = unregisterPlan(this.#state, action, this.#options.now());
       if (commit !== undefined) await commit(batch);
       else if ('operations' in batch) await this.#options.persist(batch);
-      this.#apply(resolved.state);
+      this.#apply(next);
     });
   }
 
@@ -244,11 +207,7 @@ export class BackgroundOps {
     const operation = this.#must(operationId);
     if (operation.completionSeq === null || !OP_KINDS[operation.kind].wakesIdle)
       return { operation, continuation: 'none', sessionWasIdle: null };
-    const { delivered } = await this.#deliver();
-    const mine = delivered.find((d) => d.seq === operation.completionSeq);
-    return mine === undefined
-      ? { operation, continuation: 'pending', sessionWasIdle: null }
-      : { operation, continuation: 'admitted', sessionWasIdle: mine.idle };
+    return wakeReport(operation, (await this.#deliver()).delivered);
   }
 
   #deliver(): ReturnType<typeof deliverWakes> {
@@ -271,15 +230,8 @@ export class BackgroundOps {
     cursorMoved = false,
     commit: (change: OpsPersistChange) => Promise<void> = this.#options.persist,
   ): Promise<void> {
-    const durable = changed.filter((op) => OP_KINDS[op.kind].durable);
-    const cursorChanged = durable.length > 0 || cursorMoved;
-    if (cursorChanged || events.length > 0) {
-      await commit({
-        operations: durable.map(toStoredOperation),
-        ...(cursorChanged ? { opsCursor: toStoredCursor(next) } : {}),
-        events,
-      });
-    }
+    const change = persistChange(next, changed, events, cursorMoved);
+    if (change !== null) await commit(change);
     this.#apply(next);
   }
 
@@ -292,13 +244,5 @@ export class BackgroundOps {
     const op = this.get(operationId);
     if (op === undefined) throw new Error(`operation ${operationId} vanished`);
     return op;
-  }
-
-  /** Runs `work` after every earlier mutation settled (FIFO); a failure does not break the chain. */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    this.#used = true;
-    const run = this.#tail.then(work, work);
-    this.#tail = run.catch(() => undefined);
-    return run;
   }
 }

@@ -7,10 +7,10 @@ import {
   ConfigError,
   DEFAULTS,
   missingOpenAiVariables,
-  resolveClientConfig,
   resolvePostgresUrl,
   resolveServeConfig,
 } from '../../src/cli/config.js';
+import { resolveClientConfig } from '../../src/cli/client-config.js';
 import { isLoopbackHost } from '../../src/server/loopback.js';
 
 function issuesOf(run: () => unknown): readonly string[] {

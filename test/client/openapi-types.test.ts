@@ -2,12 +2,13 @@
 // openapi-typescript generates, from the document served today, exactly the committed client types,
 // which type-check under `tsc --strict` together with the proof that they match the runtime's types.
 
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  OPENAPI_TYPES_FILE,
+  OPENAPI_PARTS_DIR,
   renderOpenApiTypes,
   servedDocument,
 } from '../../scripts/openapi-types.js';
@@ -41,12 +42,25 @@ describe('the OpenAPI document', () => {
   }, 60_000);
 
   it('generates, with openapi-typescript, exactly the committed client types (npm run docs)', async () => {
-    expect(await renderOpenApiTypes()).toBe(await readFile(OPENAPI_TYPES_FILE, 'utf8'));
+    const generated = await renderOpenApiTypes();
+    for (const [file, text] of generated) expect(await readFile(new URL(file), 'utf8')).toBe(text);
+    const committed = (await readdir(OPENAPI_PARTS_DIR)).map(
+      (name) => new URL(name, OPENAPI_PARTS_DIR).href,
+    );
+    expect(committed.filter((file) => !generated.has(file))).toEqual([]);
+  });
+
+  it('generates no file over 250 lines (the house ceiling)', async () => {
+    const lengths = [...(await renderOpenApiTypes()).values()].map((t) => t.split('\n').length);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(250);
   });
 
   it('generates types that compile under tsc --strict and match the runtime types', async () => {
+    const parts = (await readdir(OPENAPI_PARTS_DIR)).map((name) =>
+      fileURLToPath(new URL(name, OPENAPI_PARTS_DIR)),
+    );
     const tsc = await typecheckStrict(
-      ['src/client/openapi-types.ts', 'test/client/openapi-types-check.ts'],
+      ['src/client/openapi-types.ts', ...parts, 'test/client/openapi-types-check.ts'],
       ROOT,
       ['--exactOptionalPropertyTypes', '--noUncheckedIndexedAccess'],
     );

@@ -1,6 +1,5 @@
 // The memory store: a real RuntimeStore in one process, every record kept as codec-encoded JSON text.
 
-import { toError } from '../../core/errors.js';
 import type { InputRecord } from '../../core/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import { eventCodec } from '../codecs/event-codec.js';
@@ -32,17 +31,10 @@ import { applyBatch, createMemorySession } from './memory-session.js';
 import { knownSessions, recoverableLeases } from './memory-lists.js';
 import { pruneMemorySession } from './memory-prune.js';
 import { rewriteSessionRecords } from './memory-rewrite.js';
+import { memoryLeases } from './memory-leases.js';
+import { settle } from './memory-settle.js';
 
 const rewriters = new WeakMap<RuntimeStore, RecordRewriter>();
-
-/** Runs `fn` now and returns its result as a promise (a throw becomes a rejection). */
-function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (e: unknown) {
-    return Promise.reject(toError(e));
-  }
-}
 
 /**
  * A store that keeps everything in this process. It encodes every record through the same codecs
@@ -210,63 +202,7 @@ export function memoryStore(): RuntimeStore {
         closed = true;
       });
     },
-    claim(
-      runtimeId: RuntimeId,
-      hostId: string,
-      ttlMs: number,
-      now: number,
-      takeoverFrom?: string,
-    ): Promise<FenceToken | null> {
-      return settle(() => {
-        open();
-        const { lease } = sessionOf(runtimeId);
-        const free = lease.owner === null || lease.expiresAt === null || lease.expiresAt <= now;
-        const takeover = takeoverFrom !== undefined && lease.owner === takeoverFrom;
-        if (!free && !takeover && lease.owner !== hostId) return null;
-        lease.owner = hostId;
-        lease.fenceToken += 1;
-        lease.expiresAt = now + ttlMs;
-        return lease.fenceToken;
-      });
-    },
-    async claimMany(
-      runtimeIds: readonly RuntimeId[],
-      hostId: string,
-      ttlMs: number,
-      now: number,
-    ): Promise<(FenceToken | null)[]> {
-      const fences: (FenceToken | null)[] = [];
-      for (const runtimeId of runtimeIds)
-        fences.push(await store.claim(runtimeId, hostId, ttlMs, now));
-      return fences;
-    },
-    owner(runtimeId: RuntimeId): Promise<{ hostId: string; expiresAt: number } | null> {
-      return settle(() => {
-        open();
-        const lease = sessions.get(runtimeId)?.lease;
-        if (lease === undefined || lease.owner === null || lease.expiresAt === null) return null;
-        return { hostId: lease.owner, expiresAt: lease.expiresAt };
-      });
-    },
-    renew(hostId: string, ttlMs: number, now: number): Promise<void> {
-      return settle(() => {
-        open();
-        for (const { lease } of sessions.values()) {
-          if (lease.owner === hostId && lease.expiresAt !== null && lease.expiresAt > now) {
-            lease.expiresAt = now + ttlMs;
-          }
-        }
-      });
-    },
-    release(runtimeId: RuntimeId, hostId: string): Promise<void> {
-      return settle(() => {
-        open();
-        const lease = sessions.get(runtimeId)?.lease;
-        if (lease === undefined || lease.owner !== hostId) return;
-        lease.owner = null;
-        lease.expiresAt = null;
-      });
-    },
+    ...memoryLeases(sessions, open, sessionOf),
   } satisfies RuntimeStore;
   rewriters.set(store, (runtimeId, kind, edit) =>
     settle(() => {
