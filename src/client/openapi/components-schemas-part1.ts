@@ -72,6 +72,7 @@ export interface components_schemas_part1 {
         queue: number;
         steer: number;
         running: boolean;
+        owner: string | null;
     };
     SessionPage: {
         sessions: components["schemas"]["SessionSummary"][];
