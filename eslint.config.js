@@ -90,9 +90,9 @@ const baseSyntax = [
 const oneWritePath = {
   files: ['src/runtime/**/*.ts', 'src/executors/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
   ignores: [
-    'src/runtime/session-commit.ts',
+    'src/runtime/session/commit.ts',
     // The metrics wrapper times the store's commit for whoever calls it; it calls nothing itself.
-    'src/server/metrics.ts',
+    'src/server/metrics/server-metrics.ts',
     '**/*.test.ts',
     '**/*.test-support.ts',
   ],
@@ -103,7 +103,7 @@ const oneWritePath = {
       {
         selector: "CallExpression[callee.property.name='commit']",
         message:
-          'One write path: only commitChange (src/runtime/session-commit.ts) calls store.commit, under the session gate.',
+          'One write path: only commitChange (src/runtime/session/commit.ts) calls store.commit, under the session gate.',
       },
     ],
   },

@@ -8,6 +8,15 @@
 
 /** Files placed by name (checked before the rules). */
 export const PLACES = {
+  // Ownership across hosts: leases, the guard that gives a session up in time, who an owner is, counters.
+  'src/runtime/ownership.ts': 'src/runtime/ownership/leases.ts',
+  'src/runtime/lease-guard.ts': 'src/runtime/ownership/lease-guard.ts',
+  'src/runtime/owner-identity.ts': 'src/runtime/ownership/owner-identity.ts',
+  'src/runtime/owner-identity.test.ts': 'src/runtime/ownership/owner-identity.test.ts',
+  'src/runtime/ownership-stats.ts': 'src/runtime/ownership/stats.ts',
+  // A person's decisions on pending approvals (the requests are made by the turn: loop/).
+  'src/runtime/approval-decisions.ts': 'src/runtime/approvals/decisions.ts',
+  'src/runtime/approval-denials.ts': 'src/runtime/approvals/denials.ts',
   // The model checker's bounded domains belong to the checker, not the machine.
   'src/core/machine-domain.ts': 'src/core/model/domain.ts',
   'src/core/machine-domain-tooling.ts': 'src/core/model/domain-tooling.ts',
@@ -62,9 +71,9 @@ export const RULES = [
 
 /** Top-level files of src/core, src/runtime and src/server known to stay (others are reported). */
 export const STAYS = new Set([
+  'src/core/abort.ts',
   'src/runtime/runtime-reports.ts',
   'src/runtime/create-context.ts',
-  'src/runtime/approval-denials.ts',
   'src/core/input-submission.ts',
   'src/core/approvals.ts',
   'src/core/assert-never.ts',
@@ -81,7 +90,6 @@ export const STAYS = new Set([
   'src/core/runtime-event.ts',
   'src/core/session-id.ts',
   'src/core/tool-visibility.ts',
-  'src/runtime/approval-decisions.ts',
   'src/runtime/clock.ts',
   'src/runtime/comms.ts',
   'src/runtime/completions.ts',
@@ -92,11 +100,6 @@ export const STAYS = new Set([
   'src/runtime/ids.test.ts',
   'src/runtime/ids.ts',
   'src/runtime/keyed-mutex.ts',
-  'src/runtime/lease-guard.ts',
-  'src/runtime/owner-identity.test.ts',
-  'src/runtime/owner-identity.ts',
-  'src/runtime/ownership.ts',
-  'src/runtime/ownership-stats.ts',
   'src/runtime/retention.ts',
   'src/runtime/runtime-api.ts',
   'src/runtime/runtime-context.ts',

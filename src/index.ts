@@ -22,9 +22,9 @@ export type {
   InputRecord,
   InputState,
   InputStatus,
-} from './core/input-record.js';
-export { KIND_DEFAULTS, WHEN_BUSY_POLICY, resolveAdmission } from './core/admission.js';
-export type { AdmissionDecision } from './core/admission.js';
+} from './core/ledger/input-record.js';
+export { KIND_DEFAULTS, WHEN_BUSY_POLICY, resolveAdmission } from './core/admission/admission.js';
+export type { AdmissionDecision } from './core/admission/admission.js';
 export { RUNTIME_EVENT_TYPES } from './core/runtime-event.js';
 export type {
   RuntimeEvent,
@@ -43,22 +43,22 @@ export type {
   ApprovalDecisionSubmission,
   PendingApproval,
 } from './core/approvals.js';
-export { initialState, PHASES } from './core/machine-state.js';
-export type { MachineState, Phase } from './core/machine-state.js';
-export type { MachineInput } from './core/machine-inputs.js';
-export type { MachineEffect } from './core/machine-effects.js';
-export { step, stepAll, TRANSITIONS } from './core/session-machine.js';
-export type { Rejection, StepResult } from './core/session-machine.js';
-export { checkInvariants, recoverFromState } from './core/machine-invariants.js';
+export { initialState, PHASES } from './core/machine/state.js';
+export type { MachineState, Phase } from './core/machine/state.js';
+export type { MachineInput } from './core/machine/inputs.js';
+export type { MachineEffect } from './core/machine/effects.js';
+export { step, stepAll, TRANSITIONS } from './core/machine/session-machine.js';
+export type { Rejection, StepResult } from './core/machine/session-machine.js';
+export { checkInvariants, recoverFromState } from './core/machine/invariants.js';
 export {
   classifyCompletion,
   durablePhase,
   queueAdmission,
   visiblePhase,
-} from './core/machine-classifiers.js';
+} from './core/machine/classifiers.js';
 export { admissionContract, machineContract } from './core/contract.js';
-export { checkModel } from './core/model-checker.js';
-export type { ModelCheckReport } from './core/model-checker.js';
+export { checkModel } from './core/model/checker.js';
+export type { ModelCheckReport } from './core/model/checker.js';
 export type { ToolEntry, ToolFilter, VisibilitySide } from './core/tool-visibility.js';
 
 export { createRuntime } from './runtime/runtime.js';
@@ -87,9 +87,9 @@ export type {
   RuntimeDiagnostics,
   SessionDiagnostics,
 } from './runtime/diagnostics.js';
-export type { EventStreamOptions } from './runtime/event-stream.js';
-export { DEFAULT_SUBSCRIBER_LIMITS } from './runtime/event-subscriber.js';
-export type { SubscriberLimits, SubscriberStatistics } from './runtime/event-subscriber.js';
+export type { EventStreamOptions } from './runtime/events/stream.js';
+export { DEFAULT_SUBSCRIBER_LIMITS } from './runtime/events/subscriber.js';
+export type { SubscriberLimits, SubscriberStatistics } from './runtime/events/subscriber.js';
 export { DEFAULT_RETENTION } from './runtime/retention.js';
 export type { Retention, RetentionReport, RetentionRule } from './runtime/retention.js';
 export { ExecutorError, isExecutorError } from './runtime/executor-error.js';
@@ -109,15 +109,15 @@ export type {
   ToolCallOutcomeKind,
   TurnMetadata,
 } from './runtime/executor.js';
-export { BackgroundOps } from './runtime/background-ops.js';
+export { BackgroundOps } from './runtime/background/registry.js';
 export type {
   BackgroundOpsOptions,
   FinishReport,
   OpOutcome,
-} from './runtime/background-ops-contract.js';
-export { OP_KINDS } from './core/ops-lifecycle-kinds.js';
-export type { OpKind } from './core/ops-lifecycle-kinds.js';
-export type { Operation } from './core/ops-lifecycle-state.js';
+} from './runtime/background/contract.js';
+export { OP_KINDS } from './core/background/kinds.js';
+export type { OpKind } from './core/background/kinds.js';
+export type { Operation } from './core/background/state.js';
 export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
 

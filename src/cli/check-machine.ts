@@ -1,8 +1,8 @@
 // `burrow check-machine`: runs the exhaustive model check and prints its statistics (and any counterexample).
 
-import { MODEL_CHECK_FLOOR } from '../core/machine-domain.js';
-import type { ModelCheckReport } from '../core/model-checker.js';
-import { checkModel } from '../core/model-checker.js';
+import { MODEL_CHECK_FLOOR } from '../core/model/domain.js';
+import type { ModelCheckReport } from '../core/model/checker.js';
+import { checkModel } from '../core/model/checker.js';
 
 /** What `runCheckMachine` printed and how the command should exit. */
 export interface CheckMachineOutcome {

@@ -7,7 +7,7 @@ import type * as OpenAiCompatibleModule from '../executors/ai-sdk/openai-compati
 import type * as ExampleToolsModule from '../executors/ai-sdk/example-tools.js';
 import type { Executor } from '../runtime/executor.js';
 import type { PendingApproval } from '../core/approvals.js';
-import type { InputOutcome } from '../core/input-record.js';
+import type { InputOutcome } from '../core/ledger/input-record.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import { createRuntime } from '../runtime/runtime.js';
 import { memoryStore } from '../store/memory/memory-store.js';

@@ -1,10 +1,10 @@
 // The demo's instruments: gates that decide when a scripted turn ends, an event log to wait on, and the
 // record of what the runtime reported for each input.
 
-import type { AdmissionDecision } from '../core/admission.js';
+import type { AdmissionDecision } from '../core/admission/admission.js';
 import { isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission, WhenBusy } from '../core/input-kinds.js';
-import type { InputOutcome } from '../core/input-record.js';
+import type { InputOutcome } from '../core/ledger/input-record.js';
 import type { RuntimeEvent, RuntimeEventType } from '../core/runtime-event.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 

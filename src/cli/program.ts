@@ -2,7 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { WHEN_BUSY, type WhenBusy } from '../core/input-kinds.js';
-import { PHASES } from '../core/machine-state.js';
+import { PHASES } from '../core/machine/state.js';
 import type { BenchFlags } from './bench-command.js';
 import type { CliIo } from './cli-io.js';
 import type { ClientFlags } from './client-config.js';

@@ -4,7 +4,7 @@
 import { toError } from '../core/errors.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import { createRuntime } from '../runtime/runtime.js';
-import { createServerMetrics } from '../server/metrics.js';
+import { createServerMetrics } from '../server/metrics/server-metrics.js';
 import { startServer } from '../server/server.js';
 import type { CliIo } from './cli-io.js';
 import { createCliLogger, runtimeLoggerOf } from './cli-logger.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { admissionContract, machineContract } from './contract.js';
 import { renderAdmissionDoc, renderMachineDoc } from './contract-markdown.js';
-import { MACHINE_INPUT_TYPES } from './machine-inputs.js';
+import { MACHINE_INPUT_TYPES } from './machine/inputs.js';
 
 function doc(name: string): string {
   return readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');

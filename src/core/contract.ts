@@ -1,15 +1,15 @@
 // The machine and admission contracts as data: what `GET /v1/machine` serves and the generated docs render.
 
-import type { AdmissionDecision, KindDefault, WhenBusyPolicy } from './admission.js';
-import { KIND_DEFAULTS, POLICY_VERSION, WHEN_BUSY_POLICY } from './admission.js';
+import type { AdmissionDecision, KindDefault, WhenBusyPolicy } from './admission/admission.js';
+import { KIND_DEFAULTS, POLICY_VERSION, WHEN_BUSY_POLICY } from './admission/admission.js';
 import type { WhenBusy } from './input-kinds.js';
-import { EFFECT_CONTRACT } from './machine-effects.js';
-import { GUARDS } from './machine-guards.js';
-import { INVARIANTS } from './machine-invariants.js';
-import { MACHINE_INPUT_TYPES } from './machine-inputs.js';
-import type { Phase } from './machine-state.js';
-import { PHASES } from './machine-state.js';
-import { TRANSITIONS } from './session-machine.js';
+import { EFFECT_CONTRACT } from './machine/effects.js';
+import { GUARDS } from './machine/guards.js';
+import { INVARIANTS } from './machine/invariants.js';
+import { MACHINE_INPUT_TYPES } from './machine/inputs.js';
+import type { Phase } from './machine/state.js';
+import { PHASES } from './machine/state.js';
+import { TRANSITIONS } from './machine/session-machine.js';
 
 /** One transition row as data. */
 export interface ContractRow {

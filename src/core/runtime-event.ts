@@ -1,9 +1,9 @@
 // The typed per-session event stream (03, "Events"): envelope and every event type with its data.
 
-import type { AdmissionDecision } from './admission.js';
-import type { AbandonReason, InputOutcome } from './input-record.js';
+import type { AdmissionDecision } from './admission/admission.js';
+import type { AbandonReason, InputOutcome } from './ledger/input-record.js';
 import type { JsonValue } from './json.js';
-import type { FailureCause, Phase } from './machine-state.js';
+import type { FailureCause, Phase } from './machine/state.js';
 
 /** How a tool call of a turn can end (issue 12). */
 export const TOOL_CALL_OUTCOMES = [

@@ -2,7 +2,7 @@
 // gates, failures, hangs, and turns that ignore their signal.
 
 import { setTimeout as delay } from 'node:timers/promises';
-import type { FailureCause } from '../core/machine-state.js';
+import type { FailureCause } from '../core/machine/state.js';
 import type { JsonValue } from '../core/json.js';
 import { ExecutorError } from '../runtime/executor-error.js';
 import type { Executor, RunContext, RunPrimitive, RunResult } from '../runtime/executor.js';

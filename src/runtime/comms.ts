@@ -3,14 +3,14 @@
 
 import { BurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
-import type { CommsDrainMode } from '../core/machine-state.js';
-import { step } from '../core/session-machine.js';
-import { acceptInput } from './ops-accept.js';
-import { isCurrent, stepOrThrow } from './machine-errors.js';
-import { activeEntry, withSession } from './session-access.js';
+import type { CommsDrainMode } from '../core/machine/state.js';
+import { step } from '../core/machine/session-machine.js';
+import { acceptInput } from './operations/accept.js';
+import { isCurrent, stepOrThrow } from './session/refusals.js';
+import { activeEntry, withSession } from './session/access.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { commitChange } from './session-commit.js';
-import type { CommsHandle, SessionEntry } from './session-entry.js';
+import { commitChange } from './session/commit.js';
+import type { CommsHandle, SessionEntry } from './session/entry.js';
 import { onAbort } from '../core/abort.js';
 
 const PEER_KINDS: readonly string[] = ['peer_message', 'peer_request', 'peer_response'];

@@ -1,6 +1,6 @@
 // The completion registry: one promise per input id, settled exactly once, shared by every waiter.
 
-import type { InputOutcome } from '../core/input-record.js';
+import type { InputOutcome } from '../core/ledger/input-record.js';
 
 interface Waiter {
   readonly promise: Promise<InputOutcome>;

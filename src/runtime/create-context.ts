@@ -1,15 +1,15 @@
 // Builds a runtime's shared context (runtime-context.ts): the options with their defaults filled in,
 // the store, clock, gates, retained-input pool, ownership counters and event fan-out.
 
-import { createRetainedPool } from '../core/ledger-retained.js';
+import { createRetainedPool } from '../core/ledger/retained.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import { sessionIdOf } from '../store/runtime-store.js';
 import type { Clock } from './clock.js';
 import { isoAt } from './clock.js';
 import { createWakeups } from './ingress/wakeups.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { defaultHostId } from './ownership.js';
-import { createOwnershipStats } from './ownership-stats.js';
+import { defaultHostId } from './ownership/leases.js';
+import { createOwnershipStats } from './ownership/stats.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import type {
   ResolvedOptions,
@@ -18,7 +18,7 @@ import type {
   RuntimeLogger,
   RuntimeOptions,
 } from './runtime-context.js';
-import type { SessionEntry } from './session-entry.js';
+import type { SessionEntry } from './session/entry.js';
 
 /**
  * Defaults: 256 finished inputs or 1 MiB per session, 100,000 or 64 MiB per runtime. Measured (see

@@ -1,9 +1,9 @@
 // Diagnostics: a read-only view of the runtime's internals for leak checks, health and tests.
 
-import { checkLedgerInvariants } from '../core/ledger-invariants.js';
-import { checkInvariants } from '../core/machine-invariants.js';
-import { eventSubscriberStatistics } from './event-stream.js';
-import { ownsThroughStore } from './ownership.js';
+import { checkLedgerInvariants } from '../core/ledger/invariants.js';
+import { checkInvariants } from '../core/machine/invariants.js';
+import { eventSubscriberStatistics } from './events/stream.js';
+import { ownsThroughStore } from './ownership/leases.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { RuntimeDiagnostics } from './runtime-reports.js';
 

@@ -3,14 +3,14 @@
 // events the effects ask for go into the same transaction), `performEffects` once the commit landed
 // and the new state is installed. No operation performs by hand what an effect already says.
 //
-// What each effect does is listed in `EFFECT_CONTRACT` (src/core/machine-effects.ts, docs/machine.md).
+// What each effect does is listed in `EFFECT_CONTRACT` (src/core/machine/effects.ts, docs/machine.md).
 
-import type { MachineEffect } from '../core/machine-effects.js';
+import type { MachineEffect } from '../core/machine/effects.js';
 import { assertNever } from '../core/assert-never.js';
 import type { RuntimeContext } from './runtime-context.js';
-import type { SessionEntry } from './session-entry.js';
-import type { EventDraft } from './session-events.js';
-import { removeEntry } from './session-remove.js';
+import type { SessionEntry } from './session/entry.js';
+import type { EventDraft } from './session/events.js';
+import { removeEntry } from './session/remove.js';
 
 /** Why an unregister detaches the loop, aborts the comms drain and settles the waiters left. */
 export const UNREGISTERED = 'runtime session unregistered';

@@ -1,6 +1,6 @@
 // ExecutorError: how an executor reports a failed turn, with a cause and whether a retry may help.
 
-import type { FailureCause } from '../core/machine-state.js';
+import type { FailureCause } from '../core/machine/state.js';
 
 /**
  * Thrown by an executor to fail a turn. Any other throw is treated as `executor_error`, retryable;

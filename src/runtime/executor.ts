@@ -1,6 +1,6 @@
 // The executor contract (03): the agent that runs one turn over a batch of inputs.
 
-import type { ExecutionKind, BoundaryMode } from '../core/admission.js';
+import type { ExecutionKind, BoundaryMode } from '../core/admission/admission.js';
 import type { InputPayload, Origin } from '../core/input-kinds.js';
 import type { JsonValue } from '../core/json.js';
 import type { ToolCallRecord } from '../core/runtime-event.js';

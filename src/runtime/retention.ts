@@ -3,8 +3,8 @@
 // tighter bound besides (the ledger's retained pool, core/ledger-retained.ts), whatever the window.
 
 import { toError } from '../core/errors.js';
-import { applyLedgerPatch } from '../core/input-ledger.js';
-import { planPrune } from '../core/ledger-run-end.js';
+import { applyLedgerPatch } from '../core/ledger/input-ledger.js';
+import { planPrune } from '../core/ledger/run-end.js';
 import type { PrunePolicy } from '../store/runtime-store.js';
 import { isoAt } from './clock.js';
 import type { RuntimeContext } from './runtime-context.js';

@@ -1,16 +1,16 @@
 // The public surface of a Runtime (03, "Control operations"; 05, "Library"): the seed's operations in camelCase.
 
-import type { AdmissionDecision } from '../core/admission.js';
+import type { AdmissionDecision } from '../core/admission/admission.js';
 import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
 import type { InputSubmission, WhenBusy } from '../core/input-kinds.js';
 import type { ParsedSubmission } from '../core/input-submission.js';
-import type { InputOutcome, InputRecord, InputStatus } from '../core/input-record.js';
+import type { InputOutcome, InputRecord, InputStatus } from '../core/ledger/input-record.js';
 import type { JsonValue } from '../core/json.js';
-import type { TranscriptEditVerdict } from '../core/machine-effects.js';
-import type { Binding, Phase, Registration, TurnStatus } from '../core/machine-state.js';
+import type { TranscriptEditVerdict } from '../core/machine/effects.js';
+import type { Binding, Phase, Registration, TurnStatus } from '../core/machine/state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
-import type { BackgroundOps } from './background-ops.js';
+import type { BackgroundOps } from './background/registry.js';
 import type { EventStreamOptions, RetentionReport, RuntimeDiagnostics } from './runtime-reports.js';
 import type { Executor } from './executor.js';
 

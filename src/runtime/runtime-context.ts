@@ -2,18 +2,18 @@
 // Types only: create-context.ts fills in the defaults and builds it.
 
 import type { WhenBusy } from '../core/input-kinds.js';
-import type { RetainedPool } from '../core/ledger-retained.js';
+import type { RetainedPool } from '../core/ledger/retained.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { Clock } from './clock.js';
 import type { ExecutorFactory } from './executor.js';
 import type { Wakeups } from './ingress/wakeups.js';
 import type { KeyedMutex } from './keyed-mutex.js';
-import type { OwnershipStats } from './ownership-stats.js';
+import type { OwnershipStats } from './ownership/stats.js';
 import type { LlmReconfigureHost } from './runtime-api.js';
 import type { Retention } from './runtime-reports.js';
-import type { SessionEntry } from './session-entry.js';
-import type { EventsShared } from './session-events.js';
+import type { SessionEntry } from './session/entry.js';
+import type { EventsShared } from './session/events.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
 export interface RuntimeLogger {

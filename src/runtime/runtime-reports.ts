@@ -3,8 +3,8 @@
 // that compute them.
 
 import type { PruneReport } from '../store/runtime-store.js';
-import type { SubscriberLimits, SubscriberStatistics } from './event-subscriber.js';
-import type { OwnershipStats } from './ownership-stats.js';
+import type { SubscriberLimits, SubscriberStatistics } from './events/subscriber.js';
+import type { OwnershipStats } from './ownership/stats.js';
 
 /** Retention of one kind of record: kept while younger than `maxAgeMs` or among the newest `keepPerSession`. */
 export interface RetentionRule {

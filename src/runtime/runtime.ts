@@ -4,36 +4,36 @@ import { BurrowError, isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
 import type { ParsedSubmission } from '../core/input-submission.js';
 import type { JsonValue } from '../core/json.js';
-import type { CommsDrainMode } from '../core/machine-state.js';
+import type { CommsDrainMode } from '../core/machine/state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { enableComms, sendPeer } from './comms.js';
 import { diagnostics } from './diagnostics.js';
-import { sessionEvents } from './event-stream.js';
-import { sessionOps } from './session-ops.js';
+import { sessionEvents } from './events/stream.js';
+import { sessionOps } from './background/session-registry.js';
 import { pruneLoop, pruneOnce } from './retention.js';
 import type { Executor } from './executor.js';
-import { acceptInput } from './ops-accept.js';
-import { decideApproval, listApprovals } from './approval-decisions.js';
+import { acceptInput } from './operations/accept.js';
+import { decideApproval, listApprovals } from './approvals/decisions.js';
 import type { ApprovalDecisionSubmission } from '../core/approvals.js';
-import * as control from './ops-control.js';
-import * as query from './ops-query.js';
+import * as control from './operations/control.js';
+import * as query from './operations/query.js';
 import {
   ensureSessionWithExecutor,
   installPreparedSessionInterruptHandle,
   registerSession,
-} from './ops-register.js';
-import { activeEntry } from './session-access.js';
-import { recoverPass, sweepLoop } from './session-recovery.js';
-import * as settings from './ops-settings.js';
-import { discardTerminalStorelessSession, unregisterSession } from './ops-unregister.js';
-import { removeEntry } from './session-remove.js';
-import { heartbeat } from './lease-guard.js';
-import { storeEventTail } from './store-event-tail.js';
+} from './operations/register.js';
+import { activeEntry } from './session/access.js';
+import { recoverPass, sweepLoop } from './session/recovery.js';
+import * as settings from './operations/settings.js';
+import { discardTerminalStorelessSession, unregisterSession } from './operations/unregister.js';
+import { removeEntry } from './session/remove.js';
+import { heartbeat } from './ownership/lease-guard.js';
+import { storeEventTail } from './events/store-tail.js';
 import { withIngressHost } from './ingress/ingress-host.js';
-import { ownsThroughStore, releaseSession } from './ownership.js';
+import { ownsThroughStore, releaseSession } from './ownership/leases.js';
 import type {
   AcceptOptions,
   InterruptHandle,
@@ -46,7 +46,7 @@ import type {
 } from './runtime-api.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './create-context.js';
-import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
+import { checkedId, invalidSessionId, refusedStream } from './session/id-check.js';
 import { onAbort } from '../core/abort.js';
 
 /**

@@ -3,8 +3,8 @@
 
 import type { Context } from 'hono';
 import type { AcceptResult } from '../runtime/runtime-api.js';
-import type { ServerDeps } from './route-spec.js';
-import { json } from './route-spec.js';
+import type { ServerDeps } from './routes/route-spec.js';
+import { json } from './routes/route-spec.js';
 import { waitFor } from './wait-for.js';
 
 /** Answers an accepted input of session `id`; `wait` is the parsed `?wait=` (null: do not wait). */

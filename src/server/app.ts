@@ -9,22 +9,22 @@ import type { ExecutorFactory } from '../runtime/executor.js';
 import type { Runtime } from '../runtime/runtime-api.js';
 import { checkSameSite, createAuthCheck } from './auth.js';
 import { errorResponse } from './error-response.js';
-import type { ServerMetrics } from './metrics.js';
-import { createServerMetrics } from './metrics.js';
+import type { ServerMetrics } from './metrics/server-metrics.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { openApiDocument } from './openapi.js';
 import { checkQueryNames } from './params.js';
 import { problemResponse } from './problem.js';
-import type { ReadinessAnswer, RouteSpec, ServerDeps } from './route-spec.js';
-import { approvalRoutes } from './routes-approvals.js';
-import { controlRoutes } from './routes-control.js';
-import { dashboardRoutes } from './routes-dashboard.js';
-import { eventRoutes } from './routes-events.js';
-import { inputRoutes } from './routes-inputs.js';
-import { metaRoutes } from './routes-meta.js';
-import { sessionRoutes } from './routes-sessions.js';
+import type { ReadinessAnswer, RouteSpec, ServerDeps } from './routes/route-spec.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { controlRoutes } from './routes/control.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { eventRoutes } from './routes/events.js';
+import { inputRoutes } from './routes/inputs.js';
+import { metaRoutes } from './routes/meta.js';
+import { sessionRoutes } from './routes/sessions.js';
 import type { ServerLogger } from './server-logger.js';
 import { defaultServerLogger } from './server-logger.js';
-import { createStreamRegistry } from './sse-stream.js';
+import { createStreamRegistry } from './sse/stream.js';
 
 /** Options of {@link createApp}. */
 export interface AppOptions {

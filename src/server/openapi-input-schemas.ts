@@ -9,7 +9,7 @@ import type {
   Lane,
   QueueMode,
   WakeMode,
-} from '../core/admission.js';
+} from '../core/admission/admission.js';
 import {
   DURABILITIES,
   HEADER_KEYS,
@@ -18,8 +18,8 @@ import {
   WHEN_BUSY,
 } from '../core/input-kinds.js';
 import { approvalDecisionPayloadSchema } from '../core/approvals.js';
-import type { InputStatus } from '../core/input-record.js';
-import { ABANDON_REASONS, INPUT_RECORD_VERSION } from '../core/input-record.js';
+import type { InputStatus } from '../core/ledger/input-record.js';
+import { ABANDON_REASONS, INPUT_RECORD_VERSION } from '../core/ledger/input-record.js';
 import type { z } from 'zod';
 import { ZodDiscriminatedUnion, ZodObject } from 'zod';
 import type { Schema } from './schema-builders.js';

@@ -3,7 +3,7 @@
 // enumeration is the runtime's own list; test/client checks the generated types against the runtime's.
 
 import { ERROR_CODES } from '../core/errors.js';
-import { PHASES, REGISTRATIONS, TURN_STATUSES } from '../core/machine-state.js';
+import { PHASES, REGISTRATIONS, TURN_STATUSES } from '../core/machine/state.js';
 import { INPUT_SCHEMAS, INPUT_STATUSES } from './openapi-input-schemas.js';
 import { SERVER_PROBLEM_CODES } from './problem.js';
 import type { Schema } from './schema-builders.js';

@@ -6,8 +6,8 @@ import { RESPONSE_SCHEMAS } from './openapi-schemas.js';
 import { ID_PARAM_SCHEMA, PARAMETER_SCHEMAS, type ParamSchema } from './params.js';
 import type { ProblemCode } from './problem.js';
 import { PROBLEM_CONTENT_TYPE, STATUS_BY_CODE } from './problem.js';
-import type { RouteSpec } from './route-spec.js';
-import { DASHBOARD_FILE_PATTERN } from './routes-dashboard.js';
+import type { RouteSpec } from './routes/route-spec.js';
+import { DASHBOARD_FILE_PATTERN } from './routes/dashboard.js';
 import { fromZod } from './schema-builders.js';
 
 type Json = Record<string, unknown>;

@@ -5,11 +5,11 @@
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import { BurrowError } from '../core/errors.js';
 import { ID_PATTERN, MAX_SESSION_ID_LENGTH, sessionIdSchema } from '../core/session-id.js';
-import type { Phase } from '../core/machine-state.js';
-import { PHASES } from '../core/machine-state.js';
+import type { Phase } from '../core/machine/state.js';
+import { PHASES } from '../core/machine/state.js';
 import type { SessionQuery } from '../runtime/runtime-api.js';
-import { SSE_FORMATS } from './event-frames.js';
-import type { ParamDoc } from './route-spec.js';
+import { SSE_FORMATS } from './sse/event-frames.js';
+import type { ParamDoc } from './routes/route-spec.js';
 
 /**
  * Session and input ids on the wire: the library's one definition of a session id (1–256 characters

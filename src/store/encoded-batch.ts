@@ -1,8 +1,8 @@
 // A commit batch validated and encoded up front, with the columns a store indexes: before any write.
 
-import type { InputRecord } from '../core/input-record.js';
-import { isTerminal } from '../core/input-record.js';
-import type { Binding } from '../core/machine-state.js';
+import type { InputRecord } from '../core/ledger/input-record.js';
+import { isTerminal } from '../core/ledger/input-record.js';
+import type { Binding } from '../core/machine/state.js';
 import type { DurableEvent } from '../core/runtime-event.js';
 import { eventCodec } from './codecs/event-codec.js';
 import { timestampMs } from './codecs/json-value.js';

@@ -2,9 +2,9 @@
 
 import type { PendingApproval } from '../core/approvals.js';
 import type { JsonValue } from '../core/json.js';
-import type { Binding, Phase } from '../core/machine-state.js';
-import type { StoredOperation, StoredOpsCursor } from '../core/ops-lifecycle-records.js';
-import { STORED_OPERATION_VERSION } from '../core/ops-lifecycle-records.js';
+import type { Binding, Phase } from '../core/machine/state.js';
+import type { StoredOperation, StoredOpsCursor } from '../core/background/records.js';
+import { STORED_OPERATION_VERSION } from '../core/background/records.js';
 import type { VisibilityState } from '../core/tool-visibility.js';
 
 /** The version of {@link LifecycleRecord}; a record with another version is refused, never guessed. */

@@ -1,8 +1,8 @@
 // The RuntimeStore interface (04): narrow on purpose; one commit batch is one transaction.
 
-import type { InputRecord } from '../core/input-record.js';
+import type { InputRecord } from '../core/ledger/input-record.js';
 import type { JsonValue } from '../core/json.js';
-import type { Phase } from '../core/machine-state.js';
+import type { Phase } from '../core/machine/state.js';
 import type { DurableEvent } from '../core/runtime-event.js';
 import type {
   LifecycleRecord,

@@ -3,9 +3,9 @@
 // the conformance suite holds the two equal.
 
 import { BurrowError } from '../core/errors.js';
-import type { Phase } from '../core/machine-state.js';
-import { PHASES } from '../core/machine-state.js';
-import { OP_KINDS } from '../core/ops-lifecycle-kinds.js';
+import type { Phase } from '../core/machine/state.js';
+import { PHASES } from '../core/machine/state.js';
+import { OP_KINDS } from '../core/background/kinds.js';
 
 /** The operation kinds whose finish wakes their session (a wake not yet delivered is work). */
 export const WAKING_OP_KINDS: readonly string[] = Object.entries(OP_KINDS)

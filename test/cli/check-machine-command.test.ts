@@ -1,6 +1,6 @@
 // `burrow check-machine` wiring: the checker's progress goes to stderr (only on a terminal), its report
 // to stdout, and its verdict becomes the exit code. The checker itself is stood in for here (the real
-// exhaustive run is src/core/model-checker.test.ts and `npm run check-machine`).
+// exhaustive run is src/core/model/checker.test.ts and `npm run check-machine`).
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordingIo } from '../../src/cli/cli-io.js';

@@ -2,9 +2,9 @@
 // openapi-typescript generated from the document equals the runtime's own type (read-only modifiers
 // aside). A field added, removed or retyped on either side fails `tsc`.
 
-import type { AdmissionDecision } from '../../src/core/admission.js';
+import type { AdmissionDecision } from '../../src/core/admission/admission.js';
 import type { InputHeader, InputKind } from '../../src/core/input-kinds.js';
-import type { InputOutcome, InputRecord, InputState } from '../../src/core/input-record.js';
+import type { InputOutcome, InputRecord, InputState } from '../../src/core/ledger/input-record.js';
 import type { JsonValue } from '../../src/core/json.js';
 import type { VisibilitySide } from '../../src/core/tool-visibility.js';
 import type {

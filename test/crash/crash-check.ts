@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
-import type { InputRecord } from '../../src/core/input-record.js';
-import { isTerminal } from '../../src/core/input-record.js';
+import type { InputRecord } from '../../src/core/ledger/input-record.js';
+import { isTerminal } from '../../src/core/ledger/input-record.js';
 import type { RunReceipt, TranscriptEntry } from '../../src/store/records.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { SideRecord } from './crash-protocol.js';

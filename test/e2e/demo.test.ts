@@ -2,7 +2,7 @@
 // agree with the events the runtime emitted, and the text narration prints those same outcomes.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InputOutcome } from '../../src/core/input-record.js';
+import type { InputOutcome } from '../../src/core/ledger/input-record.js';
 import type { DemoInput } from '../../src/cli/demo-kit.js';
 import type { DemoStep, DemoStepName } from '../../src/cli/demo-step.js';
 import { DEMO_STEPS } from '../../src/cli/demo-step.js';

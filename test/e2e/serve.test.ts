@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { InputRecord } from '../../src/core/input-record.js';
+import type { InputRecord } from '../../src/core/ledger/input-record.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makeReadOnly } from '../support/read-only-file.js';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';

@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
 import { WHEN_BUSY } from '../../src/core/input-kinds.js';
-import type { InputOutcome } from '../../src/core/input-record.js';
+import type { InputOutcome } from '../../src/core/ledger/input-record.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
 import { runtimeIdOf } from '../../src/store/runtime-store.js';
 import { describeWithPg } from '../../src/store/postgres/pg-test-schema.test-support.js';

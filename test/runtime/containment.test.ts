@@ -2,18 +2,21 @@
 // attachment is repaired and the session stays claimable; peers reach a session through its comms drain.
 
 import { describe, expect, it } from 'vitest';
-import { findInput } from '../../src/core/input-ledger.js';
-import { step } from '../../src/core/session-machine.js';
+import { findInput } from '../../src/core/ledger/input-ledger.js';
+import { step } from '../../src/core/machine/session-machine.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';
 import { createContext } from '../../src/runtime/create-context.js';
 import { systemClock } from '../../src/runtime/clock.js';
-import { acceptInput } from '../../src/runtime/ops-accept.js';
-import { ensureSessionWithExecutor, registerSession } from '../../src/runtime/ops-register.js';
-import { unregisterSession } from '../../src/runtime/ops-unregister.js';
-import { startBatch } from '../../src/runtime/run-start.js';
-import { repairDeadAttachment } from '../../src/runtime/session-attach.js';
-import type { LoopHandle } from '../../src/runtime/session-entry.js';
+import { acceptInput } from '../../src/runtime/operations/accept.js';
+import {
+  ensureSessionWithExecutor,
+  registerSession,
+} from '../../src/runtime/operations/register.js';
+import { unregisterSession } from '../../src/runtime/operations/unregister.js';
+import { startBatch } from '../../src/runtime/loop/run-start.js';
+import { repairDeadAttachment } from '../../src/runtime/session/attach.js';
+import type { LoopHandle } from '../../src/runtime/session/entry.js';
 import { flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 

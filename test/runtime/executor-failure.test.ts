@@ -2,7 +2,7 @@
 // sanitised cause and message; the session is never wedged and its loop never dies.
 
 import { describe, expect, it } from 'vitest';
-import type { FailureCause } from '../../src/core/machine-state.js';
+import type { FailureCause } from '../../src/core/machine/state.js';
 import { ExecutorError } from '../../src/runtime/executor-error.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';

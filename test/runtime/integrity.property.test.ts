@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isBurrowError } from '../../src/core/errors.js';
 import type { WhenBusy } from '../../src/core/input-kinds.js';
-import type { InputOutcome } from '../../src/core/input-record.js';
+import type { InputOutcome } from '../../src/core/ledger/input-record.js';
 import type { DurableEvent } from '../../src/core/runtime-event.js';
 import { isDurableEvent } from '../../src/core/runtime-event.js';
 import type { Executor, RunResult } from '../../src/runtime/executor.js';

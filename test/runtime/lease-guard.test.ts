@@ -5,7 +5,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
-import { leaseSafetyMarginMs } from '../../src/runtime/lease-guard.js';
+import { leaseSafetyMarginMs } from '../../src/runtime/ownership/lease-guard.js';
 import type { Executor } from '../../src/runtime/executor.js';
 import type { TestSchema } from '../../src/store/postgres/pg-test-schema.test-support.js';
 import {

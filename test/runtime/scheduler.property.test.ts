@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { InputOutcome } from '../../src/core/input-record.js';
+import type { InputOutcome } from '../../src/core/ledger/input-record.js';
 import { WHEN_BUSY } from '../../src/core/input-kinds.js';
 import { scriptedExecutor } from '../../src/executors/scripted-executor.js';
 import { createRuntime } from '../../src/runtime/runtime.js';

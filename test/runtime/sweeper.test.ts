@@ -13,7 +13,7 @@ import {
   currentIdentity,
   formatOwnerId,
   processStartTime,
-} from '../../src/runtime/owner-identity.js';
+} from '../../src/runtime/ownership/owner-identity.js';
 import type { RuntimeLogger } from '../../src/runtime/runtime-context.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';

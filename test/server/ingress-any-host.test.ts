@@ -3,7 +3,7 @@
 // fenced, and /metrics counts the mailbox on both hosts. Two servers on one PostgreSQL schema.
 
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createServerMetrics } from '../../src/server/metrics.js';
+import { createServerMetrics } from '../../src/server/metrics/server-metrics.js';
 import type { TestSchema } from '../../src/store/postgres/pg-test-schema.test-support.js';
 import {
   createTestSchema,

@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
-import { createServerMetrics } from '../../src/server/metrics.js';
+import { createServerMetrics } from '../../src/server/metrics/server-metrics.js';
 import type { RuntimeStore } from '../../src/store/runtime-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ManualClock } from '../support/manual-clock.js';

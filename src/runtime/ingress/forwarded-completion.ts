@@ -4,7 +4,7 @@
 // Woken by the owner's NOTIFY of new events; polls with a back-off otherwise.
 
 import { BurrowError } from '../../core/errors.js';
-import type { InputOutcome, InputRecord } from '../../core/input-record.js';
+import type { InputOutcome, InputRecord } from '../../core/ledger/input-record.js';
 import { runtimeIdOf } from '../../store/runtime-store.js';
 import type { RuntimeContext } from '../runtime-context.js';
 

@@ -12,9 +12,9 @@ import type { JsonValue } from '../../core/json.js';
 import type { MailboxMethods, RuntimeId } from '../../store/runtime-store.js';
 import { runtimeIdOf } from '../../store/runtime-store.js';
 import { uuidv7 } from '../ids.js';
-import { isDeadLocalOwner, ownsThroughStore } from '../ownership.js';
+import { isDeadLocalOwner, ownsThroughStore } from '../ownership/leases.js';
 import type { RuntimeContext } from '../runtime-context.js';
-import { activeEntry } from '../session-access.js';
+import { activeEntry } from '../session/access.js';
 import type { IngressEnvelope, IngressRequest } from './ingress-request.js';
 import { answerValue, INGRESS_REQUEST_VERSION } from './ingress-request.js';
 

@@ -2,11 +2,11 @@
 // the local runtime, wrapped so that a session another live host owns is reached through the
 // mailbox instead of refused `fenced`. The answer comes back as the operation's own result or error.
 
-import type { AdmissionDecision } from '../../core/admission.js';
+import type { AdmissionDecision } from '../../core/admission/admission.js';
 import type { PendingApproval } from '../../core/approvals.js';
 import type { InputSubmission } from '../../core/input-kinds.js';
 import { ParsedSubmission } from '../../core/input-submission.js';
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { JsonValue } from '../../core/json.js';
 import type { VisibilitySide } from '../../core/tool-visibility.js';
 import type {

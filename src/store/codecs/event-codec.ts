@@ -2,14 +2,14 @@
 
 import { z } from 'zod';
 import { BurrowError } from '../../core/errors.js';
-import { FAILURE_CAUSES, PHASES } from '../../core/machine-state.js';
+import { FAILURE_CAUSES, PHASES } from '../../core/machine/state.js';
 import type { DurableEvent, RuntimeEventData, RuntimeEventType } from '../../core/runtime-event.js';
 import {
   isTransientType,
   RUNTIME_EVENT_TYPES,
   TOOL_CALL_OUTCOMES,
 } from '../../core/runtime-event.js';
-import { ABANDON_REASONS } from '../../core/input-record.js';
+import { ABANDON_REASONS } from '../../core/ledger/input-record.js';
 import type { Codec } from './record-codec.js';
 import { createCodec } from './record-codec.js';
 import { admissionDecisionSchema, inputOutcomeSchema } from './input-schemas.js';

@@ -1,11 +1,11 @@
 // Zod schemas for an accepted input's stored parts: header, payload, admission decision, state, outcome.
 
 import { z } from 'zod';
-import type { AdmissionDecision } from '../../core/admission.js';
+import type { AdmissionDecision } from '../../core/admission/admission.js';
 import type { InputHeader, InputPayload } from '../../core/input-kinds.js';
 import { DURABILITIES, INPUT_KINDS, ORIGINS, WHEN_BUSY } from '../../core/input-kinds.js';
-import type { ErrorInfo, InputOutcome, InputState } from '../../core/input-record.js';
-import { ABANDON_REASONS } from '../../core/input-record.js';
+import type { ErrorInfo, InputOutcome, InputState } from '../../core/ledger/input-record.js';
+import { ABANDON_REASONS } from '../../core/ledger/input-record.js';
 import { jsonObjectSchema, jsonValueSchema, timestampSchema } from './json-value.js';
 
 const count = z.int().min(0);

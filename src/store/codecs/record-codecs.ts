@@ -2,9 +2,9 @@
 
 import { z } from 'zod';
 import { pendingApprovalSchema } from '../../core/approvals.js';
-import type { InputRecord } from '../../core/input-record.js';
-import { INPUT_RECORD_VERSION } from '../../core/input-record.js';
-import type { Binding } from '../../core/machine-state.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
+import { INPUT_RECORD_VERSION } from '../../core/ledger/input-record.js';
+import type { Binding } from '../../core/machine/state.js';
 import type { ToolFilter, VisibilitySide, VisibilityState } from '../../core/tool-visibility.js';
 import type {
   LifecycleRecord,

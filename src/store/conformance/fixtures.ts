@@ -1,11 +1,11 @@
 // Record builders for the conformance suite: valid records of every stored type, at chosen times.
 
-import { resolveAdmission } from '../../core/admission.js';
-import type { InputRecord, InputState } from '../../core/input-record.js';
-import { isTerminal } from '../../core/input-record.js';
+import { resolveAdmission } from '../../core/admission/admission.js';
+import type { InputRecord, InputState } from '../../core/ledger/input-record.js';
+import { isTerminal } from '../../core/ledger/input-record.js';
 import type { JsonValue } from '../../core/json.js';
-import type { Phase } from '../../core/machine-state.js';
-import { EMPTY_BINDING } from '../../core/machine-state.js';
+import type { Phase } from '../../core/machine/state.js';
+import { EMPTY_BINDING } from '../../core/machine/state.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import { initialVisibility } from '../../core/tool-visibility.js';
 import type { LifecycleRecord, OperationRecord, OpsCursorRecord, RunReceipt } from '../records.js';

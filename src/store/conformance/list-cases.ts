@@ -2,7 +2,7 @@
 // and the readiness probe.
 
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { CommitBatch, RuntimeStore } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 import { boundLifecycle, events, input, lifecycle, operation, opsCursor } from './fixtures.js';

@@ -1,6 +1,6 @@
 // The memory store: a real RuntimeStore in one process, every record kept as codec-encoded JSON text.
 
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import {

@@ -1,7 +1,7 @@
 // The read side of the PostgreSQL store: load (one statement, so one snapshot) and paged reads.
 
 import type { Pool } from 'pg';
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import { eventCodec } from '../codecs/event-codec.js';
 import {

@@ -5,7 +5,7 @@
 // the two forms apart, so rows written before the compact form read as they always did.
 
 import { BurrowError } from '../../core/errors.js';
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { DurableEvent, DurableEventType } from '../../core/runtime-event.js';
 import type { Codec } from '../codecs/record-codec.js';
 import type { BodyForms } from '../encoded-batch.js';

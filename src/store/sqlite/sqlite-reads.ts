@@ -1,7 +1,7 @@
 // The read side of the SQLite store: load (one snapshot) and paged reads.
 
 import type Database from 'better-sqlite3';
-import type { InputRecord } from '../../core/input-record.js';
+import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import {
   lifecycleCodec,
