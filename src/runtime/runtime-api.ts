@@ -1,120 +1,54 @@
 // The public surface of a Runtime (03, "Control operations"; 05, "Library"): the seed's operations in camelCase.
+// The option and result types live in operation-types.ts, the read views in session-views.ts.
 
-import type { AdmissionDecision } from '../core/admission/admission.js';
 import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
-import type { InputSubmission, WhenBusy } from '../core/input-kinds.js';
+import type { InputSubmission } from '../core/input-kinds.js';
 import type { ParsedSubmission } from '../core/input-submission.js';
-import type { InputOutcome, InputRecord, InputStatus } from '../core/ledger/input-record.js';
+import type { InputRecord } from '../core/ledger/input-record.js';
 import type { JsonValue } from '../core/json.js';
 import type { TranscriptEditVerdict } from '../core/machine/effects.js';
-import type { Binding, Phase, Registration, TurnStatus } from '../core/machine/state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background/registry.js';
 import type { EventStreamOptions, RetentionReport, RuntimeDiagnostics } from './runtime-reports.js';
 import type { Executor } from './executor.js';
+import type {
+  AcceptOptions,
+  AcceptResult,
+  InterruptHandle,
+  LlmReconfigureHost,
+  OperationOptions,
+  Readiness,
+  RecoverOptions,
+  RecoverReport,
+} from './operation-types.js';
+import type {
+  InputPage,
+  SessionPage,
+  SessionQuery,
+  SessionSnapshot,
+  SessionSummary,
+  TranscriptMessage,
+} from './session-views.js';
 
-/** Every async operation accepts a signal; aborting rejects with `signal.reason` and leaves no half-done work. */
-export interface OperationOptions {
-  readonly signal?: AbortSignal;
-}
-
-/**
- * Options of `acceptInput`: header fields that override the submission's own (each checked by the
- * submission's own schema, then one value with the submission's fields).
- */
-export interface AcceptOptions extends OperationOptions {
-  readonly whenBusy?: WhenBusy;
-  readonly idempotencyKey?: string;
-  readonly supersedeKey?: string;
-}
-
-/** The answer to an accepted (or deduplicated) input. `completion` settles once, when the input is terminal. */
-export interface AcceptResult {
-  readonly status: 'accepted' | 'deduplicated';
-  readonly inputId: string;
-  readonly decision: AdmissionDecision;
-  readonly completion: Promise<InputOutcome>;
-}
-
-/** The public view of a session (05, `runtime.snapshot`). */
-export interface SessionSnapshot {
-  readonly sessionId: string;
-  /** The visible phase (a running session draining after retire reports `retired`). */
-  readonly phase: Phase;
-  readonly registration: Registration;
-  readonly run: {
-    readonly runId: string;
-    readonly status: TurnStatus;
-    readonly boundaryCount: number;
-  } | null;
-  readonly queues: { readonly queue: number; readonly steer: number };
-  readonly inputs: Readonly<Record<InputStatus, number>>;
-  readonly binding: Binding;
-  readonly epochId: string;
-  readonly visibility: { readonly activeRevision: number; readonly stagedRevision: number };
-  readonly hasExecutor: boolean;
-  readonly hasComms: boolean;
-  readonly stopDeferred: boolean;
-  readonly transcriptLength: number;
-  readonly silentIntents: readonly string[];
-}
-
-/** One line of `listSessions`. */
-export interface SessionSummary {
-  readonly sessionId: string;
-  readonly phase: Phase;
-  readonly queue: number;
-  readonly steer: number;
-  readonly running: boolean;
-  /**
-   * The host id holding the session's lease now: this runtime's for a session it serves, another
-   * host's (several hosts on one database), or null when nobody holds a live lease or the store
-   * does not arbitrate ownership.
-   */
-  readonly owner: string | null;
-}
-
-/** A filtered, sorted page of the session list (`querySessions`). */
-export interface SessionQuery {
-  readonly offset?: number;
-  readonly limit?: number;
-  /** Only sessions in this visible phase. */
-  readonly phase?: Phase;
-  /** Only sessions whose id contains this text. */
-  readonly search?: string;
-  /** `id` (default), `-id`, `phase` (in the order of PHASES, then id), `-queue` (most queued first). */
-  readonly sort?: 'id' | '-id' | 'phase' | '-queue';
-}
-
-/** One page of sessions and how many match the query in all. */
-export interface SessionPage {
-  readonly sessions: SessionSummary[];
-  readonly total: number;
-}
-
-/** One page of a session's inputs (newest first) and how many the runtime holds. */
-export interface InputPage {
-  readonly inputs: InputRecord[];
-  readonly total: number;
-}
-
-/** One transcript message with its position. */
-export interface TranscriptMessage {
-  readonly index: number;
-  readonly runId: string;
-  readonly message: JsonValue;
-}
-
-/** A provisional hard-cancel handle for a turn that runs before the executor is attached. */
-export interface InterruptHandle {
-  hardCancel(reason: string): void | Promise<void>;
-}
-
-/** The application's seam for switching a session's model or provider for its next turn. */
-export interface LlmReconfigureHost {
-  reconfigure(sessionId: string, change: JsonValue): Promise<JsonValue | void>;
-}
+export type {
+  AcceptOptions,
+  AcceptResult,
+  InterruptHandle,
+  LlmReconfigureHost,
+  OperationOptions,
+  Readiness,
+  RecoverOptions,
+  RecoverReport,
+} from './operation-types.js';
+export type {
+  InputPage,
+  SessionPage,
+  SessionQuery,
+  SessionSnapshot,
+  SessionSummary,
+  TranscriptMessage,
+} from './session-views.js';
 
 /** The control plane. Every mutating operation steps the machine, persists, then installs. */
 export interface Runtime {
@@ -312,22 +246,3 @@ export interface Runtime {
   /** Internal health: invariant checks per session, live loops, held gates (leak checks, readiness). */
   diagnostics(): RuntimeDiagnostics;
 }
-
-/** Options of `recover`. */
-export interface RecoverOptions extends OperationOptions {
-  readonly concurrency?: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** What `recover` did. */
-export interface RecoverReport {
-  readonly recovered: number;
-  /** Each session that could not be recovered, with the reason (also logged; the sweeper retries it). */
-  readonly failed: readonly { readonly sessionId: string; readonly error: string }[];
-  /** Sessions with work whose lease a live owner holds (left to it, or to the sweeper once it expires). */
-  readonly heldElsewhere: number;
-}
-
-/** Whether the runtime can serve, and why not. */
-export type Readiness =
-  { readonly ready: true } | { readonly ready: false; readonly reason: string };
