@@ -1,12 +1,10 @@
-// createRuntime: wires the operation modules into the public Runtime, and owns recovery and shutdown.
+// createRuntime: wires the operation modules into the public Runtime (lifecycle in runtime-lifecycle.ts).
 
 import { BurrowError, isBurrowError, toError } from '../core/errors.js';
 import type { InputSubmission } from '../core/input-kinds.js';
 import type { ParsedSubmission } from '../core/input-submission.js';
-import type { JsonValue } from '../core/json.js';
 import type { CommsDrainMode } from '../core/machine/state.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
-import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { enableComms, sendPeer } from './comms.js';
@@ -26,28 +24,19 @@ import {
   registerSession,
 } from './operations/register.js';
 import { activeEntry } from './session/access.js';
-import { recoverPass, sweepLoop } from './session/recovery.js';
-import * as settings from './operations/settings.js';
+import { sweepLoop } from './session/recovery.js';
 import { discardTerminalStorelessSession, unregisterSession } from './operations/unregister.js';
-import { removeEntry } from './session/remove.js';
 import { heartbeat } from './ownership/lease-guard.js';
 import { storeEventTail } from './events/store-tail.js';
 import { withIngressHost } from './ingress/ingress-host.js';
-import { ownsThroughStore, releaseSession } from './ownership/leases.js';
-import type {
-  AcceptOptions,
-  InterruptHandle,
-  LlmReconfigureHost,
-  OperationOptions,
-  Readiness,
-  RecoverOptions,
-  RecoverReport,
-  Runtime,
-} from './runtime-api.js';
+import { ownsThroughStore } from './ownership/leases.js';
+import type { AcceptOptions, InterruptHandle, OperationOptions } from './operation-types.js';
+import type { Runtime } from './runtime-api.js';
+import { readiness, recover, shutdown } from './runtime-lifecycle.js';
+import { settingsOperations } from './settings-wiring.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session/id-check.js';
-import { onAbort } from '../core/abort.js';
 
 /**
  * Creates a runtime. Without a store it is storeless (memory only). The runtime owns the store from
@@ -63,38 +52,6 @@ import { onAbort } from '../core/abort.js';
 export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const clock: Clock = options.clock ?? systemClock;
   return Promise.resolve(buildRuntime(createContext(options, clock)));
-}
-
-/** Startup recovery: one recovery pass over every session with work; the runtime is not ready meanwhile. */
-async function recover(ctx: RuntimeContext, options: RecoverOptions): Promise<RecoverReport> {
-  ctx.recovery.running += 1;
-  try {
-    const pass = await recoverPass(ctx, {
-      concurrency: options.concurrency ?? 16,
-      includeActive: true,
-      respectBackoff: false,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
-    return { recovered: pass.recovered, failed: pass.failed, heldElsewhere: pass.heldElsewhere };
-  } finally {
-    ctx.recovery.running -= 1;
-  }
-}
-
-/** Readiness: not while shutting down or recovering at startup, nor when the store does not answer. */
-async function readiness(ctx: RuntimeContext): Promise<Readiness> {
-  if (ctx.closing) return { ready: false, reason: 'the runtime is shutting down' };
-  if (ctx.recovery.running > 0)
-    return { ready: false, reason: 'startup recovery has not finished' };
-  try {
-    await ctx.store?.probe?.();
-  } catch (error: unknown) {
-    // Lost or read-only storage is an operator's emergency: say it in the log, not only in /readyz.
-    ctx.log.error('the store failed its readiness probe', { error: toError(error).message });
-    return { ready: false, reason: `the store does not answer: ${toError(error).message}` };
-  }
-  return { ready: true };
 }
 
 /**
@@ -115,40 +72,6 @@ async function* activatedEvents(
     return;
   }
   yield* sessionEvents(ctx, sessionId, options);
-}
-
-async function shutdown(
-  ctx: RuntimeContext,
-  options: OperationOptions,
-  stopSweeper: () => Promise<void>,
-  stopHeartbeat: () => Promise<void>,
-): Promise<void> {
-  ctx.closing = true;
-  // Openings in flight (first touches, the sweeper) publish their entries before the list is taken.
-  await stopSweeper();
-  await Promise.all([...ctx.activations.values()]);
-  const entries = [...ctx.sessions.values()];
-  const loops = entries.flatMap((entry) => (entry.loop === null ? [] : [entry.loop]));
-  for (const loop of loops) loop.requestExit('detach', 'runtime shutting down');
-  for (const entry of entries) entry.comms?.abort('runtime shutting down');
-  const escalate = (): void => {
-    for (const loop of loops) loop.hardCancel('runtime shutting down (forced)', 'shutdown');
-  };
-  const stopListening = onAbort(options.signal, escalate);
-  try {
-    await Promise.all([
-      ...loops.map((loop) => loop.done),
-      ...entries.flatMap((e) => (e.comms === null ? [] : [e.comms.done])),
-    ]);
-  } finally {
-    stopListening();
-  }
-  for (const entry of entries) {
-    await ctx.gate.with(entry.sessionId, () => removeEntry(ctx, entry, 'process shutdown'));
-    await releaseSession(ctx, entry.sessionId);
-  }
-  await stopHeartbeat();
-  await ctx.store?.close();
 }
 
 function buildRuntime(ctx: RuntimeContext): Runtime {
@@ -178,7 +101,6 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     installPreparedSessionInterruptHandle: checkedId((id, handle: InterruptHandle) =>
       installPreparedSessionInterruptHandle(ctx, id, handle),
     ),
-    beginServiceTurn: checkedId((id, o) => settings.beginServiceTurn(ctx, id, opts(o))),
     acceptInput: checkedId((id, input: InputSubmission | ParsedSubmission, o?: AcceptOptions) =>
       acceptInput(ctx, id, input, o ?? {}, false),
     ),
@@ -235,34 +157,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     sessionHasExecutor: checkedId((id) => query.sessionHasExecutor(ctx, id)),
     sessionHasComms: checkedId((id) => query.sessionHasComms(ctx, id)),
     wakeRuntimeIfActiveInputs: checkedId((id) => query.wakeRuntimeIfActiveInputs(ctx, id)),
-    resolveTranscriptEditAdmission: checkedId((id, running: boolean, active: boolean) =>
-      settings.resolveTranscriptEditAdmission(ctx, id, running, active),
-    ),
-    setSessionSilentIntents: checkedId((id, intents: readonly string[], o) =>
-      settings.setSessionSilentIntents(ctx, id, intents, opts(o)),
-    ),
-    replaceToolCatalog: checkedId((id, tools: readonly ToolEntry[], o) =>
-      settings.replaceToolCatalog(ctx, id, tools, opts(o)),
-    ),
-    stagePersistentFilter: checkedId((id, filter: ToolFilter, o) =>
-      settings.stagePersistentFilter(ctx, id, filter, opts(o)),
-    ),
-    requestDeferredTools: checkedId((id, names: readonly string[], o) =>
-      settings.requestDeferredTools(ctx, id, names, opts(o)),
-    ),
-    publishCommittedVisibleSet: checkedId(
-      (id, sides: { active: VisibilitySide; staged: VisibilitySide }, o) =>
-        settings.publishCommittedVisibleSet(ctx, id, sides, opts(o)),
-    ),
-    commitServiceTurnTerminalReceipt: checkedId((id, o) =>
-      settings.commitServiceTurnTerminalReceipt(ctx, id, opts(o)),
-    ),
-    setSessionLlmReconfigureHost: (host: LlmReconfigureHost) => {
-      ctx.llmHost = host;
-    },
-    reconfigureSessionLlm: checkedId((id, change: JsonValue, o) =>
-      settings.reconfigureSessionLlm(ctx, id, change, opts(o)),
-    ),
+    ...settingsOperations(ctx),
     discardTerminalStorelessSession: checkedId((id) => discardTerminalStorelessSession(ctx, id)),
     enableComms: checkedId((id, mode: CommsDrainMode = 'attached_session') =>
       enableComms(ctx, id, mode),
