@@ -17,6 +17,7 @@ import { acceptInput } from './operations/accept.js';
 import { decideApproval, listApprovals } from './approvals/decisions.js';
 import type { ApprovalDecisionSubmission } from '../core/approvals.js';
 import * as control from './operations/control.js';
+import { stop } from './operations/stop.js';
 import * as query from './operations/query.js';
 import {
   ensureSessionWithExecutor,
@@ -125,7 +126,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     ),
     recycle: checkedId((id, o) => control.recycle(ctx, id, opts(o))),
     reset: checkedId((id, o) => control.reset(ctx, id, opts(o))),
-    stop: checkedId((id, reason = 'stopped', o) => control.stop(ctx, id, reason, opts(o))),
+    stop: checkedId((id, reason = 'stopped', o) => stop(ctx, id, reason, opts(o))),
     destroy: checkedId((id, o) => control.destroy(ctx, id, opts(o))),
     unregisterSession: checkedId(async (id, o) => {
       await unregisterSession(ctx, id, opts(o));

@@ -1,48 +1,24 @@
 // Control operations (03): interrupt, cancel after boundary, retire, abandon retired inputs, recycle,
-// reset, stop and destroy. Each steps the machine under the gate and commits; the commit performs the
-// step's effects (effects.ts), so no operation here performs a mechanic the machine decided.
+// reset and destroy (stop is in stop.ts). Each steps the machine under the gate and commits; the commit
+// performs the step's effects (effects.ts), so no operation here performs a mechanic the machine decided.
 
 import { BurrowError } from '../../core/errors.js';
-import type { AbandonReason } from '../../core/ledger/input-record.js';
 import { planAbandonPending } from '../../core/ledger/run-end.js';
 import { visiblePhase } from '../../core/machine/classifiers.js';
 import type { MachineEffect } from '../../core/machine/effects.js';
 import type { MachineInput } from '../../core/machine/inputs.js';
 import type { MachineState } from '../../core/machine/state.js';
-import { step, stepAll } from '../../core/machine/session-machine.js';
-import { refusalError, stepOrThrow } from '../session/refusals.js';
+import { step } from '../../core/machine/session-machine.js';
+import { stepOrThrow } from '../session/refusals.js';
 import { withSession } from '../session/access.js';
 import { repairDeadAttachment } from '../session/attach.js';
-import type { OperationOptions } from '../runtime-api.js';
+import type { OperationOptions } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { commitChange } from '../session/commit.js';
 import { supersedeApprovals } from '../approvals/denials.js';
 import { acceptsInput } from './input-admit.js';
 import type { SessionEntry } from '../session/entry.js';
-import { onAbort } from '../../core/abort.js';
-
-async function control(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  inputs: readonly MachineInput[],
-  abandon: { reason: AbandonReason; scope: 'queued' | 'all'; message: string } | null,
-): Promise<void> {
-  const result = stepAll(entry.machine, inputs);
-  if (!result.ok) throw refusalError(entry.sessionId, result);
-  const patches =
-    abandon === null
-      ? []
-      : [
-          planAbandonPending(
-            entry.ledger,
-            abandon.reason,
-            abandon.scope,
-            abandon.message,
-            ctx.nowIso(),
-          ).patch,
-        ];
-  await commitChange(ctx, entry, { machine: result, patches });
-}
+import { control } from './control-step.js';
 
 /**
  * A control step and, when a run is bound, its run-level follow-up (`CancelNow`,
@@ -213,56 +189,6 @@ export function reset(
       }),
     options.signal,
   );
-}
-
-/**
- * Stops the executor. With a live loop the stop is deferred until the current turn ends; the loop then
- * exits and the session becomes `stopped` with its pending inputs abandoned `stopped`. Resolves when
- * that has happened (or at once when there is no loop).
- */
-export async function stop(
-  ctx: RuntimeContext,
-  sessionId: string,
-  reason: string,
-  options: OperationOptions,
-): Promise<void> {
-  const loopDone = await withSession(
-    ctx,
-    sessionId,
-    async (entry) => {
-      await repairDeadAttachment(ctx, entry);
-      const loop = entry.loop;
-      if (loop !== null) {
-        const requested = stepOrThrow(sessionId, entry.machine, {
-          type: 'StopRuntimeExecutor',
-          reason,
-        });
-        await commitChange(ctx, entry, { machine: requested });
-        return { done: loop.done };
-      }
-      const inputs: MachineInput[] = [{ type: 'StopRuntimeExecutor', reason }];
-      if (entry.machine.run === null) inputs.push({ type: 'RuntimeExecutorExited' });
-      await control(
-        ctx,
-        entry,
-        inputs,
-        entry.machine.run === null ? { reason: 'stopped', scope: 'queued', message: reason } : null,
-      );
-      return null;
-    },
-    options.signal,
-  );
-  if (loopDone === null) return;
-  const { signal } = options;
-  if (signal === undefined) return loopDone.done;
-  signal.throwIfAborted();
-  await new Promise<void>((resolve, reject) => {
-    const stopListening = onAbort(signal, reject);
-    void loopDone.done.then(() => {
-      stopListening();
-      resolve();
-    });
-  });
 }
 
 /**
