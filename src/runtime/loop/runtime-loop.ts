@@ -15,7 +15,7 @@ import { finishBatch } from './run-finish.js';
 import type { FinishResult } from './run-setback.js';
 import { isCurrent } from '../session/refusals.js';
 import { debounceWait, startBatch } from './run-start.js';
-import { nextApprovalExpiry } from '../../core/approvals.js';
+import { waitOrApprovalExpiry } from './approval-expiry-wait.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { LoopHandle, SessionEntry } from '../session/entry.js';
 
@@ -99,30 +99,12 @@ export class RuntimeLoop implements LoopHandle {
     return new Promise((resolve) => (this.#waiter = resolve));
   }
 
-  /**
-   * Waits for a wake; while tool calls wait for a decision, no longer than the earliest expiry, so the
-   * runtime records `denied{expired}` by itself (the batch start expires them).
-   */
-  async #waitOrExpiry(): Promise<void> {
-    const next = nextApprovalExpiry(this.entry.approvals);
-    if (next === null) return this.#wait();
-    const timer = new AbortController();
-    const woken = this.#wait();
-    const expired = this.ctx.clock
-      .sleep(Math.max(0, Date.parse(next) - this.ctx.clock.now()), timer.signal)
-      .then(
-        () => {
-          this.#woken = true;
-          this.#notify();
-        },
-        () => undefined,
-      );
-    try {
-      await woken;
-    } finally {
-      timer.abort(new RunAbort('cancel', 'expiry timer no longer needed'));
-      await expired;
-    }
+  /** Waits for a wake, or for the earliest approval expiry (approval-expiry-wait.ts), which wakes it. */
+  #waitOrExpiry(): Promise<void> {
+    return waitOrApprovalExpiry(this.ctx, this.entry, this.#wait(), () => {
+      this.#woken = true;
+      this.#notify();
+    });
   }
 
   async #sleep(ms: number): Promise<void> {
