@@ -1,5 +1,5 @@
 // The public surface of a Runtime (03, "Control operations"; 05, "Library"): the seed's operations in camelCase.
-// The option and result types live in operation-types.ts, the read views in session-views.ts.
+// The option and result types live in operation-types.ts, the read views in runtime-views.ts.
 
 import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approvals.js';
 import type { InputSubmission } from '../core/input-kinds.js';
@@ -29,7 +29,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
   TranscriptMessage,
-} from './session-views.js';
+} from './runtime-views.js';
 
 export type {
   AcceptOptions,
@@ -48,7 +48,7 @@ export type {
   SessionSnapshot,
   SessionSummary,
   TranscriptMessage,
-} from './session-views.js';
+} from './runtime-views.js';
 
 /** The control plane. Every mutating operation steps the machine, persists, then installs. */
 export interface Runtime {
