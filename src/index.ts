@@ -62,6 +62,7 @@ export type { ModelCheckReport } from './core/model/checker.js';
 export type { ToolEntry, ToolFilter, VisibilitySide } from './core/tool-visibility.js';
 
 export { createRuntime } from './runtime/runtime.js';
+export type { Runtime } from './runtime/runtime-api.js';
 export type {
   AcceptOptions,
   AcceptResult,
@@ -71,11 +72,12 @@ export type {
   Readiness,
   RecoverOptions,
   RecoverReport,
-  Runtime,
+} from './runtime/operation-types.js';
+export type {
   SessionSnapshot,
   SessionSummary,
   TranscriptMessage,
-} from './runtime/runtime-api.js';
+} from './runtime/runtime-views.js';
 export type {
   RetainedInputLimits,
   RuntimeLogger,

@@ -31,25 +31,6 @@ import type {
   TranscriptMessage,
 } from './runtime-views.js';
 
-export type {
-  AcceptOptions,
-  AcceptResult,
-  InterruptHandle,
-  LlmReconfigureHost,
-  OperationOptions,
-  Readiness,
-  RecoverOptions,
-  RecoverReport,
-} from './operation-types.js';
-export type {
-  InputPage,
-  SessionPage,
-  SessionQuery,
-  SessionSnapshot,
-  SessionSummary,
-  TranscriptMessage,
-} from './runtime-views.js';
-
 /** The control plane. Every mutating operation steps the machine, persists, then installs. */
 export interface Runtime {
   /** Registers a session (fresh, or recovered from the store); true if this call created it. Idempotent; `destroyed` for a destroyed stored session, `fenced` when another host owns it. */

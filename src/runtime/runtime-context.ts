@@ -10,7 +10,7 @@ import type { ExecutorFactory } from './executor.js';
 import type { Wakeups } from './ingress/wakeups.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { OwnershipStats } from './ownership/stats.js';
-import type { LlmReconfigureHost } from './runtime-api.js';
+import type { LlmReconfigureHost } from './operation-types.js';
 import type { Retention } from './runtime-reports.js';
 import type { SessionEntry } from './session/entry.js';
 import type { EventsShared } from './session/events.js';

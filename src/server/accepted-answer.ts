@@ -2,7 +2,7 @@
 // input's location at once, or, with `?wait=`, 200 with its outcome when it ends in time.
 
 import type { Context } from 'hono';
-import type { AcceptResult } from '../runtime/runtime-api.js';
+import type { AcceptResult } from '../runtime/operation-types.js';
 import type { ServerDeps } from './routes/route-spec.js';
 import { json } from './routes/route-spec.js';
 import { waitFor } from './wait-for.js';

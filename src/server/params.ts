@@ -7,7 +7,7 @@ import { BurrowError } from '../core/errors.js';
 import { ID_PATTERN, MAX_SESSION_ID_LENGTH, sessionIdSchema } from '../core/session-id.js';
 import type { Phase } from '../core/machine/state.js';
 import { PHASES } from '../core/machine/state.js';
-import type { SessionQuery } from '../runtime/runtime-api.js';
+import type { SessionQuery } from '../runtime/runtime-views.js';
 import { SSE_FORMATS } from './sse/event-frames.js';
 import type { ParamDoc } from './routes/route-spec.js';
 

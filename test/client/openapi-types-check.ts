@@ -11,7 +11,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
   TranscriptMessage,
-} from '../../src/runtime/runtime-api.js';
+} from '../../src/runtime/runtime-views.js';
 import type { ProblemBody } from '../../src/server/problem.js';
 import type { components } from '../../src/client/openapi-types.js';
 

@@ -11,7 +11,7 @@ import { approvalDecisionSchema, approvalKey, decidedCall } from '../../core/app
 import { BurrowError } from '../../core/errors.js';
 import { findInput } from '../../core/ledger/input-ledger.js';
 import type { InputRecord } from '../../core/ledger/input-record.js';
-import type { AcceptResult, OperationOptions } from '../runtime-api.js';
+import type { AcceptResult, OperationOptions } from '../operation-types.js';
 import { activeEntry, entryUnderGate } from '../session/access.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';

@@ -8,7 +8,7 @@ import type {
 } from '../../core/approvals.js';
 import { approvalKey, decisionPayload, dueApprovals } from '../../core/approvals.js';
 import { acceptsInput, admitParsed } from '../operations/input-admit.js';
-import type { AcceptResult } from '../runtime-api.js';
+import type { AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';
 

@@ -9,13 +9,9 @@ import { ParsedSubmission } from '../../core/input-submission.js';
 import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { JsonValue } from '../../core/json.js';
 import type { VisibilitySide } from '../../core/tool-visibility.js';
-import type {
-  AcceptResult,
-  InputPage,
-  Runtime,
-  SessionSnapshot,
-  TranscriptMessage,
-} from '../runtime-api.js';
+import type { Runtime } from '../runtime-api.js';
+import type { AcceptResult } from '../operation-types.js';
+import type { InputPage, SessionSnapshot, TranscriptMessage } from '../runtime-views.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { forwardedCompletion } from './forwarded-completion.js';
 import { routed } from './ingress-forward.js';

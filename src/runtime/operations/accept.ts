@@ -5,7 +5,7 @@ import { BurrowError } from '../../core/errors.js';
 import type { InputSubmission } from '../../core/input-kinds.js';
 import type { ParsedSubmission } from '../../core/input-submission.js';
 import { acceptOnEntry } from './input-accept.js';
-import type { AcceptOptions, AcceptResult } from '../runtime-api.js';
+import type { AcceptOptions, AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { entryUnderGate } from '../session/access.js';
 

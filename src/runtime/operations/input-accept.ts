@@ -12,7 +12,7 @@ import {
 } from '../../core/input-submission.js';
 import { supersedeApprovals } from '../approvals/denials.js';
 import { admitParsed, requireAcceptsInput } from './input-admit.js';
-import type { AcceptOptions, AcceptResult } from '../runtime-api.js';
+import type { AcceptOptions, AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';
 

@@ -15,7 +15,7 @@ import { step } from '../../core/machine/session-machine.js';
 import { isoAt } from '../clock.js';
 import { uuidv7 } from '../ids.js';
 import { refusalError } from '../session/refusals.js';
-import type { AcceptResult } from '../runtime-api.js';
+import type { AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionChange } from '../session/commit.js';
 import { commitChange } from '../session/commit.js';

@@ -14,7 +14,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
   TranscriptMessage,
-} from '../runtime-api.js';
+} from '../runtime-views.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';
 

@@ -3,7 +3,7 @@
 
 import { BurrowError } from '../../core/errors.js';
 import type { Executor } from '../executor.js';
-import type { InterruptHandle, OperationOptions } from '../runtime-api.js';
+import type { InterruptHandle, OperationOptions } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { withSession } from '../session/access.js';
 import { openSession } from '../session/activate.js';

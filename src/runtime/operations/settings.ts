@@ -12,7 +12,7 @@ import { RECEIPT_RECORD_VERSION } from '../../store/records.js';
 import { uuidv7 } from '../ids.js';
 import { refusalError, stepOrThrow } from '../session/refusals.js';
 import { activeEntry, withSession } from '../session/access.js';
-import type { OperationOptions } from '../runtime-api.js';
+import type { OperationOptions } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { commitChange } from '../session/commit.js';
 import type { EventDraft } from '../session/events.js';

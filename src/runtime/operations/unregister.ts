@@ -16,7 +16,7 @@ import { LIFECYCLE_RECORD_VERSION } from '../../store/records.js';
 import { UNREGISTERED } from '../effects.js';
 import { refusalError, stepOrThrow } from '../session/refusals.js';
 import { repairDeadAttachment } from '../session/attach.js';
-import type { OperationOptions } from '../runtime-api.js';
+import type { OperationOptions } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionChange } from '../session/commit.js';
 import { commitChange } from '../session/commit.js';

@@ -8,7 +8,7 @@ import type { RuntimeId } from '../../store/runtime-store.js';
 import type { RuntimeEvent } from '../../core/runtime-event.js';
 import type { BackgroundOps } from '../background/registry.js';
 import type { CompletionRegistry } from '../completions.js';
-import type { InterruptHandle } from '../runtime-api.js';
+import type { InterruptHandle } from '../operation-types.js';
 import type { SessionEvents } from './events.js';
 
 /** What the runtime loop exposes to the rest of the shell. */

@@ -4,7 +4,8 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { ExecutorFactory } from '../../runtime/executor.js';
-import type { Readiness, Runtime } from '../../runtime/runtime-api.js';
+import type { Runtime } from '../../runtime/runtime-api.js';
+import type { Readiness } from '../../runtime/operation-types.js';
 import type { AuthMode } from '../auth.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ProblemCode } from '../problem.js';
