@@ -127,9 +127,6 @@ export { memoryStore } from './store/memory/memory-store.js';
 export { runtimeIdOf, sessionIdOf } from './store/runtime-store.js';
 export type {
   CommitBatch,
-  MailboxMethods,
-  MailboxRequest,
-  MailboxRequestState,
   PrunePolicy,
   PruneReport,
   RecoverableLease,
@@ -137,9 +134,14 @@ export type {
   RuntimeStore,
   StoredSession,
   StoredSessionSummary,
+} from './store/runtime-store.js';
+export type {
+  MailboxMethods,
+  MailboxRequest,
+  MailboxRequestState,
   StoreWakeup,
   WakeupSubscription,
-} from './store/runtime-store.js';
+} from './store/mailbox-types.js';
 export type {
   LifecycleRecord,
   OperationRecord,

@@ -12,14 +12,6 @@ import type {
   TranscriptEntry,
 } from './records.js';
 
-export type {
-  MailboxMethods,
-  MailboxRequest,
-  MailboxRequestState,
-  StoreWakeup,
-  WakeupSubscription,
-} from './mailbox-types.js';
-
 declare const runtimeIdBrand: unique symbol;
 
 /**

@@ -9,7 +9,8 @@
 
 import { BurrowError, isBurrowError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json.js';
-import type { MailboxMethods, RuntimeId } from '../../store/runtime-store.js';
+import type { RuntimeId } from '../../store/runtime-store.js';
+import type { MailboxMethods } from '../../store/mailbox-types.js';
 import { runtimeIdOf } from '../../store/runtime-store.js';
 import { uuidv7 } from '../ids.js';
 import { isDeadLocalOwner, ownsThroughStore } from '../ownership/leases.js';

@@ -11,7 +11,7 @@
 // long ago, and a control operation run that late would surprise more than it helps.
 
 import { toError } from '../../core/errors.js';
-import type { MailboxMethods, MailboxRequest } from '../../store/runtime-store.js';
+import type { MailboxMethods, MailboxRequest } from '../../store/mailbox-types.js';
 import { sessionIdOf } from '../../store/runtime-store.js';
 import type { Runtime } from '../runtime-api.js';
 import type { RuntimeContext } from '../runtime-context.js';

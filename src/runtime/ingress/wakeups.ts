@@ -2,7 +2,8 @@
 // sleeping on it. A wake-up only cuts a poll short; every waiter polls anyway, so a lost wake-up
 // (a dropped LISTEN connection, a store without NOTIFY) costs at most one poll interval.
 
-import type { RuntimeId, StoreWakeup } from '../../store/runtime-store.js';
+import type { RuntimeId } from '../../store/runtime-store.js';
+import type { StoreWakeup } from '../../store/mailbox-types.js';
 import type { Clock } from '../clock.js';
 
 /** What a waiter sleeps on: new events of a session, mailbox work for this host, one answer. */

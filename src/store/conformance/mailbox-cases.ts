@@ -1,7 +1,8 @@
 // Conformance: the ingress mailbox (issue 11): post, take by lease, answer, read, withdraw, prune.
 
 import { describe, expect, it } from 'vitest';
-import type { MailboxMethods, MailboxRequest, RuntimeId, RuntimeStore } from '../runtime-store.js';
+import type { RuntimeId, RuntimeStore } from '../runtime-store.js';
+import type { MailboxMethods, MailboxRequest } from '../mailbox-types.js';
 import { runtimeIdOf } from '../runtime-store.js';
 import type { HarnessContext } from './harness.js';
 

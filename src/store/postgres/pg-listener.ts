@@ -5,7 +5,7 @@
 
 import pg from 'pg';
 import type { Pool } from 'pg';
-import type { StoreWakeup, WakeupSubscription } from '../runtime-store.js';
+import type { StoreWakeup, WakeupSubscription } from '../mailbox-types.js';
 import { parseRuntimeId } from '../runtime-store.js';
 import type { PgSchema } from './pg-schema.js';
 

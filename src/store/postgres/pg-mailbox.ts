@@ -4,7 +4,8 @@
 
 import type { Pool, QueryConfig } from 'pg';
 import type { JsonValue } from '../../core/json.js';
-import type { MailboxMethods, MailboxRequest, RuntimeId } from '../runtime-store.js';
+import type { RuntimeId } from '../runtime-store.js';
+import type { MailboxMethods, MailboxRequest } from '../mailbox-types.js';
 import type { PgSchema } from './pg-schema.js';
 
 interface RequestRow {

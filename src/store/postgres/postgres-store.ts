@@ -4,12 +4,8 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import { encodeBatch } from '../encoded-batch.js';
-import type {
-  MailboxMethods,
-  SharedRuntimeStore,
-  StoreWakeup,
-  WakeupSubscription,
-} from '../runtime-store.js';
+import type { SharedRuntimeStore } from '../runtime-store.js';
+import type { MailboxMethods, StoreWakeup, WakeupSubscription } from '../mailbox-types.js';
 import { storeClosed } from '../store-errors.js';
 import { createPgApply } from './pg-apply.js';
 import type { PgCommitStatistics } from './pg-commit-queue.js';
