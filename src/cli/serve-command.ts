@@ -21,6 +21,7 @@ import { redactUrl } from './doctor-command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { startProgress } from './progress-bar.js';
 import { listenForShutdown, whenAborted, type SignalSource } from './shutdown-signals.js';
+import { onAbort } from '../core/abort.js';
 
 /** What `serve` needs from its surroundings (tests pass their own signal source). */
 export interface ServeDeps {
@@ -181,14 +182,13 @@ function drainDeadline(
       deadline.abort(new Error(`the drain took longer than ${drainTimeoutMs} ms`));
     }, drainTimeoutMs);
   };
-  if (graceful.aborted) start();
-  else graceful.addEventListener('abort', start, { once: true });
+  const stopListening = onAbort(graceful, start);
   return {
     signal: AbortSignal.any([forced, deadline.signal]),
     timedOut: () => deadline.signal.aborted && !forced.aborted,
     dispose() {
       clearTimeout(timer);
-      graceful.removeEventListener('abort', start);
+      stopListening();
     },
   };
 }

@@ -1,5 +1,7 @@
 // Graceful, then forced: the first SIGINT/SIGTERM asks for a drain, the second forces the shutdown.
 
+import { onAbort } from '../core/abort.js';
+
 /** The two stages of a shutdown, as abort signals. */
 export interface ShutdownSignals {
   /** Aborts on the first signal: stop accepting work and drain. */
@@ -51,8 +53,7 @@ export function listenForShutdown(
 
 /** Resolves when `signal` aborts (immediately if it already has); never rejects. */
 export function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
+  return new Promise((resolve) => {
+    onAbort(signal, () => resolve());
+  });
 }

@@ -6,6 +6,7 @@ import type { RuntimeEvent } from '../core/runtime-event.js';
 import { BurrowUnreachableError } from './client-errors.js';
 import type { SseMessage } from './sse-parser.js';
 import { createSseParser } from './sse-parser.js';
+import { onAbort } from '../core/abort.js';
 
 /** Why a stream ended, as the server said it (`end` frame), or `dropped` when the connection broke. */
 export type StreamEndReason =
@@ -59,19 +60,14 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason as Error);
       return;
     }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', stop);
-    };
-    const stop = (): void => {
-      done();
-      reject(signal.reason as Error);
-    };
     const timer = setTimeout(() => {
-      done();
+      stopListening();
       resolve();
     }, ms);
-    signal.addEventListener('abort', stop, { once: true });
+    const stopListening = onAbort(signal, (reason) => {
+      clearTimeout(timer);
+      reject(reason);
+    });
   });
 }
 

@@ -1,78 +1,16 @@
 // The named guards of the session machine: each a pure predicate over (state, input) with a description.
 
-import type { InputOf, MachineInput } from './machine-inputs.js';
-import type { Binding, MachineState } from './machine-state.js';
+import type { InputOf } from './machine-inputs.js';
+import type { MachineState } from './machine-state.js';
 import { isFailureCause } from './machine-state.js';
+import { visibilityViolations } from './tool-visibility.js';
+import { bindingShapeHolds, filledBinding, fillsOnly, sameBinding } from './machine-binding.js';
+import type { GuardSpec, With } from './machine-guard-spec.js';
+import { TOOL_GUARDS } from './machine-guards-tools.js';
 
-import {
-  allKnown,
-  namesInUse,
-  normaliseNames,
-  sameContent,
-  sideNames,
-  visibilityViolations,
-} from './tool-visibility.js';
+export type { GuardSpec } from './machine-guard-spec.js';
 
-/**
- * A guard: a named condition that must hold for a transition row to fire. `check` is a method, so a
- * guard of some inputs is also a guard of the whole input union: rows list only guards of their own
- * input ({@link GuardFor}), and `step` tries a row only on that input.
- */
-export interface GuardSpec<I = MachineInput> {
-  readonly description: string;
-  check(state: MachineState, input: I): boolean;
-}
-
-/** The binding facts a `PrepareBindings` input offers. */
-type BindingOffer = Pick<
-  InputOf<'PrepareBindings'>,
-  'runtimeId' | 'fenceToken' | 'generation' | 'epochId'
->;
 type Recovered = InputOf<'RecoverRuntimeAuthority'>;
-/** The inputs that carry field `K`. */
-type With<K extends string> = Extract<MachineInput, { readonly [P in K]: unknown }>;
-
-/** True when the binding has a legal shape: fence/generation/epoch need a runtime id, which needs a generation or epoch. */
-export function bindingShapeHolds(binding: Binding): boolean {
-  const { runtimeId, fenceToken, generation, epochId } = binding;
-  if ((fenceToken !== null || generation !== null || epochId !== null) && runtimeId === null)
-    return false;
-  if (runtimeId !== null && generation === null && epochId === null) return false;
-  return true;
-}
-
-/** The binding after filling `state.binding` with the facts a `PrepareBindings` input carries. */
-export function filledBinding(state: MachineState, input: BindingOffer): Binding {
-  const b = state.binding;
-  return {
-    runtimeId: b.runtimeId ?? input.runtimeId,
-    fenceToken: b.fenceToken ?? input.fenceToken,
-    generation: b.generation ?? input.generation,
-    epochId: b.epochId ?? input.epochId,
-  };
-}
-
-function sameBinding(a: Binding, b: Binding): boolean {
-  return (
-    a.runtimeId === b.runtimeId &&
-    a.fenceToken === b.fenceToken &&
-    a.generation === b.generation &&
-    a.epochId === b.epochId
-  );
-}
-
-function fillsOnly(state: MachineState, input: BindingOffer): boolean {
-  const current = state.binding;
-  const offered: Binding = {
-    runtimeId: input.runtimeId,
-    fenceToken: input.fenceToken,
-    generation: input.generation,
-    epochId: input.epochId,
-  };
-  return (Object.keys(offered) as (keyof Binding)[]).every(
-    (key) => offered[key] === null || current[key] === null || current[key] === offered[key],
-  );
-}
 
 function recoveredRunShapeHolds(input: Recovered): boolean {
   const { runId, returnPhase } = input.run;
@@ -85,15 +23,11 @@ function recoveredRunShapeHolds(input: Recovered): boolean {
 const guards = {
   registered: {
     description: 'a session is bound to the machine',
-    check(s) {
-      return s.sessionId !== null;
-    },
+    check: (s) => s.sessionId !== null,
   },
   unregistered: {
     description: 'no session is bound (late observations after unregister)',
-    check(s) {
-      return s.sessionId === null;
-    },
+    check: (s) => s.sessionId === null,
   },
   same_session: {
     description: "the input's session id equals the bound session id",
@@ -128,43 +62,30 @@ const guards = {
   },
   not_draining: {
     description: 'the unregister drain window is not open',
-    check(s) {
-      return s.registration !== 'draining';
-    },
+    check: (s) => s.registration !== 'draining',
   },
   draining: {
     description: 'the unregister drain window is open',
-    check(s) {
-      return s.registration === 'draining';
-    },
+    check: (s) => s.registration === 'draining',
   },
   loop_stop_pending: {
     description: 'the runtime-loop-stop obligation is open',
-    check(s) {
-      return s.unregister.loopStopPending;
-    },
+    check: (s) => s.unregister.loopStopPending,
   },
   comms_exit_pending: {
     description: 'the comms-drain-exit obligation is open',
-    check(s) {
-      return s.unregister.commsExitPending;
-    },
+    check: (s) => s.unregister.commsExitPending,
   },
   waiters_pending: {
     description: 'the completion-waiter obligation is open',
-    check(s) {
-      return s.unregister.waitersPending;
-    },
+    check: (s) => s.unregister.waitersPending,
   },
   obligations_closed: {
     description: 'all three drain obligations are closed',
-    check(s) {
-      return (
-        !s.unregister.loopStopPending &&
-        !s.unregister.commsExitPending &&
-        !s.unregister.waitersPending
-      );
-    },
+    check: (s) =>
+      !s.unregister.loopStopPending &&
+      !s.unregister.commsExitPending &&
+      !s.unregister.waitersPending,
   },
   no_run: { description: 'no run is bound', check: (s) => s.run === null },
   run_matches: {
@@ -175,46 +96,32 @@ const guards = {
   },
   run_returns_to_retired: {
     description: 'the bound run returns to retired',
-    check(s) {
-      return s.run?.returnPhase === 'retired';
-    },
+    check: (s) => s.run?.returnPhase === 'retired',
   },
   not_retiring: {
     description:
       'no bound run returns to retired (a retired session takes no new input, even while its last run finishes)',
-    check(s) {
-      return s.run?.returnPhase !== 'retired';
-    },
+    check: (s) => s.run?.returnPhase !== 'retired',
   },
   turn_applying: {
     description: 'the turn is applying (not cancelling, stopped or finished)',
-    check(s) {
-      return s.turn.status === 'applying';
-    },
+    check: (s) => s.turn.status === 'applying',
   },
   outcome_unrecorded: {
     description: 'no outcome is recorded for the bound run yet',
-    check(s) {
-      return s.turn.outcome === null;
-    },
+    check: (s) => s.turn.outcome === null,
   },
   outcome_completed: {
     description: 'the recorded outcome is completed',
-    check(s) {
-      return s.turn.outcome === 'completed';
-    },
+    check: (s) => s.turn.outcome === 'completed',
   },
   outcome_failed: {
     description: 'the recorded outcome is failed',
-    check(s) {
-      return s.turn.outcome === 'failed';
-    },
+    check: (s) => s.turn.outcome === 'failed',
   },
   outcome_cancelled: {
     description: 'the recorded outcome is cancelled',
-    check(s) {
-      return s.turn.outcome === 'cancelled';
-    },
+    check: (s) => s.turn.outcome === 'cancelled',
   },
   known_cause: {
     description: 'the failure cause is one of the known causes',
@@ -224,15 +131,11 @@ const guards = {
   },
   stop_not_requested: {
     description: 'no stop is deferred (a stop beats queued work)',
-    check(s) {
-      return !s.stopDeferred;
-    },
+    check: (s) => !s.stopDeferred,
   },
   runtime_bound_if_initializing: {
     description: 'from initializing, only when a runtime is bound',
-    check(s) {
-      return s.phase !== 'initializing' || s.binding.runtimeId !== null;
-    },
+    check: (s) => s.phase !== 'initializing' || s.binding.runtimeId !== null,
   },
   observed_phase_recoverable: {
     description: 'the observed phase is not running (a run cannot survive a crash)',
@@ -268,74 +171,17 @@ const guards = {
   },
   drain_spawnable: {
     description: 'the comms drain is inactive, stopped or exited and respawnable',
-    check(s) {
-      return s.commsDrain.status !== 'running';
-    },
+    check: (s) => s.commsDrain.status !== 'running',
   },
   drain_running: {
     description: 'the comms drain is running',
-    check(s) {
-      return s.commsDrain.status === 'running';
-    },
+    check: (s) => s.commsDrain.status === 'running',
   },
   drain_not_running: {
     description: 'the comms drain is not running (a late exit notice)',
-    check(s) {
-      return s.commsDrain.status !== 'running';
-    },
+    check: (s) => s.commsDrain.status !== 'running',
   },
-  catalog_names_unique: {
-    description: 'the new catalog names each tool once',
-    check(_s, i: With<'tools'>) {
-      const names = i.tools.map((t) => t.name);
-      return new Set(names).size === names.length;
-    },
-  },
-  catalog_keeps_names_in_use: {
-    description: 'the new catalog still knows every tool a filter or deferred request names',
-    check(s, i: With<'tools'>) {
-      return allKnown(i.tools, namesInUse(s.visibility));
-    },
-  },
-  filter_names_known: {
-    description: 'every tool the filter names is in the catalog',
-    check(s, i: With<'filter'>) {
-      return allKnown(s.visibility.catalog, i.filter.type === 'all' ? [] : i.filter.names);
-    },
-  },
-  deferred_names_known: {
-    description: 'every deferred tool is in the catalog',
-    check(s, i: With<'names'>) {
-      return allKnown(s.visibility.catalog, i.names);
-    },
-  },
-  revision_is_staged: {
-    description: "the input's revision is the staged revision",
-    check(s, i: With<'revision'>) {
-      return i.revision === s.visibility.staged.revision;
-    },
-  },
-  published_revisions_ordered: {
-    description: 'the published active revision is at most the staged revision',
-    check(_s, { active, staged }: With<'active'>) {
-      return active.revision >= 0 && active.revision <= staged.revision;
-    },
-  },
-  published_content_consistent: {
-    description: 'equal published revisions carry equal content',
-    check(_s, { active, staged }: With<'active'>) {
-      return active.revision !== staged.revision || sameContent(active, staged);
-    },
-  },
-  published_names_known: {
-    description: 'every tool the published sides name is in the catalog',
-    check(s, { active, staged }: With<'active'>) {
-      return allKnown(
-        s.visibility.catalog,
-        normaliseNames([...sideNames(active), ...sideNames(staged)]),
-      );
-    },
-  },
+  ...TOOL_GUARDS,
 } satisfies Record<string, GuardSpec<never>>;
 
 /** The name of a guard. `phase` (the row's `from` list) is reported when no row accepts the phase. */

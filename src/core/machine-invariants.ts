@@ -1,6 +1,6 @@
 // The named invariants of the session machine, `checkInvariants`, and fail-closed `recoverFromState`.
 
-import { bindingShapeHolds } from './machine-guards.js';
+import { bindingShapeHolds } from './machine-binding.js';
 import type { MachineState } from './machine-state.js';
 import { MACHINE_SCHEMA_VERSION, PHASES, REGISTRATIONS, RETURN_PHASES } from './machine-state.js';
 import { visibilityViolations } from './tool-visibility.js';

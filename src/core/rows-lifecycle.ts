@@ -1,6 +1,6 @@
 // Transition rows: bootstrap, registration, recovery, executor registration, stop and exit.
 
-import { filledBinding } from './machine-guards.js';
+import { filledBinding } from './machine-binding.js';
 import type { TransitionRow } from './machine-row.js';
 import { LIVE_PHASES, REGISTERED_PHASES, row, settledTurn } from './machine-row.js';
 import type { MachineState } from './machine-state.js';

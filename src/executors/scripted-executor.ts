@@ -6,6 +6,7 @@ import type { FailureCause } from '../core/machine-state.js';
 import type { JsonValue } from '../core/json.js';
 import { ExecutorError } from '../runtime/executor-error.js';
 import type { Executor, RunContext, RunPrimitive, RunResult } from '../runtime/executor.js';
+import { onAbort } from '../core/abort.js';
 
 /** One scripted turn. Every field is optional: the default is one step that completes with an echo. */
 export interface ScriptedTurn {
@@ -54,12 +55,17 @@ function textOf(payload: JsonValue): string {
 /** Awaits `work`, or rejects with the signal's reason as soon as it aborts (a gate honours cancellation). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | null): Promise<T> {
   if (signal === null) return work;
-  return Promise.race([work, waitForever(signal)]);
+  return new Promise<T>((resolve, reject) => {
+    const stopListening = onAbort(signal, reject);
+    void work.then(resolve, reject).finally(stopListening);
+  });
 }
 
+/** Never settles, unless `signal` aborts: then rejects with its reason (a hang that honours cancel). */
 function waitForever(signal: AbortSignal | null): Promise<never> {
   return new Promise((_resolve, reject) => {
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    // The hang ends only by abort, and an abort removes the listener itself (it fires once).
+    onAbort(signal, reject);
   });
 }
 

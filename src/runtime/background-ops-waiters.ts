@@ -4,6 +4,7 @@
 import { isTerminalOpStatus } from '../core/ops-lifecycle-kinds.js';
 import type { Operation, OpsState } from '../core/ops-lifecycle-state.js';
 import { findOperation } from '../core/ops-lifecycle-state.js';
+import { onAbort } from '../core/abort.js';
 
 interface Barrier {
   readonly ids: readonly string[];
@@ -33,10 +34,6 @@ export class OpsBarriers {
         reject(signal.reason);
         return;
       }
-      const onAbort = (): void => {
-        barrier.cleanup();
-        reject(signal?.reason);
-      };
       const barrier: Barrier = {
         ids,
         resolve: (operations) => {
@@ -45,11 +42,14 @@ export class OpsBarriers {
         },
         cleanup: () => {
           this.#barriers.delete(barrier);
-          signal?.removeEventListener('abort', onAbort);
+          stopListening();
         },
       };
       this.#barriers.add(barrier);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = onAbort(signal, (reason) => {
+        barrier.cleanup();
+        reject(reason);
+      });
     });
   }
 

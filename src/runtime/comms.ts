@@ -11,6 +11,7 @@ import { activeEntry, withSession } from './session-access.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session-commit.js';
 import type { CommsHandle, SessionEntry } from './session-entry.js';
+import { onAbort } from '../core/abort.js';
 
 const PEER_KINDS: readonly string[] = ['peer_message', 'peer_request', 'peer_response'];
 
@@ -31,10 +32,9 @@ class Mailbox {
     if (this.items.length > 0) return true;
     if (signal.aborted) return false;
     return new Promise((resolve) => {
-      const onAbort = (): void => resolve(false);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const stopListening = onAbort(signal, () => resolve(false));
       this.#waiter = () => {
-        signal.removeEventListener('abort', onAbort);
+        stopListening();
         resolve(true);
       };
     });

@@ -5,6 +5,7 @@
 import type { RuntimeEvent } from '../core/runtime-event.js';
 import { serializedEvent } from './event-json.js';
 import type { SessionEvents } from './session-events.js';
+import { onAbort } from '../core/abort.js';
 
 /** How far one subscriber may fall behind before it is ended with overflow. */
 export interface SubscriberLimits {
@@ -143,12 +144,12 @@ export function subscribeLive(
     if (!kept) options.onOverflow?.();
   });
   const unclose = events.onClose(onEnd);
-  signal?.addEventListener('abort', onEnd, { once: true });
+  const stopListening = onAbort(signal, onEnd);
   // One place releases everything the subscription holds; it runs on overflow and when iteration ends.
   function release(): void {
     unsubscribe();
     unclose();
-    signal?.removeEventListener('abort', onEnd);
+    stopListening();
     live.delete(buffer);
   }
   return {

@@ -1,5 +1,7 @@
 // A small keyed mutex: one holder per key, FIFO hand-off, and the map entry is removed when idle.
 
+import { onAbort } from '../core/abort.js';
+
 /** Releases a held lock. Calling it twice is a no-op. */
 export type Release = () => void;
 
@@ -28,16 +30,15 @@ export class KeyedMutex {
     }
     return new Promise<Release>((resolve, reject) => {
       const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        stopListening();
         resolve(this.#releaser(key));
       };
-      const onAbort = (): void => {
+      slot.waiters.push(grant);
+      const stopListening = onAbort(signal, (reason) => {
         const index = slot.waiters.indexOf(grant);
         if (index >= 0) slot.waiters.splice(index, 1);
-        reject(signal?.reason);
-      };
-      slot.waiters.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
+        reject(reason);
+      });
     });
   }
 

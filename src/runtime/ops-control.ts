@@ -19,6 +19,7 @@ import { commitChange } from './session-commit.js';
 import { supersedeApprovals } from './approval-denials.js';
 import { acceptsInput } from './input-admit.js';
 import type { SessionEntry } from './session-entry.js';
+import { onAbort } from '../core/abort.js';
 
 async function control(
   ctx: RuntimeContext,
@@ -256,10 +257,9 @@ export async function stop(
   if (signal === undefined) return loopDone.done;
   signal.throwIfAborted();
   await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopListening = onAbort(signal, reject);
     void loopDone.done.then(() => {
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       resolve();
     });
   });

@@ -10,6 +10,7 @@ import type { RunFailure } from './thrown-value.js';
 import { describeThrown } from './thrown-value.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { SessionEntry } from './session-entry.js';
+import { onAbort } from '../core/abort.js';
 
 /** Why a run's signal aborted. */
 export class RunAbort extends Error {
@@ -110,17 +111,15 @@ async function awaitWithGrace(
 ): Promise<Settled> {
   // The grace timer exists only once the run is aborted: the common path allocates no timer or controller.
   let grace: AbortController | null = null;
-  let onAbort: (() => void) | undefined;
+  let stopListening = (): void => undefined;
   const abandoned = new Promise<Settled>((resolve) => {
-    onAbort = () => {
+    stopListening = onAbort(signal, () => {
       grace = new AbortController();
       ctx.clock.sleep(ctx.options.drainGraceMs, grace.signal).then(
         () => resolve({ ok: 'abandoned' }),
         () => undefined,
       );
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    });
   });
   try {
     return await Promise.race([
@@ -132,7 +131,7 @@ async function awaitWithGrace(
     ]);
   } finally {
     (grace as AbortController | null)?.abort(GRACE_DONE);
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    stopListening();
   }
 }
 

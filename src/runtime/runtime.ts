@@ -47,6 +47,7 @@ import type {
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session-id-check.js';
+import { onAbort } from '../core/abort.js';
 
 /**
  * Creates a runtime. Without a store it is storeless (memory only). The runtime owns the store from
@@ -133,15 +134,14 @@ async function shutdown(
   const escalate = (): void => {
     for (const loop of loops) loop.hardCancel('runtime shutting down (forced)', 'shutdown');
   };
-  if (options.signal?.aborted === true) escalate();
-  options.signal?.addEventListener('abort', escalate, { once: true });
+  const stopListening = onAbort(options.signal, escalate);
   try {
     await Promise.all([
       ...loops.map((loop) => loop.done),
       ...entries.flatMap((e) => (e.comms === null ? [] : [e.comms.done])),
     ]);
   } finally {
-    options.signal?.removeEventListener('abort', escalate);
+    stopListening();
   }
   for (const entry of entries) {
     await ctx.gate.with(entry.sessionId, () => removeEntry(ctx, entry, 'process shutdown'));

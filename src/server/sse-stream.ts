@@ -11,6 +11,7 @@ import { toError } from '../core/errors.js';
 import type { ServerLogger } from './server-logger.js';
 import type { SseConnection } from './sse-connection.js';
 import { createFrameQueue } from './sse-queue.js';
+import { onAbort } from '../core/abort.js';
 
 /** One event on the wire. */
 export interface SseEvent {
@@ -115,6 +116,7 @@ export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {
     const abort = new AbortController();
     let finished = false;
     let heartbeat: NodeJS.Timeout | undefined;
+    let stopListening = (): void => undefined;
     let room: { promise: Promise<void>; resolve: () => void; stall: NodeJS.Timeout } | null = null;
     const releaseRoom = (): void => {
       if (room === null) return;
@@ -134,7 +136,7 @@ export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {
       finished = true;
       clearInterval(heartbeat);
       ends.delete(end);
-      options.requestSignal.removeEventListener('abort', gone);
+      stopListening();
       abort.abort();
       releaseRoom();
     };
@@ -176,7 +178,7 @@ export function createStreamRegistry(log: ServerLogger, limits: StreamLimits = {
       end(closed ? 'server_shutdown' : 'closed');
     } else {
       ends.add(end);
-      options.requestSignal.addEventListener('abort', gone, { once: true });
+      stopListening = onAbort(options.requestSignal, gone);
       heartbeat = setInterval(() => {
         if (queue.frames === 0) queue.push(': heartbeat\n\n');
       }, options.heartbeatMs);

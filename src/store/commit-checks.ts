@@ -1,6 +1,6 @@
 // The checks a commit batch must pass against what is stored, run inside the store's transaction.
 
-import type { EncodedBatch } from './encoded-batch.js';
+import type { EncodedBatch, EncodedInput } from './encoded-batch.js';
 import type { FenceToken, RuntimeId } from './runtime-store.js';
 import { duplicateKey, fencedCommit, invalidBatch } from './store-errors.js';
 
@@ -16,8 +16,8 @@ export interface StoredFacts {
   hasReceipt(runId: string): boolean;
   /** The id of the stored input holding admission `seq`, or null. */
   inputAtSeq(seq: number): string | null;
-  /** The stored body of input `inputId` when it is stored terminal, else null. */
-  terminalInputBody(inputId: string): string | null;
+  /** True when `input` is stored terminal with a different record. */
+  terminalInputChanged(input: EncodedInput): boolean;
 }
 
 /**
@@ -69,8 +69,7 @@ export function checkAgainstStored(
     if (holder !== null && holder !== input.inputId) {
       throw duplicateKey(runtimeId, `input seq ${input.seq} (held by input ${holder})`);
     }
-    const finished = facts.terminalInputBody(input.inputId);
-    if (finished !== null && finished !== input.body) {
+    if (facts.terminalInputChanged(input)) {
       throw invalidBatch(
         runtimeId,
         `input ${input.inputId} is stored terminal and its record cannot change`,

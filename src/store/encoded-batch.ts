@@ -61,7 +61,23 @@ export interface EncodedEvent {
   readonly type: string;
   readonly atMs: number;
   readonly body: string;
+  /** The epoch of the event's id when `body` is a store's compact form that leaves the id out. */
+  readonly epoch: string | null;
 }
+
+/**
+ * A store's own, shorter form of some records' bodies (SQLite's compact rows); each returns null for
+ * a record it cannot shorten, which is then stored as its codec's whole JSON. Records are validated
+ * before they are handed here.
+ */
+export interface BodyForms {
+  input(runtimeId: RuntimeId, input: InputRecord): string | null;
+  receipt(receipt: RunReceipt): string | null;
+  event(runtimeId: RuntimeId, event: DurableEvent): { body: string; epoch: string } | null;
+}
+
+/** Every record as its codec's whole JSON. */
+const WHOLE_JSON: BodyForms = { input: () => null, receipt: () => null, event: () => null };
 
 /** An encoded background operation; `finishedAtMs` is set for terminal ones. */
 export interface EncodedOperation {
@@ -108,8 +124,9 @@ function encodeLifecycle(lifecycle: LifecycleRecord): EncodedLifecycle {
   };
 }
 
-function encodeInput(input: InputRecord): EncodedInput {
-  const body = inputCodec.encode(input);
+function encodeInput(runtimeId: RuntimeId, input: InputRecord, forms: BodyForms): EncodedInput {
+  inputCodec.validate(input);
+  const body = forms.input(runtimeId, input) ?? JSON.stringify(input);
   return {
     inputId: input.header.inputId,
     seq: input.seq,
@@ -123,14 +140,20 @@ function encodeInput(input: InputRecord): EncodedInput {
   };
 }
 
-function encodeReceipt(receipt: RunReceipt): EncodedReceipt {
-  const body = receiptCodec.encode(receipt);
+function encodeReceipt(receipt: RunReceipt, forms: BodyForms): EncodedReceipt {
+  receiptCodec.validate(receipt);
+  const body = forms.receipt(receipt) ?? JSON.stringify(receipt);
   return { runId: receipt.runId, seq: receipt.seq, atMs: timestampMs(receipt.at), body };
 }
 
-function encodeEvent(event: DurableEvent): EncodedEvent {
-  const body = eventCodec.encode(event);
-  return { seq: event.seq, type: event.type, atMs: timestampMs(event.at), body };
+function encodeEvent(runtimeId: RuntimeId, event: DurableEvent, forms: BodyForms): EncodedEvent {
+  eventCodec.validate(event);
+  const compact = forms.event(runtimeId, event);
+  const { seq, type } = event;
+  const atMs = timestampMs(event.at);
+  return compact === null
+    ? { seq, type, atMs, body: JSON.stringify(event), epoch: null }
+    : { seq, type, atMs, ...compact };
 }
 
 function encodeOperation(op: OperationRecord): EncodedOperation {
@@ -167,15 +190,21 @@ function checkIncreasing(
  * Validates and encodes every record of `batch` (throwing `internal` naming the first bad one) and
  * checks the batch against itself: transcript indexes contiguous, event seqs increasing, no input,
  * input seq or operation twice. Checks against stored data happen inside the store's transaction.
+ * Everything is encoded in this call, so a caller that changes its objects afterwards cannot change
+ * what is written; `forms` gives a store's own shorter bodies.
  */
-export function encodeBatch(runtimeId: RuntimeId, batch: CommitBatch): EncodedBatch {
-  const inputs = (batch.inputs ?? []).map(encodeInput);
+export function encodeBatch(
+  runtimeId: RuntimeId,
+  batch: CommitBatch,
+  forms: BodyForms = WHOLE_JSON,
+): EncodedBatch {
+  const inputs = (batch.inputs ?? []).map((input) => encodeInput(runtimeId, input, forms));
   const transcript = (batch.transcript ?? []).map((entry) => ({
     index: entry.index,
     runId: entry.runId,
     body: transcriptCodec.encode(entry),
   }));
-  const events = (batch.events ?? []).map(encodeEvent);
+  const events = (batch.events ?? []).map((event) => encodeEvent(runtimeId, event, forms));
   const operations = (batch.operations ?? []).map(encodeOperation);
   checkUnique(
     runtimeId,
@@ -207,7 +236,7 @@ export function encodeBatch(runtimeId: RuntimeId, batch: CommitBatch): EncodedBa
   return {
     lifecycle: batch.lifecycle === undefined ? null : encodeLifecycle(batch.lifecycle),
     inputs,
-    receipt: batch.receipt === undefined ? null : encodeReceipt(batch.receipt),
+    receipt: batch.receipt === undefined ? null : encodeReceipt(batch.receipt, forms),
     transcript,
     events,
     deleteOperations: batch.deleteOperations === true,

@@ -244,8 +244,11 @@ export interface MailboxMethods {
   withdraw(requestId: string): Promise<boolean>;
   /** Deletes the request (its poster read the answer). */
   remove(requestId: string): Promise<void>;
-  /** Deletes answered requests answered before `before` whose poster never read them; how many. */
-  pruneAnswered(before: number): Promise<number>;
+  /**
+   * Deletes the requests answered before `before` (their poster never read them) and the unanswered
+   * ones posted before it (their poster gave up long ago: they are dropped, never run); how many.
+   */
+  prune(before: number): Promise<number>;
   /** Unanswered requests in the mailbox. */
   depth(): Promise<number>;
 }

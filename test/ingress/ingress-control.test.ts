@@ -90,4 +90,36 @@ describeWithPg('control operations through a host that does not own the session'
     expect(await b.locateSession('gone')).toBe('unknown');
     expect(b.diagnostics().ownership).toMatchObject({ claims: 0, mailboxTimeouts: 0 });
   });
+
+  it('lists and decides a pending approval through the owner, once', async () => {
+    const a = await hosts.host('host-a');
+    const b = await hosts.host('host-b');
+    let runs = 0;
+    await a.registerSessionWithExecutor('s1', {
+      apply: (run) => {
+        runs += 1;
+        const decided = run.inputs.some((input) => input.kind === 'approval_decision');
+        return Promise.resolve(
+          decided
+            ? { status: 'completed', output: 'ran the tool' }
+            : {
+                status: 'awaiting_approval',
+                approvals: [{ toolCallId: 'call-1', toolName: 'deleteFile', input: {} }],
+              },
+        );
+      },
+    });
+    await b.acceptInput('s1', { kind: 'prompt', content: 'delete it' });
+    await until(async () => (await b.listApprovals('s1')).length === 1, 'the approval');
+    const [approval] = await b.listApprovals('s1');
+    expect(await a.listApprovals('s1')).toEqual([approval]);
+    const decision = { decision: 'approve' as const, callHash: approval?.callHash ?? '' };
+    const decided = await b.decideApproval('s1', approval?.approvalId ?? '', decision);
+    const again = await b.decideApproval('s1', approval?.approvalId ?? '', decision);
+    expect([decided.status, again.status]).toEqual(['accepted', 'deduplicated']);
+    expect(again.inputId).toBe(decided.inputId);
+    expect(await decided.completion).toMatchObject({ status: 'completed', result: 'ran the tool' });
+    expect(runs).toBe(2);
+    expect(await b.listApprovals('s1')).toEqual([]);
+  });
 });

@@ -5,6 +5,8 @@
 
 import pg from 'pg';
 import { expect, it } from 'vitest';
+import type { BurrowError } from '../../src/core/errors.js';
+import { isBurrowError } from '../../src/core/errors.js';
 import type { RuntimeEvent } from '../../src/core/runtime-event.js';
 import { echoExecutor } from '../../src/executors/echo-executor.js';
 import type { Runtime } from '../../src/runtime/runtime-api.js';
@@ -22,6 +24,16 @@ function tail(rt: Runtime, id: string): { events: RuntimeEvent[]; stop: () => vo
     }
   })().catch(() => undefined); // the stream ends with the test
   return { events, stop: () => controller.abort() };
+}
+
+/** The BurrowError `promise` rejects with (fails the test when it resolves or throws something else). */
+async function refusal(promise: Promise<unknown>): Promise<BurrowError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isBurrowError(error)) throw new Error(`expected a BurrowError, got ${String(error)}`);
+  return error;
 }
 
 describeWithPg('mailbox wake-ups and failures', (url) => {
@@ -106,5 +118,35 @@ describeWithPg('mailbox wake-ups and failures', (url) => {
     }
     expect(b.diagnostics().ownership).toMatchObject({ mailboxForwarded: 2, mailboxAnswered: 1 });
     expect(await ghost.mailbox.depth()).toBe(0);
+  });
+
+  it('refuses store_unavailable when a live owner does not answer in time, withdrawing what it never took', async () => {
+    const a = await hosts.host('host-a');
+    await a.registerSession('s1');
+    await a.close();
+    // A live owner that never answers: its lease stays valid for the whole test.
+    const ghost = await hosts.openStore();
+    expect(await ghost.claim(runtimeIdOf('s1'), 'ghost', 60_000, Date.now())).not.toBeNull();
+    const b = await hosts.host('host-b', { ingressTimeoutMs: 300 });
+    const untaken = await refusal(b.acceptInput('s1', { kind: 'prompt', content: 'one' }));
+    expect(untaken.code).toBe('store_unavailable');
+    expect(untaken.message).toMatch(/did not take the forwarded request .*nothing was done/);
+    expect(await ghost.mailbox.depth()).toBe(0);
+
+    const taking = (async () => {
+      while ((await ghost.mailbox.take('ghost', Date.now(), 10)).length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const taken = await refusal(
+      b.acceptInput('s1', { kind: 'prompt', content: 'two' }, { idempotencyKey: 'k2' }),
+    );
+    await taking;
+    expect(taken.code).toBe('store_unavailable');
+    expect(taken.message).toMatch(/took the forwarded request .*same idempotency key/);
+    expect(taken.details.inputId).toBeTypeOf('string');
+    // The taken request stays for the owner (or the next one) to answer.
+    expect(await ghost.mailbox.depth()).toBe(1);
+    expect(b.diagnostics().ownership).toMatchObject({ mailboxForwarded: 2, mailboxTimeouts: 2 });
   });
 });

@@ -1,5 +1,7 @@
 // Racing a promise against an AbortSignal, so a turn never waits on work that ignores its signal.
 
+import { onAbort } from '../../core/abort.js';
+
 /**
  * Resolves or rejects like `promise`, unless `signal` aborts first: then rejects with
  * `signal.reason` at once. The listener is removed in one place whichever side wins, and the
@@ -15,16 +17,9 @@ export function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal): Prom
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopListening = onAbort(signal, () => reject(abortReason(signal)));
     // Settles the outer promise; the chain itself never rejects, so nothing floats unhandled.
-    void Promise.resolve(promise)
-      .then(resolve, reject)
-      .finally(() => {
-        signal.removeEventListener('abort', onAbort);
-      });
+    void Promise.resolve(promise).then(resolve, reject).finally(stopListening);
   });
 }
 

@@ -46,6 +46,8 @@ export function withIngressHost(ctx: RuntimeContext, local: Runtime): Runtime {
         try {
           await local.close(options);
         } finally {
+          // Waiters of forwarded requests and completions see the runtime closed and end.
+          ctx.wakeups.release();
           await host.close();
         }
       })();

@@ -6,7 +6,9 @@
 // A request whose answer was never recorded (this host died or lost the lease after taking it) is
 // taken again by the session's next owner, under its higher fence; an input carries the id its
 // receiving host gave it, so running it again deduplicates instead of admitting it twice. Answers
-// nobody read (the poster gave up or died) are pruned an hour after they were recorded.
+// nobody read (the poster gave up or died) are pruned an hour after they were recorded, and requests
+// still unanswered an hour after they were posted are dropped unrun: their poster stopped waiting
+// long ago, and a control operation run that late would surprise more than it helps.
 
 import { toError } from '../../core/errors.js';
 import type { MailboxMethods, MailboxRequest } from '../../store/runtime-store.js';
@@ -19,8 +21,8 @@ import { errorAnswer, parseEnvelope } from './ingress-request.js';
 
 /** Requests taken per poll. */
 const TAKE_LIMIT = 100;
-/** How long an answer nobody read is kept, and how often such answers are pruned. */
-const UNREAD_ANSWER_TTL_MS = 60 * 60 * 1000;
+/** How long an answer nobody read, or a request nobody answered, is kept; and how often they are pruned. */
+const STALE_REQUEST_MS = 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 1000;
 
 /** The running loop: `stop` ends polling; `drained` settles when requests in progress have ended. */
@@ -81,7 +83,7 @@ export function startMailboxLoop(
         }
         if (ctx.clock.now() >= pruneAt) {
           pruneAt = ctx.clock.now() + PRUNE_EVERY_MS;
-          await mailbox.pruneAnswered(ctx.clock.now() - UNREAD_ANSWER_TTL_MS);
+          await mailbox.prune(ctx.clock.now() - STALE_REQUEST_MS);
         }
       } catch (error: unknown) {
         ctx.log.warn('the mailbox poll failed', { error: toError(error).message });

@@ -17,6 +17,8 @@ export interface Wakeups {
    * `signal.reason` when `signal` aborts.
    */
   wait(key: WakeKey, ms: number, signal?: AbortSignal): Promise<void>;
+  /** Wakes every waiter now, and every later `wait` at once (the runtime closed: no timer outlives it). */
+  release(): void;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createWakeups(
   ownsSession: (runtimeId: RuntimeId) => boolean,
 ): Wakeups {
   const waiters = new Map<WakeKey, Set<() => void>>();
+  let released = false;
   const wakeAll = (key: WakeKey): void => {
     for (const wake of waiters.get(key) ?? []) wake();
   };
@@ -45,8 +48,13 @@ export function createWakeups(
           return;
       }
     },
+    release() {
+      released = true;
+      for (const set of waiters.values()) for (const wake of set) wake();
+    },
     async wait(key, ms, signal) {
       signal?.throwIfAborted();
+      if (released) return;
       const woken = new AbortController();
       const wake = (): void => woken.abort();
       const set = waiters.get(key) ?? new Set<() => void>();

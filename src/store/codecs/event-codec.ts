@@ -130,13 +130,18 @@ const baseCodec = createCodec<DurableEvent>('event', eventSchema);
 export const eventCodec: Codec<DurableEvent> = {
   record: baseCodec.record,
   encode(event: DurableEvent): string {
+    this.validate(event);
+    return JSON.stringify(event);
+  },
+  validate(event: DurableEvent): void {
     const type: string = event.type;
     if (isTransientType(event.type))
       throw new BurrowError(
         'internal',
         `cannot encode event ${event.seq}: ${type} is never stored`,
       );
-    return baseCodec.encode(event);
+    baseCodec.validate(event);
   },
   decode: (text, where) => baseCodec.decode(text, where),
+  fromJson: (value, where) => baseCodec.fromJson(value, where),
 };

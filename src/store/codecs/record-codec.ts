@@ -13,8 +13,12 @@ export interface Codec<T> {
   readonly record: string;
   /** The JSON text of `value`. Throws `internal` when `value` does not have the record's shape. */
   encode(value: T): string;
+  /** Throws as {@link encode} does when `value` does not have the record's shape; writes nothing. */
+  validate(value: T): void;
   /** The record stored as `text`; `where` names it in errors (e.g. the runtime id and key). */
   decode(text: string, where?: string): T;
+  /** The record held by an already parsed JSON `value`, checked as {@link decode} checks it. */
+  fromJson(value: unknown, where?: string): T;
 }
 
 const MAX_ISSUES = 8;
@@ -53,6 +57,10 @@ export function createCodec<T>(record: string, schema: z.ZodType<T>, version?: n
   return {
     record,
     encode(value: T): string {
+      this.validate(value);
+      return JSON.stringify(value);
+    },
+    validate(value: T): void {
       if (version !== undefined && versionOf(value) !== version) {
         const found = JSON.stringify(versionOf(value)) ?? 'undefined';
         throw new BurrowError(
@@ -61,7 +69,6 @@ export function createCodec<T>(record: string, schema: z.ZodType<T>, version?: n
         );
       }
       check(value, 'cannot encode', undefined);
-      return JSON.stringify(value);
     },
     decode(text: string, where?: string): T {
       let value: unknown;
@@ -75,6 +82,9 @@ export function createCodec<T>(record: string, schema: z.ZodType<T>, version?: n
           { cause: e },
         );
       }
+      return this.fromJson(value, where);
+    },
+    fromJson(value: unknown, where?: string): T {
       if (version !== undefined && versionOf(value) !== version) {
         const found = JSON.stringify(versionOf(value)) ?? 'missing';
         throw new BurrowError(

@@ -119,7 +119,10 @@ export function messages(start: number, count: number, runId: string): Transcrip
   }));
 }
 
-/** `count` events with seqs from `fromSeq`, alternating types, at `when(seq)`. */
+/**
+ * `count` events with seqs from `fromSeq`, alternating types, at `when(seq)`. Their ids are
+ * `<epoch>.<seq>` as the runtime writes them, with a new epoch every four seqs.
+ */
 export function events(
   sessionId: string,
   fromSeq: number,
@@ -128,7 +131,8 @@ export function events(
 ): DurableEvent[] {
   return Array.from({ length: count }, (_, i): DurableEvent => {
     const seq = fromSeq + i;
-    const envelope = { seq, id: `${sessionId}-ev-${seq}`, at: when(seq), sessionId };
+    const id = `${sessionId}-epoch-${Math.floor(seq / 4)}.${seq}`;
+    const envelope = { seq, id, at: when(seq), sessionId };
     return i % 2 === 0
       ? { ...envelope, type: 'input.queued', data: { inputId: `in-${seq}`, attempt: 0 } }
       : { ...envelope, type: 'run.completed', data: { runId: `run-${seq}`, resultClass: 'text' } };

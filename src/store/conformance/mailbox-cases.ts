@@ -69,7 +69,7 @@ export function mailboxCases(ctx: HarnessContext): void {
       expect(ids(await mailbox.take('host-b', TTL, 10))).toEqual([]);
     });
 
-    it('withdraws a request no owner took, and prunes answers nobody read', async () => {
+    it('withdraws a request no owner took, and prunes answers nobody read and requests nobody answered', async () => {
       const mailbox = mailboxOf(ctx.store);
       await mailbox.post(request('r1'));
       await mailbox.post(request('r2'));
@@ -78,9 +78,13 @@ export function mailboxCases(ctx: HarnessContext): void {
       expect(await claim(RT, 'host-a', 0)).toBe(1);
       expect(ids(await mailbox.take('host-a', 0, 10))).toEqual(['r2']);
       await mailbox.answer('r2', { ok: true, value: 1 }, 100);
-      expect(await mailbox.pruneAnswered(100)).toBe(0);
-      expect(await mailbox.pruneAnswered(101)).toBe(1);
+      await mailbox.post({ ...request('r3'), postedAt: 200 });
+      expect(await mailbox.prune(100)).toBe(0);
+      expect(await mailbox.prune(101)).toBe(1);
       expect(await mailbox.read('r2')).toBeNull();
+      expect(await mailbox.depth()).toBe(1);
+      expect(await mailbox.prune(200)).toBe(0);
+      expect(await mailbox.prune(201)).toBe(1);
       expect(await mailbox.depth()).toBe(0);
     });
   });

@@ -68,9 +68,9 @@ function factsOf(session: MemorySession): StoredFacts {
     receiptHighWater: session.receiptHighWater,
     hasReceipt: (runId) => session.receipts.has(runId),
     inputAtSeq: (seq) => bySeq.get(seq) ?? null,
-    terminalInputBody: (inputId) => {
-      const stored = session.inputs.get(inputId);
-      return stored?.terminal === true ? stored.body : null;
+    terminalInputChanged: (input) => {
+      const stored = session.inputs.get(input.inputId);
+      return stored?.terminal === true && stored.body !== input.body;
     },
   };
 }

@@ -146,7 +146,10 @@ export function createPgApply(schema: PgSchema): PgApplyBatch {
       transcriptLength: Number(row.transcript_length),
       hasReceipt: () => row.has_receipt,
       inputAtSeq: (seq) => stored.find(([, storedSeq]) => storedSeq === seq)?.[0] ?? null,
-      terminalInputBody: (inputId) => stored.find(([id]) => id === inputId)?.[2] ?? null,
+      terminalInputChanged: (input) => {
+        const body = stored.find(([id]) => id === input.inputId)?.[2] ?? null;
+        return body !== null && body !== input.body;
+      },
     };
   };
 

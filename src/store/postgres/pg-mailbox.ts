@@ -81,7 +81,8 @@ export function createPgMailbox(pool: Pool, schema: PgSchema): MailboxMethods {
   const remove = statement('remove', `DELETE FROM ${m} WHERE request_id = $1`);
   const prune = statement(
     'prune',
-    `DELETE FROM ${m} WHERE answer IS NOT NULL AND answered_at_ms < $1`,
+    `DELETE FROM ${m} WHERE (answer IS NOT NULL AND answered_at_ms < $1)
+       OR (answer IS NULL AND posted_at_ms < $1)`,
   );
   const depth = statement('depth', `SELECT count(*) AS n FROM ${m} WHERE answer IS NULL`);
   return {
@@ -116,7 +117,7 @@ export function createPgMailbox(pool: Pool, schema: PgSchema): MailboxMethods {
     async remove(requestId) {
       await pool.query(remove([requestId]));
     },
-    async pruneAnswered(before) {
+    async prune(before) {
       return (await pool.query(prune([before]))).rowCount ?? 0;
     },
     async depth() {

@@ -164,7 +164,7 @@ export async function openPostgresStore(
       read: (requestId) => run('mailbox read', () => mailbox.read(requestId)),
       withdraw: (requestId) => run('mailbox withdraw', () => mailbox.withdraw(requestId)),
       remove: (requestId) => run('mailbox remove', () => mailbox.remove(requestId)),
-      pruneAnswered: (before) => run('mailbox prune', () => mailbox.pruneAnswered(before)),
+      prune: (before) => run('mailbox prune', () => mailbox.prune(before)),
       depth: () => run('mailbox depth', () => mailbox.depth()),
     },
     subscribeWakeups: (onWake) => listenPg(pool, schema, onWake),

@@ -8,36 +8,12 @@ import { eventCodec } from '../codecs/event-codec.js';
 import { inputCodec } from '../codecs/record-codecs.js';
 import { events, input } from '../conformance/fixtures.js';
 import { expectBurrowError } from '../conformance/harness.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { SCHEMA_VERSION } from './migrations.js';
+import { writeAtVersion } from './schema-at-version.test-support.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { TempDatabase } from './temp-database.test-support.js';
 import { createTempDatabase } from './temp-database.test-support.js';
 import { runtimeIdOf } from '../runtime-store.js';
-
-/** Writes a database at schema `version`, then `fill`s it. */
-function writeAtVersion(
-  path: string,
-  version: number,
-  fill: (db: Database.Database) => void,
-): void {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.exec(
-      'CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
-    );
-    for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO schema_version VALUES (?, ?, 'then')").run(
-        migration.version,
-        migration.name,
-      );
-    }
-    fill(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** Writes a database at schema version 2 with `rows` events of two sessions. */
 function writeVersion2(path: string, rows: number): void {

@@ -6,6 +6,7 @@ import { MIGRATION_0001 } from './migrations/0001-initial.js';
 import { MIGRATION_0002 } from './migrations/0002-readiness-probe.js';
 import { MIGRATION_0003 } from './migrations/0003-events-in-append-order.js';
 import { MIGRATION_0004 } from './migrations/0004-live-input-counts.js';
+import { MIGRATION_0005 } from './migrations/0005-compact-rows.js';
 
 /** One numbered migration. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'readiness-probe', sql: MIGRATION_0002 },
   { version: 3, name: 'events-in-append-order', sql: MIGRATION_0003 },
   { version: 4, name: 'live-input-counts', sql: MIGRATION_0004 },
+  { version: 5, name: 'compact-rows', sql: MIGRATION_0005 },
 ];
 
 /** The schema version this build writes. */

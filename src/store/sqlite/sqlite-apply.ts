@@ -5,6 +5,9 @@ import type { StoredFacts } from '../commit-checks.js';
 import { checkAgainstStored, highWatersAfter } from '../commit-checks.js';
 import type { EncodedBatch } from '../encoded-batch.js';
 import type { FenceToken, RuntimeId } from '../runtime-store.js';
+import { inputCodec } from '../codecs/record-codecs.js';
+import { packInput } from './compact-rows.js';
+import { createEventWrites, planEvents } from './sqlite-event-writes.js';
 import type { StoredInputRow } from './sqlite-input-writes.js';
 import { createInputWrites, liveDelta } from './sqlite-input-writes.js';
 
@@ -12,6 +15,17 @@ interface SessionFactsRow {
   readonly fence_token: number;
   readonly event_high_water: number;
   readonly receipt_high_water: number;
+  readonly event_epoch: string | null;
+}
+
+/**
+ * The body a stored input row would have if this build wrote it: a row written before the compact
+ * form (whole JSON) is re-encoded, so a rewrite of a stored terminal input compares like with like.
+ */
+function storedForm(runtimeId: RuntimeId, body: string): string {
+  if (!body.startsWith('{')) return body;
+  const record = inputCodec.decode(body, runtimeId);
+  return packInput(runtimeId, record) ?? JSON.stringify(record);
 }
 
 /** Applies a batch for a session; must run inside a write transaction (or savepoint). */
@@ -24,7 +38,7 @@ export type ApplyBatch = (
 /** Prepares the commit statements once and returns the function that applies a batch with them. */
 export function createApplyBatch(db: Database.Database): ApplyBatch {
   const facts = db.prepare<[string], SessionFactsRow>(
-    'SELECT fence_token, event_high_water, receipt_high_water FROM sessions WHERE runtime_id = ?',
+    'SELECT fence_token, event_high_water, receipt_high_water, event_epoch FROM sessions WHERE runtime_id = ?',
   );
   const transcriptLength = db
     .prepare<[string], number>(
@@ -35,15 +49,21 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
     .prepare<[string, string], number>('SELECT 1 FROM receipts WHERE runtime_id = ? AND run_id = ?')
     .pluck();
   const inputs = createInputWrites(db);
-  // A new row's counts start from the batch's delta; a stored row's move by it.
-  const upsertSession = db.prepare<[string, number, number, number, number, number]>(
-    `INSERT INTO sessions (runtime_id, committed, event_high_water, receipt_high_water, live_queue,
-       live_steer, live_other) VALUES (?, 1, ?, ?, ?, ?, ?)
-     ON CONFLICT (runtime_id) DO UPDATE SET committed = 1,
-       event_high_water = excluded.event_high_water, receipt_high_water = excluded.receipt_high_water,
-       live_queue = live_queue + excluded.live_queue, live_steer = live_steer + excluded.live_steer,
-       live_other = live_other + excluded.live_other`,
-  );
+  // A new row's counts start from the batch's delta; a stored row's move by it. A session gets its
+  // number at its first commit (a claim alone may have made the row).
+  const upsertSession = db
+    .prepare<[string, number, number, number, number, number, string | null], number>(
+      `INSERT INTO sessions (runtime_id, committed, event_high_water, receipt_high_water, live_queue,
+         live_steer, live_other, event_epoch, session_no)
+       VALUES (?, 1, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(session_no), 0) + 1 FROM sessions))
+       ON CONFLICT (runtime_id) DO UPDATE SET committed = 1,
+         event_high_water = excluded.event_high_water, receipt_high_water = excluded.receipt_high_water,
+         live_queue = live_queue + excluded.live_queue, live_steer = live_steer + excluded.live_steer,
+         live_other = live_other + excluded.live_other, event_epoch = excluded.event_epoch,
+         session_no = COALESCE(session_no, excluded.session_no)
+       RETURNING session_no`,
+    )
+    .pluck();
   const setLifecycle = db.prepare<[string, string, number, string]>(
     'UPDATE sessions SET lifecycle = ?, phase = ?, bound = ? WHERE runtime_id = ?',
   );
@@ -53,9 +73,7 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
   const insertMessage = db.prepare<[string, number, string, string]>(
     'INSERT INTO transcript (runtime_id, idx, run_id, body) VALUES (?, ?, ?, ?)',
   );
-  const insertEvent = db.prepare<[string, number, string, number, string]>(
-    'INSERT INTO events (runtime_id, seq, type, at_ms, body) VALUES (?, ?, ?, ?, ?)',
-  );
+  const writeEvents = createEventWrites(db);
   const deleteOperations = db.prepare<[string]>('DELETE FROM operations WHERE runtime_id = ?');
   const deleteCursor = db.prepare<[string]>('DELETE FROM ops_cursors WHERE runtime_id = ?');
   const upsertOperation = db.prepare(
@@ -98,33 +116,37 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
         if (mine !== undefined && storedInput(mine.inputId)?.seq === seq) return mine.inputId;
         return inputs.holderOfSeq(runtimeId, seq);
       },
-      terminalInputBody: (inputId) => {
-        const row = storedInput(inputId);
-        return row !== null && row.terminal === 1 ? row.body : null;
+      terminalInputChanged: (input) => {
+        const row = storedInput(input.inputId);
+        if (row === null || row.terminal !== 1) return false;
+        return storedForm(runtimeId, row.body) !== input.body;
       },
     };
     checkAgainstStored(runtimeId, batch, stored, fence);
     const highWaters = highWatersAfter(batch, stored);
     const live = liveDelta(batch.inputs, storedInput);
-    upsertSession.run(
+    const events = planEvents(runtimeId, batch.events, row?.event_epoch ?? null);
+    const sessionNo = upsertSession.get(
       runtimeId,
       highWaters.eventHighWater,
       highWaters.receiptHighWater,
       live.queue,
       live.steer,
       live.other,
+      events.epoch,
     );
+    if (sessionNo === undefined) throw new Error(`${runtimeId}: the session row has no number`);
     const { lifecycle, receipt, opsCursor } = batch;
     if (lifecycle !== null) {
       setLifecycle.run(lifecycle.body, lifecycle.phase, lifecycle.bound ? 1 : 0, runtimeId);
     }
-    for (const input of batch.inputs) inputs.write(runtimeId, input, storedInput(input.inputId));
+    for (const input of batch.inputs)
+      inputs.write(runtimeId, sessionNo, input, storedInput(input.inputId));
     if (receipt !== null)
       insertReceipt.run(runtimeId, receipt.runId, receipt.seq, receipt.atMs, receipt.body);
     for (const entry of batch.transcript)
       insertMessage.run(runtimeId, entry.index, entry.runId, entry.body);
-    for (const event of batch.events)
-      insertEvent.run(runtimeId, event.seq, event.type, event.atMs, event.body);
+    writeEvents(sessionNo, events);
     if (batch.deleteOperations) {
       deleteOperations.run(runtimeId);
       deleteCursor.run(runtimeId);

@@ -21,52 +21,55 @@ export interface InputWrites {
   /** The id of the stored input holding admission `seq`, or null. */
   holderOfSeq(runtimeId: RuntimeId, seq: number): string | null;
   /** Writes `input` over `stored` (what {@link stored} returned before this commit wrote anything). */
-  write(runtimeId: RuntimeId, input: EncodedInput, stored: StoredInputRow | null): void;
+  write(
+    runtimeId: RuntimeId,
+    sessionNo: number,
+    input: EncodedInput,
+    stored: StoredInputRow | null,
+  ): void;
 }
 
 /** Prepares the input statements of `db`. */
 export function createInputWrites(db: Database.Database): InputWrites {
   const stored = db.prepare<[string, string], StoredInputRow>(
-    `SELECT seq, lane, idempotency_key, terminal, body FROM inputs
+    `SELECT key & 4294967295 AS seq, lane, idempotency_key, terminal, body FROM inputs
      WHERE runtime_id = ? AND input_id = ?`,
   );
   const holder = db
     .prepare<[string, number], string>(
-      'SELECT input_id FROM inputs WHERE runtime_id = ? AND seq = ?',
+      `SELECT input_id FROM inputs
+       WHERE key = ((SELECT session_no FROM sessions WHERE runtime_id = ?) << 32) + ?`,
     )
     .pluck();
   const upsert = db.prepare(
-    `INSERT INTO inputs (runtime_id, input_id, seq, status, terminal, lane, attempts, idempotency_key,
-       updated_at_ms, body)
-     VALUES (@runtimeId, @inputId, @seq, @status, @terminal, @lane, @attempts, @idempotencyKey,
+    `INSERT INTO inputs (key, runtime_id, input_id, terminal, lane, idempotency_key, updated_at_ms,
+       body)
+     VALUES ((@sessionNo << 32) + @seq, @runtimeId, @inputId, @terminal, @lane, @idempotencyKey,
        @updatedAtMs, @body)
-     ON CONFLICT (runtime_id, input_id) DO UPDATE SET seq = excluded.seq, status = excluded.status,
-       terminal = excluded.terminal, lane = excluded.lane, attempts = excluded.attempts,
-       idempotency_key = excluded.idempotency_key, updated_at_ms = excluded.updated_at_ms,
-       body = excluded.body`,
+     ON CONFLICT (runtime_id, input_id) DO UPDATE SET key = excluded.key,
+       terminal = excluded.terminal, lane = excluded.lane, idempotency_key = excluded.idempotency_key,
+       updated_at_ms = excluded.updated_at_ms, body = excluded.body`,
   );
   // An input's admission facts (seq, lane, idempotency key) never change once stored. SQLite
   // rewrites only the indexes whose columns an UPDATE sets, so leaving those out of the SET keeps
-  // inputs_by_seq and inputs_by_idempotency_key as they were: rewriting an input then dirties its
-  // own b-tree page only. The full upsert remains for a new row, or one whose admission facts
-  // changed (which the runtime never writes, but the store still accepts). The terminal flag is
-  // set only when it changes (no index reads it since migration 4; kept narrow all the same).
+  // inputs_by_id and inputs_by_idempotency_key as they were: rewriting an input then dirties its
+  // own b-tree page only (found by its key, `session_no << 32 | seq`). The full upsert remains for a
+  // new row, or one whose admission facts changed (which the runtime never writes, but the store
+  // still accepts). The terminal flag is set only when it changes.
   const update = db.prepare(
-    `UPDATE inputs SET status = @status, attempts = @attempts, updated_at_ms = @updatedAtMs,
-       body = @body
-     WHERE runtime_id = @runtimeId AND input_id = @inputId`,
+    `UPDATE inputs SET updated_at_ms = @updatedAtMs, body = @body
+     WHERE key = (@sessionNo << 32) + @seq`,
   );
   const updateWithTerminal = db.prepare(
-    `UPDATE inputs SET status = @status, terminal = @terminal, attempts = @attempts,
-       updated_at_ms = @updatedAtMs, body = @body
-     WHERE runtime_id = @runtimeId AND input_id = @inputId`,
+    `UPDATE inputs SET terminal = @terminal, updated_at_ms = @updatedAtMs, body = @body
+     WHERE key = (@sessionNo << 32) + @seq`,
   );
   return {
     stored: (runtimeId, inputId) => stored.get(runtimeId, inputId) ?? null,
     holderOfSeq: (runtimeId, seq) => holder.get(runtimeId, seq) ?? null,
-    write(runtimeId, input, row) {
+    write(runtimeId, sessionNo, input, row) {
       const terminal = input.terminal ? 1 : 0;
-      const params = { ...input, runtimeId, terminal };
+      const params = { ...input, runtimeId, sessionNo, terminal };
       if (
         row === null ||
         row.seq !== input.seq ||

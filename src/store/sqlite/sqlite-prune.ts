@@ -9,10 +9,18 @@ const PARAMS = { keep: '@keep', cutoff: '@cutoff' };
 /** Prepares the prune statements and returns `prune`. */
 export function createPrune(db: Database.Database): (policy: PrunePolicy) => PruneReport {
   const inputs = db.prepare(
-    pruneSql('inputs', 'input_id', 'terminal = 1', 'seq DESC', 'updated_at_ms', PARAMS),
+    pruneSql('inputs', 'input_id', 'terminal = 1', 'key DESC', 'updated_at_ms', PARAMS),
   );
   const receipts = db.prepare(pruneSql('receipts', 'run_id', '1', 'seq DESC', 'at_ms', PARAMS));
-  const events = db.prepare(pruneSql('events', 'seq', '1', 'seq DESC', 'at_ms', PARAMS));
+  // Events are keyed by session_no << 32 | seq (migration 5): the same rule per key range.
+  const events = db.prepare(
+    `DELETE FROM events WHERE key IN (
+      SELECT key FROM (
+        SELECT key, at_ms, ROW_NUMBER() OVER (PARTITION BY key >> 32 ORDER BY key DESC) AS rank
+        FROM events
+      ) ranked WHERE rank > @keep AND at_ms < @cutoff
+    )`,
+  );
   const operations = db.prepare(
     pruneSql(
       'operations',

@@ -3,15 +3,14 @@
 import type Database from 'better-sqlite3';
 import type { InputRecord } from '../../core/input-record.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
-import { eventCodec } from '../codecs/event-codec.js';
 import {
-  inputCodec,
   lifecycleCodec,
   operationCodec,
   opsCursorCodec,
-  receiptCodec,
   transcriptCodec,
 } from '../codecs/record-codecs.js';
+import { unpackInput, unpackReceipt } from './compact-rows.js';
+import { createEventReads } from './sqlite-event-reads.js';
 import type { RunReceipt, TranscriptEntry } from '../records.js';
 import type { RuntimeId, StoredSession } from '../runtime-store.js';
 
@@ -24,6 +23,13 @@ interface SessionRow {
 
 interface KeyedBody {
   readonly key: string | number;
+  readonly body: string;
+}
+
+/** A row keyed by id that also holds its record's seq. */
+interface SeqRow {
+  readonly key: string;
+  readonly seq: number;
   readonly body: string;
 }
 
@@ -42,8 +48,8 @@ export function createReads(db: Database.Database): SqliteReads {
   const session = db.prepare<[string], SessionRow>(
     `SELECT committed, lifecycle, event_high_water, receipt_high_water FROM sessions WHERE runtime_id = ?`,
   );
-  const inputs = db.prepare<[string], KeyedBody>(
-    'SELECT input_id AS key, body FROM inputs WHERE runtime_id = ? ORDER BY seq',
+  const inputs = db.prepare<[string], SeqRow>(
+    'SELECT input_id AS key, inputs.key & 4294967295 AS seq, body FROM inputs WHERE runtime_id = ? ORDER BY inputs.key',
   );
   const transcriptLength = db
     .prepare<[string], number>(
@@ -56,24 +62,20 @@ export function createReads(db: Database.Database): SqliteReads {
   const cursor = db
     .prepare<[string], string>('SELECT body FROM ops_cursors WHERE runtime_id = ?')
     .pluck();
-  const events = db.prepare<[string, number, number], KeyedBody>(
-    'SELECT seq AS key, body FROM events WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-  );
-  const receipts = db.prepare<[string, number, number], KeyedBody>(
-    'SELECT run_id AS key, body FROM receipts WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  const events = createEventReads(db);
+  const receipts = db.prepare<[string, number, number], SeqRow>(
+    'SELECT run_id AS key, seq, body FROM receipts WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?',
   );
   const transcript = db.prepare<[string, number, number], KeyedBody>(
     'SELECT idx AS key, body FROM transcript WHERE runtime_id = ? AND idx >= ? ORDER BY idx LIMIT ?',
   );
-  const input = db
-    .prepare<[string, string], string>(
-      'SELECT body FROM inputs WHERE runtime_id = ? AND input_id = ?',
-    )
-    .pluck();
+  const input = db.prepare<[string, string], SeqRow>(
+    'SELECT input_id AS key, inputs.key & 4294967295 AS seq, body FROM inputs WHERE runtime_id = ? AND input_id = ?',
+  );
   // Served by the index inputs_by_idempotency_key; the first admitted, should a key be stored twice.
-  const inputByKey = db.prepare<[string, string], KeyedBody>(
-    `SELECT input_id AS key, body FROM inputs WHERE runtime_id = ? AND idempotency_key = ?
-     ORDER BY seq LIMIT 1`,
+  const inputByKey = db.prepare<[string, string], SeqRow>(
+    `SELECT input_id AS key, inputs.key & 4294967295 AS seq, body FROM inputs
+     WHERE runtime_id = ? AND idempotency_key = ? ORDER BY inputs.key LIMIT 1`,
   );
   const where = (runtimeId: RuntimeId, key: string | number): string => `${runtimeId} ${key}`;
   // SQLite's LIMIT -1 means no limit; `Infinity` is how a caller asks for everything.
@@ -95,7 +97,7 @@ export function createReads(db: Database.Database): SqliteReads {
       lifecycle: row.lifecycle === null ? null : lifecycleCodec.decode(row.lifecycle, runtimeId),
       inputs: inputs
         .all(runtimeId)
-        .map(({ key, body }) => inputCodec.decode(body, where(runtimeId, key))),
+        .map((row) => unpackInput(runtimeId, row.key, row.seq, row.body)),
       transcriptLength: transcriptLength.get(runtimeId) ?? 0,
       eventHighWater: row.event_high_water,
       receiptHighWater: row.receipt_high_water,
@@ -108,25 +110,22 @@ export function createReads(db: Database.Database): SqliteReads {
 
   return {
     load: (runtimeId) => load.deferred(runtimeId),
-    readEvents: (runtimeId, sinceSeq, limit) =>
-      events
-        .all(runtimeId, sinceSeq, count(limit))
-        .map(({ key, body }) => eventCodec.decode(body, where(runtimeId, key))),
+    readEvents: (runtimeId, sinceSeq, limit) => events(runtimeId, sinceSeq, count(limit)),
     readReceipts: (runtimeId, sinceSeq, limit) =>
       receipts
         .all(runtimeId, sinceSeq, count(limit))
-        .map(({ key, body }) => receiptCodec.decode(body, where(runtimeId, key))),
+        .map((row) => unpackReceipt(runtimeId, row.key, row.seq, row.body)),
     readTranscript: (runtimeId, offset, limit) =>
       transcript
         .all(runtimeId, Math.max(0, offset), count(limit))
         .map(({ key, body }) => transcriptCodec.decode(body, where(runtimeId, key))),
     readInput: (runtimeId, inputId) => {
-      const body = input.get(runtimeId, inputId);
-      return body === undefined ? null : inputCodec.decode(body, where(runtimeId, inputId));
+      const row = input.get(runtimeId, inputId);
+      return row === undefined ? null : unpackInput(runtimeId, row.key, row.seq, row.body);
     },
     readInputByIdempotencyKey: (runtimeId, idempotencyKey) => {
       const row = inputByKey.get(runtimeId, idempotencyKey);
-      return row === undefined ? null : inputCodec.decode(row.body, where(runtimeId, row.key));
+      return row === undefined ? null : unpackInput(runtimeId, row.key, row.seq, row.body);
     },
   };
 }

@@ -58,7 +58,7 @@ describe('openSqliteStore', () => {
       journalMode: 'wal',
       synchronous: 'full',
       busyTimeoutMs: 1234,
-      schemaVersion: 4,
+      schemaVersion: 5,
     });
     const normal = await track(openSqliteStore(temp.path, { synchronous: 'normal' }));
     expect(normal.settings()).toMatchObject({ synchronous: 'normal', busyTimeoutMs: 5000 });
@@ -78,6 +78,7 @@ describe('openSqliteStore', () => {
         { version: 2, name: 'readiness-probe' },
         { version: 3, name: 'events-in-append-order' },
         { version: 4, name: 'live-input-counts' },
+        { version: 5, name: 'compact-rows' },
       ]);
     } finally {
       raw.close();

@@ -8,6 +8,7 @@ import type { SharedRuntimeStore } from '../runtime-store.js';
 import { storeClosed } from '../store-errors.js';
 import type { CommitStatistics } from './commit-queue.js';
 import { createCommitQueue } from './commit-queue.js';
+import { COMPACT_FORMS } from './compact-rows.js';
 import { fileIdentity } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { createApplyBatch } from './sqlite-apply.js';
@@ -161,7 +162,7 @@ export function openSqliteStore(
       // must find the batch in the queue and flush it.
       if (closing !== null) return Promise.reject(storeClosed('sqlite'));
       try {
-        return queue.submit(runtimeId, encodeBatch(runtimeId, batch), fence);
+        return queue.submit(runtimeId, encodeBatch(runtimeId, batch, COMPACT_FORMS), fence);
       } catch (e: unknown) {
         return Promise.reject(toStoreError('commit', e));
       }
