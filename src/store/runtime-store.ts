@@ -188,8 +188,11 @@ export interface RuntimeStore {
   owner?(
     runtimeId: RuntimeId,
   ): Promise<{ readonly hostId: string; readonly expiresAt: number } | null>;
-  /** Renews every lease of the host. */
-  renew?(hostId: string, ttlMs: number, now: number): Promise<void>;
+  /**
+   * Renews every unexpired lease of the host (an expired one is not revived) and returns the runtime
+   * ids it renewed: a lease of the host not among them has lapsed.
+   */
+  renew?(hostId: string, ttlMs: number, now: number): Promise<RuntimeId[]>;
   release?(runtimeId: RuntimeId, hostId: string): Promise<void>;
   /** The ingress mailbox (issue 11): requests for a session's owner, posted by other hosts. */
   readonly mailbox?: MailboxMethods;

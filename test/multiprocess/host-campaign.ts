@@ -2,8 +2,9 @@
 // clients sending to random hosts, and rounds of two kill points each — SIGKILL a host in the middle of
 // a turn and restart it at once (same host id), then SIGSTOP another in the middle of a turn until
 // another host has claimed its session after the lease expired, and SIGCONT it: its late commit must
-// be fenced, or (when it woke with a renewal still pending) the session given up by its lease guard
-// before any write, either one counted on its /metrics. Then the clients stop, nobody sends anything
+// be fenced, or the session given up before any write (by its lease guard when it woke with a
+// renewal still pending, or because its first renewal on waking did not renew that lease), either
+// one counted on its /metrics. Then the clients stop, nobody sends anything
 // again, every acknowledged input must become terminal by itself, and host-checks.ts judges the store.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,7 +34,7 @@ export interface HostsCampaignResult {
   readonly acks: number;
   /** Late commits of paused hosts that the store refused (from their /metrics). */
   readonly fencedCommits: number;
-  /** Sessions paused hosts gave up on waking, their renewal still pending (lease guard; /metrics). */
+  /** Sessions paused hosts gave up on waking, their leases lapsed (lease guard; /metrics). */
   readonly lapsed: number;
   readonly clients: ClientLog;
   readonly report: CheckReport;

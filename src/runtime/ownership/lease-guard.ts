@@ -4,9 +4,12 @@
 // to live). A host that cannot renew (the store fails or does not answer) gives a session up once less
 // than the safety margin (a third of the time to live) is left: its running turn is hard-cancelled and
 // the session dropped here with nothing written, so its inputs stay queued in the store for the next
-// owner, before another host can claim it (see docs/decisions.md, "Lease safety").
+// owner, before another host can claim it (see docs/decisions.md, "Lease safety"). A renewal names the
+// leases it renewed; a session held here whose lease is not among them has lapsed (the host woke past
+// it, or another host claimed it) and is given up the same way at once.
 
 import { toError } from '../../core/errors.js';
+import type { RuntimeId } from '../../store/runtime-store.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';
 import { fenceOut } from '../session/remove.js';
@@ -57,30 +60,52 @@ function guard(ctx: RuntimeContext, renewal: Renewal): void {
   const margin = leaseSafetyMarginMs(ctx.options.leaseTtlMs);
   for (const entry of leased(ctx)) {
     if (entry.leaseUntil - now > margin) continue;
-    ctx.ownershipStats.lapsed += 1;
-    ctx.log.warn('lease not renewed in time: giving the session up before it expires', {
-      sessionId: entry.sessionId,
-      leaseUntil: entry.leaseUntil,
-      now,
-    });
-    fenceOut(ctx, entry, 'lease could not be renewed');
+    giveUp(ctx, entry, 'lease not renewed in time: giving the session up before it expires', now);
   }
 }
 
-/** Starts a renewal; on success every lease held here is proven until its start plus the time to live. */
+/** Gives a session up because its lease lapsed or is about to: counted, logged, fenced out here. */
+function giveUp(
+  ctx: RuntimeContext,
+  entry: SessionEntry & { leaseUntil: number },
+  message: string,
+  now: number,
+): void {
+  ctx.ownershipStats.lapsed += 1;
+  ctx.log.warn(message, { sessionId: entry.sessionId, leaseUntil: entry.leaseUntil, now });
+  fenceOut(ctx, entry, 'lease could not be renewed');
+}
+
+/**
+ * Applies a renewal that started at `startedAt` to the sessions held when it started: a renewed lease
+ * is proven until the start plus the time to live; one the store did not renew has lapsed and is
+ * given up now. A session claimed since the renewal started is not among them: its claim proves it.
+ */
+function applyRenewal(
+  ctx: RuntimeContext,
+  held: readonly (SessionEntry & { leaseUntil: number })[],
+  renewed: ReadonlySet<RuntimeId>,
+  startedAt: number,
+): void {
+  const provenUntil = startedAt + ctx.options.leaseTtlMs;
+  for (const entry of held) {
+    if (entry.removed) continue;
+    if (renewed.has(entry.runtimeId)) entry.leaseUntil = Math.max(entry.leaseUntil, provenUntil);
+    else giveUp(ctx, entry, 'lease lapsed (not renewed): giving the session up', ctx.clock.now());
+  }
+}
+
+/** Starts a renewal; on success the leases it renewed are proven and the ones it did not are given up. */
 function renew(ctx: RuntimeContext, renewal: Renewal): void {
   const store = ctx.store;
   if (store?.renew === undefined || renewal.inFlight !== null) return;
   const startedAt = ctx.clock.now();
   const held = leased(ctx);
   const done = store.renew(ctx.hostId, ctx.options.leaseTtlMs, startedAt).then(
-    () => {
+    (renewed) => {
       renewal.lastFailed = false;
       ctx.ownershipStats.renewals += 1;
-      // Sessions held when it started; one claimed meanwhile has a later proof of its own.
-      for (const entry of held)
-        if (!entry.removed)
-          entry.leaseUntil = Math.max(entry.leaseUntil, startedAt + ctx.options.leaseTtlMs);
+      applyRenewal(ctx, held, new Set(renewed), startedAt);
     },
     (error: unknown) => {
       renewal.lastFailed = true;

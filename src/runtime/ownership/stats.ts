@@ -9,7 +9,7 @@ export interface OwnershipStats {
   /** Renewals of all this host's leases that succeeded, and that failed. */
   renewals: number;
   renewalFailures: number;
-  /** Sessions given up because their lease could not be renewed before the safety margin. */
+  /** Sessions given up because their lease was not renewed: lapsed, or not renewed before the margin. */
   lapsed: number;
   /** Commits the store refused as fenced (another host owned the session by then). */
   fencedCommits: number;

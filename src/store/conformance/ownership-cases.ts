@@ -18,7 +18,7 @@ function leases(store: RuntimeStore): Leases {
   }
   return {
     claim: (...args) => store.claim?.(...args) ?? Promise.resolve(null),
-    renew: (...args) => store.renew?.(...args) ?? Promise.resolve(),
+    renew: (...args) => store.renew?.(...args) ?? Promise.resolve([]),
     release: (...args) => store.release?.(...args) ?? Promise.resolve(),
   };
 }
@@ -72,7 +72,10 @@ export function ownershipCases(ctx: HarnessContext): void {
       await claim(runtimeIdOf('a1'), 'host-a', 0);
       await claim(runtimeIdOf('a2'), 'host-a', 0);
       await claim(runtimeIdOf('b1'), 'host-b', 0);
-      await renew('host-a', TTL, 900);
+      expect([...(await renew('host-a', TTL, 900))].sort()).toEqual([
+        runtimeIdOf('a1'),
+        runtimeIdOf('a2'),
+      ]);
       expect(await claim(runtimeIdOf('a1'), 'host-c', 1_500)).toBeNull();
       expect(await claim(runtimeIdOf('a2'), 'host-c', 1_500)).toBeNull();
       expect(await claim(runtimeIdOf('b1'), 'host-c', 1_500)).toBe(2);
@@ -81,8 +84,28 @@ export function ownershipCases(ctx: HarnessContext): void {
 
     it('does not revive an expired lease on renew: the host must claim again', async () => {
       await claim(RT, 'host-a', 0);
-      await leases(ctx.store).renew('host-a', TTL, TTL + 5);
+      expect(await leases(ctx.store).renew('host-a', TTL, TTL + 5)).toEqual([]);
       expect(await claim(RT, 'host-b', TTL + 10)).toBe(2);
+    });
+
+    it("returns exactly the leases renewed: not an expired one, nor one another host claimed, nor another host's", async () => {
+      const { renew } = leases(ctx.store);
+      await claim(runtimeIdOf('early'), 'host-a', 0);
+      await claim(runtimeIdOf('taken'), 'host-a', 0);
+      await claim(runtimeIdOf('late'), 'host-a', 500);
+      await claim(runtimeIdOf('other'), 'host-b', 500);
+      // 'early' and 'taken' expire at TTL; host B claims 'taken' once it has.
+      expect(await claim(runtimeIdOf('taken'), 'host-b', TTL)).toBe(2);
+      expect(await renew('host-a', TTL, TTL + 100)).toEqual([runtimeIdOf('late')]);
+      expect(await ctx.store.owner?.(runtimeIdOf('early'))).toEqual({
+        hostId: 'host-a',
+        expiresAt: TTL,
+      });
+      expect(await ctx.store.owner?.(runtimeIdOf('late'))).toEqual({
+        hostId: 'host-a',
+        expiresAt: 2 * TTL + 100,
+      });
+      expect(await renew('host-c', TTL, TTL + 100)).toEqual([]);
     });
 
     it('frees the lease on release by its owner only, and keeps the fence token rising', async () => {

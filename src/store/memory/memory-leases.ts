@@ -50,14 +50,17 @@ export function memoryLeases(
         return { hostId: lease.owner, expiresAt: lease.expiresAt };
       });
     },
-    renew(hostId: string, ttlMs: number, now: number): Promise<void> {
+    renew(hostId: string, ttlMs: number, now: number): Promise<RuntimeId[]> {
       return settle(() => {
         open();
-        for (const { lease } of sessions.values()) {
+        const renewed: RuntimeId[] = [];
+        for (const [runtimeId, { lease }] of sessions) {
           if (lease.owner === hostId && lease.expiresAt !== null && lease.expiresAt > now) {
             lease.expiresAt = now + ttlMs;
+            renewed.push(runtimeId);
           }
         }
+        return renewed;
       });
     },
     release(runtimeId: RuntimeId, hostId: string): Promise<void> {

@@ -63,13 +63,15 @@ export function createPgLeases(pool: Pool, schema: PgSchema): LeaseMethods {
         : { hostId: row.owner_host, expiresAt: Number(row.lease_expires_at) };
     },
     // One statement renews every lease of the host. An expired lease is not revived: another host
-    // may be claiming it, so the owner claims again.
+    // may be claiming it, so the owner claims again. RETURNING names the leases renewed.
     async renew(hostId, ttlMs, now) {
-      await pool.query({
+      const result = await pool.query<{ runtime_id: RuntimeId }>({
         name: name('renew'),
-        text: `UPDATE ${s} SET lease_expires_at = $2 WHERE owner_host = $1 AND lease_expires_at > $3`,
+        text: `UPDATE ${s} SET lease_expires_at = $2 WHERE owner_host = $1 AND lease_expires_at > $3
+          RETURNING runtime_id`,
         values: [hostId, now + ttlMs, now],
       });
+      return result.rows.map((row) => row.runtime_id);
     },
     async release(runtimeId, hostId) {
       await pool.query({

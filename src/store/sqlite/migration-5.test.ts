@@ -88,8 +88,8 @@ describe('SQLite migration 5 (compact rows keyed by number)', () => {
       expect((await store.load(rt))?.inputs.map((i) => i.header.inputId)).toEqual(['a', 'b', 'c']);
       expect(await store.readEvents(runtimeIdOf('s1'), 0, 10)).toEqual(events('s1', 1, 3));
       expect(await store.listSessions(0, 10)).toEqual([
-        { runtimeId: 'rt:session:s1', phase: 'idle', queue: 1, steer: 0 },
-        { runtimeId: 'rt:session:s2', phase: 'idle', queue: 1, steer: 0 },
+        { runtimeId: 'rt:session:s1', phase: 'idle', queue: 1, steer: 0, lease: null },
+        { runtimeId: 'rt:session:s2', phase: 'idle', queue: 1, steer: 0, lease: null },
       ]);
     } finally {
       await store.close();

@@ -13,7 +13,7 @@ export interface SqliteLeases {
     takeoverFrom?: string,
   ): FenceToken | null;
   owner(runtimeId: RuntimeId): { hostId: string; expiresAt: number } | null;
-  renew(hostId: string, ttlMs: number, now: number): void;
+  renew(hostId: string, ttlMs: number, now: number): RuntimeId[];
   release(runtimeId: RuntimeId, hostId: string): void;
 }
 
@@ -44,10 +44,14 @@ export function createLeases(db: Database.Database): SqliteLeases {
     )
     .pluck();
   // An expired lease is not revived: another host may be claiming it, so the owner claims again.
-  const renew = db.prepare<{ hostId: string; expiresAt: number; now: number }>(
-    `UPDATE sessions SET lease_expires_at = @expiresAt
-     WHERE owner_host = @hostId AND lease_expires_at > @now`,
-  );
+  // RETURNING names the leases renewed, in the same statement.
+  const renew = db
+    .prepare<{ hostId: string; expiresAt: number; now: number }, RuntimeId>(
+      `UPDATE sessions SET lease_expires_at = @expiresAt
+       WHERE owner_host = @hostId AND lease_expires_at > @now
+       RETURNING runtime_id`,
+    )
+    .pluck();
   const owner = db.prepare<[string], { hostId: string; expiresAt: number }>(
     `SELECT owner_host AS hostId, lease_expires_at AS expiresAt FROM sessions
      WHERE runtime_id = ? AND owner_host IS NOT NULL AND lease_expires_at IS NOT NULL`,
@@ -65,7 +69,7 @@ export function createLeases(db: Database.Database): SqliteLeases {
         takeoverFrom: takeoverFrom ?? null,
       }) ?? null,
     owner: (runtimeId) => owner.get(runtimeId) ?? null,
-    renew: (hostId, ttlMs, now) => void renew.run({ hostId, expiresAt: now + ttlMs, now }),
+    renew: (hostId, ttlMs, now) => renew.all({ hostId, expiresAt: now + ttlMs, now }),
     release: (runtimeId, hostId) => void release.run(runtimeId, hostId),
   };
 }
