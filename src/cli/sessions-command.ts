@@ -26,6 +26,8 @@ export function sessionRows(sessions: readonly SessionSummary[]): string[][] {
     String(s.queue),
     String(s.steer),
     s.running ? 'yes' : 'no',
+    // The host that owns the session (several hosts on one PostgreSQL); none when no host holds it.
+    s.owner ?? '-',
   ]);
 }
 
@@ -54,7 +56,10 @@ export async function runSessions(
   }
   if (page.sessions.length > 0) {
     deps.io.out(
-      formatTable(['session', 'phase', 'queued', 'steer', 'running'], sessionRows(page.sessions)),
+      formatTable(
+        ['session', 'phase', 'queued', 'steer', 'running', 'host'],
+        sessionRows(page.sessions),
+      ),
     );
   }
   const first = page.offset + 1;

@@ -64,18 +64,20 @@ describe('client commands', () => {
     expect(send.stdout[0]).toMatch(/^accepted input \S+ \(lane queue\)$/);
     expect(send.stdout[1]).toMatch(/^outcome \{"status":"completed".*"echo: hello"/);
 
-    const list = recordingIo({ interactive: false });
-    expect(await runSessions({}, { io: list.io, env })).toBe(EXIT.ok);
-    expect(list.stdout.join('\n')).toMatch(
-      /^session\s+phase\s+queued\s+steer\s+running\n-+.*\ns1\s+attached\s+0\s+0\s+no\nsessions 1–1 of 1$/s,
-    );
-
     const json = recordingIo({ interactive: false });
     await runSessions({ json: true }, { io: json.io, env });
-    expect(JSON.parse(json.stdout.join(''))).toMatchObject({
-      sessions: [{ sessionId: 's1' }],
-      total: 1,
-    });
+    const page = JSON.parse(json.stdout.join('')) as { sessions: { owner: string | null }[] };
+    expect(page).toMatchObject({ sessions: [{ sessionId: 's1' }], total: 1 });
+
+    const list = recordingIo({ interactive: false });
+    expect(await runSessions({}, { io: list.io, env })).toBe(EXIT.ok);
+    const table = list.stdout.join('\n');
+    expect(table).toMatch(
+      /^session\s+phase\s+queued\s+steer\s+running\s+host\n-+.*\ns1\s+attached\s+0\s+0\s+no\s+\S+\nsessions 1–1 of 1$/s,
+    );
+    // The host column shows the owning host the server reports (a dash when no host holds a lease).
+    const owner = page.sessions[0]?.owner ?? '-';
+    expect(table.split('\n')[2]?.trim().endsWith(` ${owner}`)).toBe(true);
   });
 
   it('sessions says how many there are, pages with --offset, and filters', async () => {
