@@ -10,6 +10,7 @@ import type { BackgroundOps } from '../background/registry.js';
 import type { CompletionRegistry } from '../completions.js';
 import type { InterruptHandle } from '../operation-types.js';
 import type { SessionEvents } from './events.js';
+import type { SessionWriter } from './writer.js';
 
 /** What the runtime loop exposes to the rest of the shell. */
 export interface LoopHandle {
@@ -77,6 +78,8 @@ export interface SessionEntry {
   ops: BackgroundOps | null;
   /** The unregister drain in progress, so a concurrent unregister can wait for it. */
   unregistering: Promise<void> | null;
+  /** The session's writes in flight (session/writer.ts); null when none is. */
+  writer: SessionWriter | null;
   /** Set once the entry is removed from the sessions map. */
   removed: boolean;
 }

@@ -131,6 +131,7 @@ export function buildEntry(
     leaseUntil: null,
     ops: null,
     unregistering: null,
+    writer: null,
     removed: false,
   };
 }
