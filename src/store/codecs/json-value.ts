@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../../core/json.js';
+import { withFastCheck } from './compiled-check.js';
 
 /** Where a value stops being JSON, and why. */
 interface JsonProblem {
@@ -62,27 +63,46 @@ export function findJsonProblem(value: unknown): JsonProblem | null {
 }
 
 /** A zod schema for {@link JsonValue} that reports the path of the first non-JSON part. */
-export const jsonValueSchema = z.custom<JsonValue>().superRefine((value, ctx) => {
-  const problem = findJsonProblem(value);
-  if (problem !== null)
-    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-});
+export const jsonValueSchema = withFastCheck(
+  z.custom<JsonValue>().superRefine((value, ctx) => {
+    const problem = findJsonProblem(value);
+    if (problem !== null)
+      ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }),
+  (value) => findJsonProblem(value) === null,
+);
+
+/** True when `value` is a JSON object (what {@link jsonObjectSchema} accepts). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    findJsonProblem(value) === null
+  );
+}
 
 /** A zod schema for a JSON object (a plain object whose values are JSON). */
-export const jsonObjectSchema = z.custom<JsonObject>().superRefine((value, ctx) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
-    return;
-  }
-  const problem = findJsonProblem(value);
-  if (problem !== null)
-    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-});
+export const jsonObjectSchema = withFastCheck(
+  z.custom<JsonObject>().superRefine((value, ctx) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
+      return;
+    }
+    const problem = findJsonProblem(value);
+    if (problem !== null)
+      ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }),
+  isJsonObject,
+);
 
 /** An ISO-8601 timestamp as the runtime writes it (`Date.prototype.toISOString`): must parse. */
-export const timestampSchema = z
-  .string()
-  .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a parseable timestamp' });
+export const timestampSchema = withFastCheck(
+  z
+    .string()
+    .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a parseable timestamp' }),
+  (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
+);
 
 /** Milliseconds since the epoch of a timestamp that {@link timestampSchema} accepted. */
 export function timestampMs(text: string): number {
