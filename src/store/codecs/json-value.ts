@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../../core/json.js';
 import { withFastCheck } from './compiled-check.js';
+import { memoOfLastTwo } from './recent-memo.js';
 
 /** Where a value stops being JSON, and why. */
 interface JsonProblem {
@@ -96,15 +97,16 @@ export const jsonObjectSchema = withFastCheck(
   isJsonObject,
 );
 
+/**
+ * Milliseconds since the epoch of `text` (NaN when it does not parse). Remembered for the last two
+ * texts, so a commit's timestamps are parsed once each for their check and their column.
+ */
+export const timestampMs: (text: string) => number = memoOfLastTwo(Date.parse);
+
 /** An ISO-8601 timestamp as the runtime writes it (`Date.prototype.toISOString`): must parse. */
 export const timestampSchema = withFastCheck(
   z
     .string()
     .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a parseable timestamp' }),
-  (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
+  (value) => typeof value === 'string' && !Number.isNaN(timestampMs(value)),
 );
-
-/** Milliseconds since the epoch of a timestamp that {@link timestampSchema} accepted. */
-export function timestampMs(text: string): number {
-  return Date.parse(text);
-}
