@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../core/json.js';
 import type { DurableEvent } from '../../core/runtime-event.js';
 import {
   boundLifecycle,
@@ -196,6 +197,15 @@ describe('compiled checks', () => {
   it('leave a malformed record to zod, which refuses it as before', () => {
     const bad = { ...input('s1', 'a', 1), attempts: -1 };
     expect(() => inputCodec.validate(bad)).toThrow(/cannot encode input record: attempts/);
+    const cycle: Record<string, unknown> = { a: [1] };
+    cycle['self'] = cycle;
+    const looped = input('s1', 'a', 1, { status: 'queued' }, { content: cycle as JsonValue });
+    expect(() => inputCodec.validate(looped)).toThrow(/payload\.content\.self: circular reference/);
+    let deep: JsonValue = 'leaf';
+    for (let i = 0; i < 200; i += 1) deep = [deep];
+    expect(() =>
+      inputCodec.validate(input('s1', 'a', 1, { status: 'queued' }, { content: deep })),
+    ).not.toThrow();
     const event = sessionEvents[4];
     const wrong = { ...event, data: { runId: 'r', inputIds: ['a', 3], attempt: 1 } };
     expect(() => eventCodec.validate(wrong as DurableEvent)).toThrow(/data\.inputIds\.1/);

@@ -63,6 +63,33 @@ export function findJsonProblem(value: unknown): JsonProblem | null {
   return visit(value);
 }
 
+// Deeper values are left to findJsonProblem, which also finds cycles: the quick walk below has no
+// ancestor set, so a cycle ends it at this depth instead (and the slow walk then names it).
+const QUICK_DEPTH = 64;
+
+/**
+ * True when `value` is certainly a JSON value: what {@link findJsonProblem} accepts, without its
+ * path stack and ancestor set (every record is checked on write; almost all of them are fine).
+ * False also for values nested deeper than {@link QUICK_DEPTH}, which the slow walk then judges.
+ */
+function isQuickJson(value: unknown, depth: number): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= QUICK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (!isQuickJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  const record = value as Readonly<Record<string, unknown>>;
+  for (const key in record) if (!isQuickJson(record[key], depth + 1)) return false;
+  return true;
+}
+
+function isJsonValue(value: unknown): boolean {
+  return isQuickJson(value, 0) || findJsonProblem(value) === null;
+}
+
 /** A zod schema for {@link JsonValue} that reports the path of the first non-JSON part. */
 export const jsonValueSchema = withFastCheck(
   z.custom<JsonValue>().superRefine((value, ctx) => {
@@ -70,17 +97,12 @@ export const jsonValueSchema = withFastCheck(
     if (problem !== null)
       ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
   }),
-  (value) => findJsonProblem(value) === null,
+  isJsonValue,
 );
 
 /** True when `value` is a JSON object (what {@link jsonObjectSchema} accepts). */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    findJsonProblem(value) === null
-  );
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && isJsonValue(value);
 }
 
 /** A zod schema for a JSON object (a plain object whose values are JSON). */
