@@ -153,7 +153,7 @@ function encodeEvent(runtimeId: RuntimeId, event: DurableEvent, forms: BodyForms
   const atMs = timestampMs(event.at);
   return compact === null
     ? { seq, type, atMs, body: JSON.stringify(event), epoch: null }
-    : { seq, type, atMs, ...compact };
+    : { seq, type, atMs, body: compact.body, epoch: compact.epoch };
 }
 
 function encodeOperation(op: OperationRecord): EncodedOperation {
@@ -164,6 +164,7 @@ function encodeOperation(op: OperationRecord): EncodedOperation {
 }
 
 function checkUnique(runtimeId: RuntimeId, what: string, keys: readonly (string | number)[]): void {
+  if (keys.length < 2) return;
   const seen = new Set<string | number>();
   for (const key of keys) {
     if (seen.has(key)) throw invalidBatch(runtimeId, `${what} ${String(key)} appears twice`);

@@ -10,6 +10,8 @@ import {
   TOOL_CALL_OUTCOMES,
 } from '../../core/runtime-event.js';
 import { ABANDON_REASONS } from '../../core/ledger/input-record.js';
+import type { FastCheck } from './compiled-check.js';
+import { compileCheck } from './compiled-check.js';
 import type { Codec } from './record-codec.js';
 import { createCodec } from './record-codec.js';
 import { admissionDecisionSchema, inputOutcomeSchema } from './input-schemas.js';
@@ -107,24 +109,35 @@ const dataSchemas: { readonly [T in RuntimeEventType]: z.ZodType<RuntimeEventDat
   }),
 };
 
-const eventSchema = z
-  .strictObject({
-    seq: z.int().min(1),
-    id: z.string().min(1),
-    at: timestampSchema,
-    sessionId: z.string().min(1),
-    type: z.enum(RUNTIME_EVENT_TYPES),
-    data: z.unknown(),
-  })
-  .superRefine((event, ctx) => {
-    const result = dataSchemas[event.type].safeParse(event.data);
-    if (result.success) return;
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
-    }
-  }) as z.ZodType<DurableEvent>;
+const envelopeSchema = z.strictObject({
+  seq: z.int().min(1),
+  id: z.string().min(1),
+  at: timestampSchema,
+  sessionId: z.string().min(1),
+  type: z.enum(RUNTIME_EVENT_TYPES),
+  data: z.unknown(),
+});
 
-const baseCodec = createCodec<DurableEvent>('event', eventSchema);
+/** The shape of a stored event: the envelope, and the data its type names. */
+export const eventSchema = envelopeSchema.superRefine((event, ctx) => {
+  const result = dataSchemas[event.type].safeParse(event.data);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
+  }
+}) as z.ZodType<DurableEvent>;
+
+// The compiled form of the refinement above: the envelope, then the data by the envelope's type.
+const envelopeCheck = compileCheck(envelopeSchema);
+const dataChecks = new Map<unknown, FastCheck>(
+  Object.entries(dataSchemas).map(([type, schema]) => [type, compileCheck(schema)]),
+);
+/** {@link eventSchema} compiled (see compiled-check.ts). */
+export const eventCheck: FastCheck = (value) =>
+  envelopeCheck(value) &&
+  (dataChecks.get((value as DurableEvent).type)?.((value as DurableEvent).data) ?? false);
+
+const baseCodec = createCodec<DurableEvent>('event', eventSchema, undefined, eventCheck);
 
 /** Stored events. Transient types (`run.progress`, ...) are live-only and refused on encode. */
 export const eventCodec: Codec<DurableEvent> = {

@@ -6,7 +6,8 @@ import type { InputHeader, InputPayload } from '../../core/input-kinds.js';
 import { DURABILITIES, INPUT_KINDS, ORIGINS, WHEN_BUSY } from '../../core/input-kinds.js';
 import type { ErrorInfo, InputOutcome, InputState } from '../../core/ledger/input-record.js';
 import { ABANDON_REASONS } from '../../core/ledger/input-record.js';
-import { jsonObjectSchema, jsonValueSchema, timestampSchema } from './json-value.js';
+import { withFastCheck } from './compiled-check.js';
+import { isJsonObject, jsonObjectSchema, jsonValueSchema, timestampSchema } from './json-value.js';
 
 const count = z.int().min(0);
 
@@ -25,8 +26,11 @@ export const inputHeaderSchema: z.ZodType<InputHeader> = z.strictObject({
   ttlMs: count.nullable(),
 });
 
-/** An input's payload: a known kind plus JSON fields. */
-export const inputPayloadSchema = z.custom<InputPayload>().superRefine((payload, ctx) => {
+function isKnownKind(kind: unknown): boolean {
+  return typeof kind === 'string' && (INPUT_KINDS as readonly string[]).includes(kind);
+}
+
+const payloadSchema = z.custom<InputPayload>().superRefine((payload, ctx) => {
   const json = jsonObjectSchema.safeParse(payload);
   if (!json.success) {
     for (const issue of json.error.issues) {
@@ -35,10 +39,15 @@ export const inputPayloadSchema = z.custom<InputPayload>().superRefine((payload,
     return;
   }
   const kind: unknown = json.data['kind'];
-  if (typeof kind !== 'string' || !(INPUT_KINDS as readonly string[]).includes(kind)) {
+  if (!isKnownKind(kind)) {
     ctx.addIssue({ code: 'custom', message: `unknown input kind ${String(kind)}`, path: ['kind'] });
   }
 });
+/** An input's payload: a known kind plus JSON fields. */
+export const inputPayloadSchema = withFastCheck(
+  payloadSchema,
+  (payload) => isJsonObject(payload) && isKnownKind(payload['kind']),
+);
 
 /** The admission decision recorded on an input (never re-derived). */
 export const admissionDecisionSchema: z.ZodType<AdmissionDecision> = z.strictObject({

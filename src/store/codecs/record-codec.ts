@@ -2,6 +2,8 @@
 
 import type { z } from 'zod';
 import { BurrowError } from '../../core/errors.js';
+import type { FastCheck } from './compiled-check.js';
+import { compileCheck } from './compiled-check.js';
 
 /**
  * Encodes one kind of record to its stored JSON text and back. Both directions validate the whole
@@ -41,12 +43,20 @@ function named(record: string, where: string | undefined): string {
 }
 
 /**
- * A codec for `record` validated by `schema`. With `version`, the record carries `recordVersion`
+ * A codec for `record` validated by `schema` (through `fast`, its compiled predicate, first). With `version`, the record carries `recordVersion`
  * and only that version is read or written. The schema only validates: the value returned by
  * `decode` is the parsed JSON itself, so nothing is stripped, defaulted or reordered on the way.
  */
-export function createCodec<T>(record: string, schema: z.ZodType<T>, version?: number): Codec<T> {
+export function createCodec<T>(
+  record: string,
+  schema: z.ZodType<T>,
+  version?: number,
+  fast: FastCheck = compileCheck(schema),
+): Codec<T> {
   const check = (value: unknown, verb: string, where: string | undefined): void => {
+    // Zod runs only when the compiled predicate cannot vouch for the value: for its issue list
+    // (the value is bad), or for a shape the predicate does not judge itself.
+    if (fast(value)) return;
     const result = schema.safeParse(value);
     if (result.success) return;
     const issues = describeIssues(result.error.issues);

@@ -65,54 +65,63 @@ const visibilitySchema: z.ZodType<VisibilityState> = z.strictObject({
   active: sideSchema,
 });
 
+/** The shape of a stored input record. */
+export const inputRecordSchema = z.strictObject({
+  recordVersion: z.literal(INPUT_RECORD_VERSION),
+  header: inputHeaderSchema,
+  payload: inputPayloadSchema,
+  decision: admissionDecisionSchema,
+  seq: count,
+  state: inputStateSchema,
+  attempts: count,
+  outcome: inputOutcomeSchema.nullable(),
+  expiresAt: timestampSchema.nullable(),
+  updatedAt: timestampSchema,
+});
+
 /** Stored input records. */
 export const inputCodec: Codec<InputRecord> = createCodec(
   'input record',
-  z.strictObject({
-    recordVersion: z.literal(INPUT_RECORD_VERSION),
-    header: inputHeaderSchema,
-    payload: inputPayloadSchema,
-    decision: admissionDecisionSchema,
-    seq: count,
-    state: inputStateSchema,
-    attempts: count,
-    outcome: inputOutcomeSchema.nullable(),
-    expiresAt: timestampSchema.nullable(),
-    updatedAt: timestampSchema,
-  }),
+  inputRecordSchema,
   INPUT_RECORD_VERSION,
 );
+
+/** The shape of a stored lifecycle record. */
+export const lifecycleSchema = z.strictObject({
+  recordVersion: z.literal(LIFECYCLE_RECORD_VERSION),
+  sessionId: z.string().min(1),
+  phase: z.enum(DURABLE_PHASES),
+  binding: bindingSchema,
+  epochId: z.string(),
+  silentIntents: names,
+  visibility: visibilitySchema,
+  approvals: z.array(pendingApprovalSchema).min(1).optional(),
+}) as z.ZodType<LifecycleRecord>;
 
 /** Stored lifecycle records. */
 export const lifecycleCodec: Codec<LifecycleRecord> = createCodec(
   'lifecycle record',
-  z.strictObject({
-    recordVersion: z.literal(LIFECYCLE_RECORD_VERSION),
-    sessionId: z.string().min(1),
-    phase: z.enum(DURABLE_PHASES),
-    binding: bindingSchema,
-    epochId: z.string(),
-    silentIntents: names,
-    visibility: visibilitySchema,
-    approvals: z.array(pendingApprovalSchema).min(1).optional(),
-  }) as z.ZodType<LifecycleRecord>,
+  lifecycleSchema,
   LIFECYCLE_RECORD_VERSION,
 );
+
+/** The shape of a stored run receipt. */
+export const receiptSchema = z.strictObject({
+  recordVersion: z.literal(RECEIPT_RECORD_VERSION),
+  runId: z.string().min(1),
+  seq: sequence,
+  outcome: z.enum(['completed', 'failed', 'cancelled']),
+  resultClass: z.string(),
+  inputIds: names,
+  attempt: count,
+  at: timestampSchema,
+  result: jsonValueSchema,
+});
 
 /** Stored run receipts. */
 export const receiptCodec: Codec<RunReceipt> = createCodec(
   'run receipt',
-  z.strictObject({
-    recordVersion: z.literal(RECEIPT_RECORD_VERSION),
-    runId: z.string().min(1),
-    seq: sequence,
-    outcome: z.enum(['completed', 'failed', 'cancelled']),
-    resultClass: z.string(),
-    inputIds: names,
-    attempt: count,
-    at: timestampSchema,
-    result: jsonValueSchema,
-  }),
+  receiptSchema,
   RECEIPT_RECORD_VERSION,
 );
 

@@ -16,12 +16,31 @@ import type { RuntimeId } from '../runtime-store.js';
 import { runtimeIdOf, sessionIdOf } from '../runtime-store.js';
 import { EVENT_FIELDS, INPUT_FIELDS, RECEIPT_FIELDS } from './compact-fields.js';
 import { canonicalTimeMs } from './field-forms.js';
-import type { FieldList } from './positional.js';
-import { packFields, unpackFields } from './positional.js';
+import type { Positional } from './positional.js';
+import { compileFields } from './positional.js';
 
-const EVENT_TYPES_BY_CODE = new Map<number, DurableEventType>(
-  Object.entries(EVENT_FIELDS).map(([type, { code }]) => [code, type as DurableEventType]),
+// Each record kind's field list compiled once (an event's per type, with its stored code).
+const INPUT = compileFields(INPUT_FIELDS);
+const RECEIPT = compileFields(RECEIPT_FIELDS);
+interface EventForm {
+  readonly type: DurableEventType;
+  readonly code: number;
+  readonly fields: Positional;
+}
+const EVENT_FORMS: readonly EventForm[] = Object.entries(EVENT_FIELDS).map(
+  ([type, { code, fields }]) => ({
+    type: type as DurableEventType,
+    code,
+    fields: compileFields(fields),
+  }),
 );
+const EVENTS = new Map<string, EventForm>(EVENT_FORMS.map((form) => [form.type, form]));
+const EVENTS_BY_CODE = new Map<unknown, EventForm>(EVENT_FORMS.map((form) => [form.code, form]));
+
+/** The JSON array of `record`'s values packed by `fields` after `lead`, or null when it does not fit. */
+function packed(fields: Positional, record: object, lead: unknown[] = []): string | null {
+  return fields.packInto(record, lead) ? JSON.stringify(lead) : null;
+}
 
 function isLegacy(body: string): boolean {
   return body.startsWith('{');
@@ -53,9 +72,9 @@ function parseCompact(codec: Codec<unknown>, body: string, where: string): unkno
   return value;
 }
 
-function unpack(codec: Codec<unknown>, values: unknown, fields: FieldList, where: string): object {
+function unpack(codec: Codec<unknown>, values: unknown, fields: Positional, where: string): object {
   try {
-    return unpackFields(values, fields, codec.record);
+    return fields.unpack(values, codec.record);
   } catch (e: unknown) {
     throw corrupt(codec, where, e instanceof Error ? e.message : String(e), e);
   }
@@ -64,8 +83,7 @@ function unpack(codec: Codec<unknown>, values: unknown, fields: FieldList, where
 /** The compact body of `input` in the row of `runtimeId`, or null when it must be stored whole. */
 export function packInput(runtimeId: RuntimeId, input: InputRecord): string | null {
   if (runtimeIdOf(input.header.sessionId) !== runtimeId) return null;
-  const values = packFields(input, INPUT_FIELDS);
-  return values === null ? null : JSON.stringify(values);
+  return packed(INPUT, input);
 }
 
 /** The input stored as `body` in the row (`runtimeId`, `inputId`, `seq`). */
@@ -78,7 +96,7 @@ export function unpackInput(
   const where = `${runtimeId} ${inputId}`;
   if (isLegacy(body)) return inputCodec.decode(body, where);
   const codec = inputCodec as Codec<unknown>;
-  const record = unpack(codec, parseCompact(codec, body, where), INPUT_FIELDS, where) as {
+  const record = unpack(codec, parseCompact(codec, body, where), INPUT, where) as {
     header?: object;
   };
   const header = { inputId, sessionId: sessionIdOf(runtimeId), ...record.header };
@@ -87,8 +105,7 @@ export function unpackInput(
 
 /** The compact body of `receipt` (its row holds the run id and seq). */
 export function packReceipt(receipt: RunReceipt): string | null {
-  const values = packFields(receipt, RECEIPT_FIELDS);
-  return values === null ? null : JSON.stringify(values);
+  return packed(RECEIPT, receipt);
 }
 
 /** The receipt stored as `body` in the row (`runtimeId`, `runId`, `seq`). */
@@ -101,7 +118,7 @@ export function unpackReceipt(
   const where = `${runtimeId} ${runId}`;
   if (isLegacy(body)) return receiptCodec.decode(body, where);
   const codec = receiptCodec as Codec<unknown>;
-  const record = unpack(codec, parseCompact(codec, body, where), RECEIPT_FIELDS, where);
+  const record = unpack(codec, parseCompact(codec, body, where), RECEIPT, where);
   return receiptCodec.fromJson({ runId, seq, ...record }, where);
 }
 
@@ -117,10 +134,9 @@ export function packEvent(runtimeId: RuntimeId, event: DurableEvent): PackedEven
   if (dot <= 0 || event.id.slice(dot + 1) !== String(event.seq)) return null;
   if (runtimeIdOf(event.sessionId) !== runtimeId) return null;
   if (canonicalTimeMs(event.at) === null) return null;
-  const spec = EVENT_FIELDS[event.type];
-  const values = packFields(event.data, spec.fields);
-  if (values === null) return null;
-  return { epoch: event.id.slice(0, dot), body: JSON.stringify([spec.code, ...values]) };
+  const spec = EVENTS.get(event.type);
+  const body = spec === undefined ? null : packed(spec.fields, event.data, [spec.code]);
+  return body === null ? null : { epoch: event.id.slice(0, dot), body };
 }
 
 /**
@@ -138,8 +154,8 @@ export function unpackEvent(
   if (isLegacy(body)) return eventCodec.decode(body, where);
   const codec = eventCodec as Codec<unknown>;
   const [code, ...values] = parseCompact(codec, body, where);
-  const type = EVENT_TYPES_BY_CODE.get(code as number);
-  if (type === undefined) throw corrupt(codec, where, `unknown event type code ${String(code)}`);
+  const form = EVENTS_BY_CODE.get(code);
+  if (form === undefined) throw corrupt(codec, where, `unknown event type code ${String(code)}`);
   const epoch = epochOf(seq);
   if (epoch === null) throw corrupt(codec, where, 'no stream epoch covers its seq');
   return eventCodec.fromJson(
@@ -148,8 +164,8 @@ export function unpackEvent(
       id: `${epoch}.${seq}`,
       at: new Date(atMs).toISOString(),
       sessionId: sessionIdOf(runtimeId),
-      type,
-      data: unpack(codec, values, EVENT_FIELDS[type].fields, where),
+      type: form.type,
+      data: unpack(codec, values, form.fields, where),
     },
     where,
   );

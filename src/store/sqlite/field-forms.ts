@@ -3,6 +3,9 @@
 // cannot shorten is stored as it is, and a stored value that could be mistaken for a short form is
 // escaped.
 
+import { timestampMs } from '../codecs/json-value.js';
+import { memoOfLastTwo } from '../codecs/recent-memo.js';
+
 /** How a field is stored: `id`, `ids` (a list of ids), `time`, or the values of an enum. */
 export type FieldForm = 'id' | 'ids' | 'time' | readonly string[];
 
@@ -25,17 +28,11 @@ function storeId(value: unknown): unknown {
   return short;
 }
 
-// The events of one commit share one timestamp: the last answer is remembered.
-let lastTime: { text: string; ms: number | null } = { text: '', ms: null };
-
 /** The milliseconds of `text` when it is exactly `toISOString`'s form of them, else null. */
-export function canonicalTimeMs(text: string): number | null {
-  if (text !== lastTime.text) {
-    const ms = Date.parse(text);
-    lastTime = { text, ms: !Number.isNaN(ms) && new Date(ms).toISOString() === text ? ms : null };
-  }
-  return lastTime.ms;
-}
+export const canonicalTimeMs: (text: string) => number | null = memoOfLastTwo((text) => {
+  const ms = timestampMs(text);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === text ? ms : null;
+});
 
 function readId(value: unknown, what: string): unknown {
   if (typeof value !== 'string' || !value.startsWith(MARK)) return value;
@@ -45,22 +42,44 @@ function readId(value: unknown, what: string): unknown {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The stored form of `value` in a field of `form`. */
-export function storeForm(form: FieldForm, value: unknown): unknown {
-  if (form === 'id') return storeId(value);
-  if (form === 'ids') return Array.isArray(value) ? value.map(storeId) : value;
-  if (form === 'time') return typeof value === 'string' ? (canonicalTimeMs(value) ?? value) : value;
-  const index = typeof value === 'string' ? form.indexOf(value) : -1;
-  return index < 0 ? value : index;
+/** How one field of a given form is stored and read back, decided once per field list. */
+export interface CompiledForm {
+  /** The stored form of `value`. */
+  store(value: unknown): unknown;
+  /** The value stored as `stored`; throws naming `what` for a bad short form. */
+  read(stored: unknown, what: string): unknown;
 }
 
-/** The value stored as `stored` in a field of `form`; throws naming `what` for a bad short form. */
-export function readForm(form: FieldForm, stored: unknown, what: string): unknown {
-  if (form === 'id') return readId(stored, what);
-  if (form === 'ids') return Array.isArray(stored) ? stored.map((id) => readId(id, what)) : stored;
-  if (form === 'time') return typeof stored === 'number' ? new Date(stored).toISOString() : stored;
-  if (typeof stored !== 'number') return stored;
-  const value = form[stored];
-  if (value === undefined) throw new Error(`${what}: enum index ${stored} is unknown`);
-  return value;
+function enumForm(values: readonly string[]): CompiledForm {
+  const indexes = new Map(values.map((value, index) => [value, index]));
+  return {
+    store: (value) => (typeof value === 'string' ? (indexes.get(value) ?? value) : value),
+    read(stored, what) {
+      if (typeof stored !== 'number') return stored;
+      const value = values[stored];
+      if (value === undefined) throw new Error(`${what}: enum index ${stored} is unknown`);
+      return value;
+    },
+  };
+}
+
+/** The store and read functions of `form`. */
+export function compileForm(form: FieldForm): CompiledForm {
+  switch (form) {
+    case 'id':
+      return { store: storeId, read: readId };
+    case 'ids':
+      return {
+        store: (value) => (Array.isArray(value) ? value.map(storeId) : value),
+        read: (stored, what) =>
+          Array.isArray(stored) ? stored.map((id) => readId(id, what)) : stored,
+      };
+    case 'time':
+      return {
+        store: (value) => (typeof value === 'string' ? (canonicalTimeMs(value) ?? value) : value),
+        read: (stored) => (typeof stored === 'number' ? new Date(stored).toISOString() : stored),
+      };
+    default:
+      return enumForm(form);
+  }
 }

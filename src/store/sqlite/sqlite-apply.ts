@@ -16,6 +16,7 @@ interface SessionFactsRow {
   readonly event_high_water: number;
   readonly receipt_high_water: number;
   readonly event_epoch: string | null;
+  readonly session_no: number | null;
 }
 
 /**
@@ -38,7 +39,8 @@ export type ApplyBatch = (
 /** Prepares the commit statements once and returns the function that applies a batch with them. */
 export function createApplyBatch(db: Database.Database): ApplyBatch {
   const facts = db.prepare<[string], SessionFactsRow>(
-    'SELECT fence_token, event_high_water, receipt_high_water, event_epoch FROM sessions WHERE runtime_id = ?',
+    `SELECT fence_token, event_high_water, receipt_high_water, event_epoch, session_no FROM sessions
+     WHERE runtime_id = ?`,
   );
   const transcriptLength = db
     .prepare<[string], number>(
@@ -64,6 +66,15 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
        RETURNING session_no`,
     )
     .pluck();
+  // The same for a session that already has its number. SQLite rewrites the entries of every index
+  // whose column an UPDATE sets, changed or not: leaving `session_no` out of the SET keeps the
+  // sessions_by_no page clean, one page fewer in every commit's WAL.
+  const updateSession = db.prepare<[number, number, number, number, number, string | null, string]>(
+    `UPDATE sessions SET committed = 1, event_high_water = ?, receipt_high_water = ?,
+       live_queue = live_queue + ?, live_steer = live_steer + ?, live_other = live_other + ?,
+       event_epoch = ?
+     WHERE runtime_id = ?`,
+  );
   const setLifecycle = db.prepare<[string, string, number, string]>(
     'UPDATE sessions SET lifecycle = ?, phase = ?, bound = ? WHERE runtime_id = ?',
   );
@@ -126,15 +137,16 @@ export function createApplyBatch(db: Database.Database): ApplyBatch {
     const highWaters = highWatersAfter(batch, stored);
     const live = liveDelta(batch.inputs, storedInput);
     const events = planEvents(runtimeId, batch.events, row?.event_epoch ?? null);
-    const sessionNo = upsertSession.get(
-      runtimeId,
+    const counts = [
       highWaters.eventHighWater,
       highWaters.receiptHighWater,
       live.queue,
       live.steer,
       live.other,
-      events.epoch,
-    );
+    ] as const;
+    let sessionNo = row?.session_no ?? undefined;
+    if (sessionNo === undefined) sessionNo = upsertSession.get(runtimeId, ...counts, events.epoch);
+    else updateSession.run(...counts, events.epoch, runtimeId);
     if (sessionNo === undefined) throw new Error(`${runtimeId}: the session row has no number`);
     const { lifecycle, receipt, opsCursor } = batch;
     if (lifecycle !== null) {

@@ -41,11 +41,13 @@ export function createInputWrites(db: Database.Database): InputWrites {
        WHERE key = ((SELECT session_no FROM sessions WHERE runtime_id = ?) << 32) + ?`,
     )
     .pluck();
-  const upsert = db.prepare(
+  // Positional parameters: binding them is cheaper than looking up named ones in an object.
+  const upsert = db.prepare<
+    [number, number, string, string, number, string, string | null, number, string]
+  >(
     `INSERT INTO inputs (key, runtime_id, input_id, terminal, lane, idempotency_key, updated_at_ms,
        body)
-     VALUES ((@sessionNo << 32) + @seq, @runtimeId, @inputId, @terminal, @lane, @idempotencyKey,
-       @updatedAtMs, @body)
+     VALUES ((? << 32) + ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (runtime_id, input_id) DO UPDATE SET key = excluded.key,
        terminal = excluded.terminal, lane = excluded.lane, idempotency_key = excluded.idempotency_key,
        updated_at_ms = excluded.updated_at_ms, body = excluded.body`,
@@ -56,29 +58,38 @@ export function createInputWrites(db: Database.Database): InputWrites {
   // own b-tree page only (found by its key, `session_no << 32 | seq`). The full upsert remains for a
   // new row, or one whose admission facts changed (which the runtime never writes, but the store
   // still accepts). The terminal flag is set only when it changes.
-  const update = db.prepare(
-    `UPDATE inputs SET updated_at_ms = @updatedAtMs, body = @body
-     WHERE key = (@sessionNo << 32) + @seq`,
+  const update = db.prepare<[number, string, number, number]>(
+    'UPDATE inputs SET updated_at_ms = ?, body = ? WHERE key = (? << 32) + ?',
   );
-  const updateWithTerminal = db.prepare(
-    `UPDATE inputs SET terminal = @terminal, updated_at_ms = @updatedAtMs, body = @body
-     WHERE key = (@sessionNo << 32) + @seq`,
+  const updateWithTerminal = db.prepare<[number, number, string, number, number]>(
+    'UPDATE inputs SET terminal = ?, updated_at_ms = ?, body = ? WHERE key = (? << 32) + ?',
   );
   return {
     stored: (runtimeId, inputId) => stored.get(runtimeId, inputId) ?? null,
     holderOfSeq: (runtimeId, seq) => holder.get(runtimeId, seq) ?? null,
     write(runtimeId, sessionNo, input, row) {
       const terminal = input.terminal ? 1 : 0;
-      const params = { ...input, runtimeId, sessionNo, terminal };
+      const { seq, updatedAtMs, body } = input;
       if (
         row === null ||
-        row.seq !== input.seq ||
+        row.seq !== seq ||
         row.lane !== input.lane ||
         row.idempotency_key !== input.idempotencyKey
-      )
-        upsert.run(params);
-      else if (row.terminal === terminal) update.run(params);
-      else updateWithTerminal.run(params);
+      ) {
+        const { inputId, lane, idempotencyKey } = input;
+        upsert.run(
+          sessionNo,
+          seq,
+          runtimeId,
+          inputId,
+          terminal,
+          lane,
+          idempotencyKey,
+          updatedAtMs,
+          body,
+        );
+      } else if (row.terminal === terminal) update.run(updatedAtMs, body, sessionNo, seq);
+      else updateWithTerminal.run(terminal, updatedAtMs, body, sessionNo, seq);
     },
   };
 }
