@@ -10,7 +10,8 @@ import { isCurrent, stepOrThrow } from './session/refusals.js';
 import { activeEntry, withSession } from './session/access.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session/commit.js';
-import type { CommsHandle, SessionEntry } from './session/entry.js';
+import type { SessionEntry } from './session/entry.js';
+import type { CommsHandle } from './session/entry-types.js';
 import { onAbort } from '../core/abort.js';
 
 const PEER_KINDS: readonly string[] = ['peer_message', 'peer_request', 'peer_response'];
@@ -107,12 +108,12 @@ export function enableComms(
     const done = pull(ctx, entry, controller.signal).then(async (reason) => {
       await ctx.gate.with(sessionId, async () => {
         if (!isCurrent(ctx, entry) || entry.comms !== handle) return;
-        entry.comms = null;
+        entry.setComms(null);
         const exited = step(entry.machine, { type: 'NotifyDrainExited', reason });
         if (exited.ok) await commitChange(ctx, entry, { machine: exited });
       });
     });
     const handle: CommsHandle = { done, abort: (reason) => controller.abort(reason) };
-    entry.comms = handle;
+    entry.setComms(handle);
   });
 }

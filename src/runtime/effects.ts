@@ -47,8 +47,7 @@ export function hardCancel(ctx: RuntimeContext, entry: SessionEntry, reason: str
 
 /** A destroyed session: its loop is detached and its run hard-cancelled, its drain and waiters ended. */
 function tearDown(entry: SessionEntry): void {
-  const loop = entry.loop;
-  entry.loop = null;
+  const loop = entry.detach();
   loop?.requestExit('detach', DESTROYED);
   loop?.hardCancel(DESTROYED);
   entry.comms?.abort(DESTROYED);
@@ -65,7 +64,7 @@ export function performEffects(
     switch (effect.type) {
       case 'IngressAccepted':
         // The debounce measures quiet from here (read by the loop before it stages a batch).
-        entry.lastInputAt = ctx.clock.now();
+        entry.noteInputAccepted(ctx.clock.now());
         break;
       case 'PostAdmissionSignal':
         if (effect.signal === 'immediate') hardCancel(ctx, entry, 'interrupted by a newer input');
