@@ -78,6 +78,9 @@ export function performEffects(
         // RequestCancelAfterBoundary in the same commit; the next boundary reads it).
         if (effect.effect === 'StopRuntimeExecutor') entry.loop?.requestExit('stop', effect.reason);
         break;
+      case 'SpawnDrainTask':
+        entry.setComms(ctx.spawnCommsDrain(entry));
+        break;
       case 'StopDrainTask':
         entry.comms?.abort('comms drain stopped');
         break;
@@ -105,7 +108,6 @@ export function performEffects(
       case 'InitiateRecycle':
       case 'RuntimeOpsLifecycleDurabilityResolved':
       case 'TranscriptEditAdmissionResolved':
-      case 'SpawnDrainTask':
       case 'CommittedVisibleSetPublished':
         // Recorded by the commit that carries the step, or answered to the operation that stepped it
         // (EFFECT_CONTRACT says which): nothing more to do once it landed.

@@ -86,7 +86,7 @@ export const EFFECT_CONTRACT: Readonly<Record<MachineEffect['type'], string>> = 
   SessionUnregistered: 'the session is removed: its waiters settled, its event stream ended',
   IngressAccepted: "the session's debounce restarts from now",
   TranscriptEditAdmissionResolved: 'answered to the caller that asked (it denies a busy edit)',
-  SpawnDrainTask: 'answered to the operation that stepped it: it starts the comms drain task',
+  SpawnDrainTask: 'the comms drain task is started (it commits `NotifyDrainExited` when it ends)',
   StopDrainTask: 'the comms drain task is aborted',
   VisibilityApplied: 'committed as a `visibility.changed` event with the step',
   CommittedVisibleSetPublished:
