@@ -81,6 +81,10 @@ export function performEffects(
       case 'SpawnDrainTask':
         entry.setComms(ctx.spawnCommsDrain(entry));
         break;
+      case 'RuntimeRetired':
+        // The loop drains what is queued, then the session rests in `retired`.
+        entry.loop?.wake();
+        break;
       case 'StopDrainTask':
         entry.comms?.abort('comms drain stopped');
         break;
@@ -104,7 +108,6 @@ export function performEffects(
       case 'SubmitRunPrimitive':
       case 'CancelRunAtBoundary':
       case 'RecordTerminalOutcome':
-      case 'RuntimeRetired':
       case 'InitiateRecycle':
       case 'RuntimeOpsLifecycleDurabilityResolved':
       case 'TranscriptEditAdmissionResolved':
