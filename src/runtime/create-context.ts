@@ -42,6 +42,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     defaultWhenBusy: options.defaultWhenBusy ?? 'queue',
     maxQueuedInputs: options.maxQueuedInputs ?? 1000,
+    groupCommit: options.groupCommit ?? true,
     maxInflightAccepts: options.maxInflightAccepts ?? 10_000,
     maxInputBytes: options.maxInputBytes ?? 1024 * 1024,
     maxAttempts: options.maxAttempts ?? 3,

@@ -34,6 +34,12 @@ export interface RuntimeOptions {
   readonly defaultWhenBusy?: WhenBusy;
   /** Non-terminal inputs per session (default 1000). */
   readonly maxQueuedInputs?: number;
+  /**
+   * Group commit within a session (default true): accepts into one session that arrive while its
+   * previous write is in flight are installed at once and share the next write; each is answered
+   * only once that write is durable (docs/decisions.md).
+   */
+  readonly groupCommit?: boolean;
   /** Accepts in flight per process (default 10,000). */
   readonly maxInflightAccepts?: number;
   /** Serialised size limit per input in bytes (default 1 MiB). */

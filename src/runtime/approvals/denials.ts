@@ -22,21 +22,23 @@ export function admitDecision(
 ): Promise<AcceptResult> {
   const payload = decisionPayload(approval, submission);
   const header = { idempotencyKey: approvalKey(approval.approvalId), origin };
-  return admitParsed(ctx, entry, payload, header, false, (inputId) => ({
-    approvals: entry.approvals.filter((a) => a.approvalId !== approval.approvalId),
-    events: [
-      {
-        type: 'approval.decided',
-        data: {
-          approvalId: approval.approvalId,
-          decision: submission.decision,
-          reason: submission.reason ?? null,
-          origin,
-          inputId,
+  return admitParsed(ctx, entry, payload, header, false, {
+    extra: (inputId) => ({
+      approvals: entry.approvals.filter((a) => a.approvalId !== approval.approvalId),
+      events: [
+        {
+          type: 'approval.decided',
+          data: {
+            approvalId: approval.approvalId,
+            decision: submission.decision,
+            reason: submission.reason ?? null,
+            origin,
+            inputId,
+          },
         },
-      },
-    ],
-  }));
+      ],
+    }),
+  });
 }
 
 /** Denies, as the runtime, every pending approval in `approvals` with `reason`. Under the gate. */

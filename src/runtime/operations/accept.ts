@@ -33,7 +33,8 @@ export async function acceptInput(
     const release = await ctx.gate.lock(sessionId, options.signal);
     try {
       const entry = await entryUnderGate(ctx, sessionId);
-      return await acceptOnEntry(ctx, entry, input, options, withoutWake);
+      // The accept may release the gate early, once its write is queued (group commit within a session).
+      return await acceptOnEntry(ctx, entry, input, options, withoutWake, release);
     } finally {
       release();
     }

@@ -15,6 +15,7 @@ import { admitParsed, requireAcceptsInput } from './input-admit.js';
 import type { AcceptOptions, AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionEntry } from '../session/entry.js';
+import type { Release } from '../keyed-mutex.js';
 
 function reject(entry: SessionEntry, error: BurrowError): BurrowError {
   entry.events.emitTransient({
@@ -104,20 +105,31 @@ function checkedInput(
   }
 }
 
-/** Accepts `input` into `entry` (02). Call with the session's gate held. */
+/**
+ * Accepts `input` into `entry` (02). Call with the session's gate held; with `gate`, the accept may
+ * release it before its write is durable so the accepts behind it share that write (input-admit.ts).
+ */
 export async function acceptOnEntry(
   ctx: RuntimeContext,
   entry: SessionEntry,
   input: InputSubmission | ParsedSubmission,
   options: AcceptOptions,
   withoutWake: boolean,
+  gate?: Release,
 ): Promise<AcceptResult> {
   try {
     const submission = checkedInput(ctx, entry, input, options);
     // A new prompt while tool calls wait for a decision denies them as superseded first, so the
     // transcript the prompt's turn sees closes every call (docs/decisions.md, issue 12).
     if (submission.payload.kind === 'prompt') await supersedeApprovals(ctx, entry);
-    return await admitParsed(ctx, entry, submission.payload, submission.header, withoutWake);
+    return await admitParsed(
+      ctx,
+      entry,
+      submission.payload,
+      submission.header,
+      withoutWake,
+      gate === undefined ? {} : { gate },
+    );
   } catch (error: unknown) {
     if (error instanceof BurrowError && error.code !== 'store_unavailable')
       throw reject(entry, error);

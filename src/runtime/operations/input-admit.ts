@@ -18,7 +18,9 @@ import { refusalError } from '../session/refusals.js';
 import type { AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import type { SessionChange } from '../session/commit.js';
-import { commitChange } from '../session/commit.js';
+import { commitAhead, commitChange } from '../session/commit.js';
+import { canWriteAhead, writesSettled } from '../session/writes.js';
+import type { Release } from '../keyed-mutex.js';
 import type { SessionEntry } from '../session/entry.js';
 
 /**
@@ -77,10 +79,22 @@ export function requireAcceptsInput(entry: SessionEntry): void {
 /** What an admission commits besides the input: set by the decision on a pending approval. */
 export type AdmitExtra = (inputId: string) => Pick<SessionChange, 'approvals' | 'events'>;
 
+/** How an admission is committed: what it adds (`extra`), and the gate it may release early (`gate`). */
+export interface AdmitVia {
+  readonly extra?: AdmitExtra;
+  /**
+   * The caller's hold on the session's gate. When given and a write of the session is in flight (or
+   * others wait), the accept is installed at once and written ahead, the gate is released so the
+   * accepts behind it are computed on top of it, and this call returns once its write is durable
+   * (group commit within a session).
+   */
+  readonly gate?: Release;
+}
+
 /**
  * Admits a parsed payload (rules 3–6 of 02, the decision, durable-before-ack, the wake), under the
  * gate. The machine is stepped once: its refusal (the session's phase takes no input) comes before
- * identity and queue refusals. `extra` adds to the accept commit (a decision removes its approval
+ * identity and queue refusals. `via.extra` adds to the accept commit (a decision removes its approval
  * from the pending set).
  */
 export async function admitParsed(
@@ -89,7 +103,7 @@ export async function admitParsed(
   payload: InputPayload,
   submitted: SubmittedHeader,
   withoutWake: boolean,
-  extra?: AdmitExtra,
+  via: AdmitVia = {},
 ): Promise<AcceptResult> {
   const sessionId = entry.sessionId;
   const now = ctx.clock.now();
@@ -131,6 +145,10 @@ export async function admitParsed(
   }
   if (plan.status === 'deduplicated') {
     const existing = plan.existing;
+    // Waited for before anything can settle it (a later accept may supersede it once it lands).
+    const completion = completionOf(entry, existing.header.inputId, existing.outcome);
+    // The input it repeats may be installed ahead of its write: answer once that write is durable.
+    await writesSettled(entry);
     entry.events.emitTransient({
       type: 'input.deduplicated',
       data: { inputId: header.inputId, existingId: existing.header.inputId },
@@ -139,14 +157,23 @@ export async function admitParsed(
       status: 'deduplicated',
       inputId: existing.header.inputId,
       decision: existing.decision,
-      completion: completionOf(entry, existing.header.inputId, existing.outcome),
+      completion,
     };
   }
-  await commitChange(ctx, entry, {
+  const change: SessionChange = {
     machine: accepted,
     patches: [plan.patch],
-    ...(extra === undefined ? {} : extra(header.inputId)),
-  });
+    ...(via.extra === undefined ? {} : via.extra(header.inputId)),
+  };
+  if (via.gate !== undefined && canWriteAhead(ctx, entry)) {
+    const durable = commitAhead(ctx, entry, change);
+    // Waited for now: an accept computed behind this one may supersede it in the same write.
+    const completion = completionOf(entry, header.inputId, plan.record.outcome);
+    via.gate();
+    await durable;
+    return { status: 'accepted', inputId: header.inputId, decision, completion };
+  }
+  await commitChange(ctx, entry, change);
   // The commit performed the step's effects: the debounce clock restarted and the loop woke.
   const completion = completionOf(entry, header.inputId, plan.record.outcome);
   return { status: 'accepted', inputId: header.inputId, decision, completion };

@@ -6,7 +6,6 @@
 // failed write changes nothing in memory and performs nothing.
 
 import type { PendingApproval } from '../../core/approvals.js';
-import { BurrowError, isBurrowError } from '../../core/errors.js';
 import type { InputRecord } from '../../core/ledger/input-record.js';
 import { isTerminal } from '../../core/ledger/input-record.js';
 import type { LedgerPatch } from '../../core/ledger/input-ledger.js';
@@ -30,7 +29,7 @@ import type { RuntimeContext } from '../runtime-context.js';
 import type { LifecycleKey, SessionEntry } from './entry.js';
 import type { EventDraft } from './events.js';
 import { lifecycleKeyOf, lifecycleRecord } from './lifecycle-record.js';
-import { fenceOut } from './remove.js';
+import { writeBatch } from './writes.js';
 
 /** Everything one step changes. */
 export interface SessionChange {
@@ -86,19 +85,17 @@ function buildBatch(
   return { batch, lifecycleKey };
 }
 
-/**
- * Persists and installs a change: the one write path of a session (call it under the session's gate;
- * nothing else calls `store.commit`). Its events get their seqs here, are written in the same
- * transaction, and are published only once it landed. Throws `store_unavailable` (or `fenced`, after
- * dropping the session locally) when the write fails, in which case nothing changed in memory and no
- * seq was used. Completions of inputs that became terminal are settled, and the step's effects are
- * performed (the only place they are).
- */
-export async function commitChange(
-  ctx: RuntimeContext,
-  entry: SessionEntry,
-  change: SessionChange,
-): Promise<void> {
+/** A change computed against the session's memory, ready to be written and installed. */
+interface Prepared {
+  readonly machine: MachineState;
+  readonly written: readonly InputRecord[];
+  readonly effects: readonly MachineEffect[];
+  readonly events: readonly DurableEvent[];
+  readonly batch: CommitBatch;
+  readonly lifecycleKey: LifecycleKey | null;
+}
+
+function prepare(ctx: RuntimeContext, entry: SessionEntry, change: SessionChange): Prepared {
   const machine = change.machine?.state ?? entry.machine;
   // History only grows: a patch that would rewrite a finished input fails here, before the write
   // (the mutator would refuse it at install, after the store had taken it).
@@ -114,48 +111,59 @@ export async function commitChange(
   const effects = change.machine?.effects ?? [];
   drafts.push(...effectEvents(effects), ...(change.events ?? []));
   const events = entry.events.compose(drafts);
-  let lifecycleKey: LifecycleKey | null;
-  try {
-    lifecycleKey = await write(ctx, entry, change, written, machine, events);
-  } catch (error: unknown) {
-    entry.events.abandoned();
-    throw error;
-  }
-  install(entry, change, machine, lifecycleKey);
-  entry.events.committed();
-  settleTerminal(entry, written);
-  performEffects(ctx, entry, effects);
+  if (ctx.store === null)
+    return { machine, written, effects, events, batch: {}, lifecycleKey: entry.persistedLifecycle };
+  const { batch, lifecycleKey } = buildBatch(entry, change, written, machine, events);
+  return { machine, written, effects, events, batch, lifecycleKey };
 }
 
-/** Writes the change's batch (nothing when it changes nothing durable); returns the lifecycle key written. */
-async function write(
+/** What follows a landed, installed change: its events published, its completions settled, its effects performed. */
+function landed(ctx: RuntimeContext, entry: SessionEntry, prepared: Prepared): void {
+  entry.events.committed(prepared.events);
+  settleTerminal(entry, prepared.written);
+  performEffects(ctx, entry, prepared.effects);
+}
+
+/**
+ * Persists and installs a change: the one write path of a session (call it under the session's gate;
+ * nothing else calls `store.commit`). Its events get their seqs here, are written in the same
+ * transaction, and are published only once it landed. Throws `store_unavailable` (or `fenced`, after
+ * dropping the session locally) when the write fails, in which case nothing changed in memory and no
+ * seq was used. Completions of inputs that became terminal are settled, and the step's effects are
+ * performed (the only place they are).
+ */
+export async function commitChange(
   ctx: RuntimeContext,
   entry: SessionEntry,
   change: SessionChange,
-  written: readonly InputRecord[],
-  machine: MachineState,
-  events: readonly DurableEvent[],
-): Promise<LifecycleKey | null> {
-  if (ctx.store === null) return entry.persistedLifecycle;
-  const built = buildBatch(entry, change, written, machine, events);
-  if (Object.keys(built.batch).length === 0) return built.lifecycleKey;
+): Promise<void> {
+  const prepared = prepare(ctx, entry, change);
   try {
-    await ctx.store.commit(entry.runtimeId, built.batch, entry.fence);
+    await writeBatch(ctx, entry, prepared.batch, false);
   } catch (error: unknown) {
-    if (isBurrowError(error, 'fenced')) {
-      ctx.ownershipStats.fencedCommits += 1;
-      fenceOut(ctx, entry);
-      throw error;
-    }
-    if (isBurrowError(error)) throw error;
-    throw new BurrowError(
-      'store_unavailable',
-      'the store failed; nothing was acknowledged',
-      { sessionId: entry.sessionId },
-      { cause: error },
-    );
+    entry.events.abandoned(prepared.events);
+    throw error;
   }
-  return built.lifecycleKey;
+  install(entry, change, prepared.machine, prepared.lifecycleKey);
+  landed(ctx, entry, prepared);
+}
+
+/**
+ * Installs a change at once and writes it ahead of its durability (group commit within a session:
+ * the accepts waiting behind it are computed on top of it while it is written, and share the next
+ * write; session/writer.ts). Call under the gate; the gate may be released as soon as this returns.
+ * The promise resolves once the change is durable, its events published and its effects performed;
+ * nobody may be told of it before. When its write fails, the session is dropped from memory (its
+ * memory is ahead of the store) and the promise rejects with the store's error.
+ */
+export function commitAhead(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  change: SessionChange,
+): Promise<void> {
+  const prepared = prepare(ctx, entry, change);
+  install(entry, change, prepared.machine, prepared.lifecycleKey);
+  return writeBatch(ctx, entry, prepared.batch, true).then(() => landed(ctx, entry, prepared));
 }
 
 function install(

@@ -17,6 +17,7 @@ import type {
   SessionInit,
   TranscriptCache,
 } from './entry-types.js';
+import type { SessionWriter } from './writer.js';
 
 // Moved to entry-types.ts; re-exported so that importers (and edits on other branches) stay valid.
 export type { LifecycleKey } from './entry-types.js';
@@ -24,8 +25,9 @@ export type { LifecycleKey } from './entry-types.js';
 /**
  * One registered session. Invariant: its fields change only under the session's mutation gate
  * (`ctx.gate`), and only through these methods, each named after what happened; the machine moves
- * only by `installCommitted`, once the store took the change. The one writer off the gate is the lease
- * guard: a renewal only extends the lease, and a lapse removes the entry for good (`markRemoved`).
+ * only by `installCommitted`, once the store took the change. Two writers act off the gate: the lease
+ * guard (a renewal only extends the lease; a lapse removes the entry for good) and the session's
+ * writer, which releases itself once idle.
  */
 export class SessionEntry {
   readonly sessionId: string;
@@ -48,6 +50,7 @@ export class SessionEntry {
   #leaseUntil: number | null = null;
   #ops: BackgroundOps | null = null;
   #unregistering: Promise<void> | null = null;
+  #writer: SessionWriter | null = null;
   #removed = false;
 
   constructor(init: SessionInit) {
@@ -116,6 +119,10 @@ export class SessionEntry {
   /** The unregister drain in progress, so a concurrent unregister can wait for it. */
   get unregistering(): Promise<void> | null {
     return this.#unregistering;
+  }
+  /** The session's writes in flight (session/writer.ts); null when none is. */
+  get writer(): SessionWriter | null {
+    return this.#writer;
   }
   /** True once the entry is removed from the sessions map. */
   get removed(): boolean {
@@ -207,6 +214,16 @@ export class SessionEntry {
       this.#unregistering = null;
       finished();
     };
+  }
+
+  /** The session's writer, created by `create` when a write is submitted while none is in flight. */
+  ensureWriter(create: () => SessionWriter): SessionWriter {
+    return (this.#writer ??= create());
+  }
+
+  /** `writer` went idle (every write it took landed): the next write starts a new one. */
+  releaseWriter(writer: SessionWriter): void {
+    if (this.#writer === writer) this.#writer = null;
   }
 
   /** The entry left the sessions map: it forgets its loop and comms drain for good. */

@@ -31,33 +31,46 @@ describe('SessionEvents', () => {
       [43, 'e1.43'],
     ]);
     expect(seen).toEqual([]);
-    events.committed();
+    events.committed(composed);
     expect(seen.map((e) => e.seq)).toEqual([42, 43]);
     expect(events.lastSeq).toBe(43);
   });
 
   it('releases the seqs of a failed commit, so the next commit takes them and no gap is ever seen', () => {
     const { events, seen } = stream();
-    events.compose([notice('lost')]);
-    events.abandoned();
+    events.abandoned(events.compose([notice('lost')]));
     expect(events.lastSeq).toBe(0);
-    events.compose([notice('kept')]);
-    events.committed();
+    events.committed(events.compose([notice('kept')]));
     expect(seen.map((e) => [e.seq, e.type === 'runtime.notice' && e.data.message])).toEqual([
       [1, 'kept'],
     ]);
   });
 
-  it('refuses a second composition while one is outstanding (two commits would share seqs)', () => {
-    const { events } = stream();
-    events.compose([notice('first')]);
-    expect(() => events.compose([notice('second')])).toThrow(/two commits/);
+  it('composes behind an outstanding composition and publishes each once it landed, in order', () => {
+    const { events, seen } = stream();
+    const first = events.compose([notice('first')]);
+    const second = events.compose([notice('second'), notice('third')]);
+    expect(second.map((e) => e.seq)).toEqual([2, 3]);
+    expect(() => events.committed(second)).toThrow(/landed before/);
+    events.committed(first);
+    events.committed(second);
+    expect(seen.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('releases a failed composition with every one composed after it', () => {
+    const { events, seen } = stream();
+    const first = events.compose([notice('first')]);
+    events.compose([notice('second')]);
+    events.abandoned(first);
+    events.committed(events.compose([notice('again')]));
+    expect(seen.map((e) => [e.seq, e.type === 'runtime.notice' && e.data.message])).toEqual([
+      [1, 'again'],
+    ]);
   });
 
   it('delivers a transient event at once, with no seq, placed after the last durable event', () => {
     const { events, seen } = stream();
-    events.compose([notice('a')]);
-    events.committed();
+    events.committed(events.compose([notice('a')]));
     const progress = events.emitTransient({
       type: 'run.progress',
       data: { runId: 'r1', progress: 'half' },

@@ -3,7 +3,7 @@
 // replay, and listeners that can never break the runtime.
 //
 // The rule this module holds (03, "Events"): a durable event gets its seq when its commit is built,
-// under the session's gate, continuing after the last published event; it is published once the store
+// under the session's gate, continuing after the last composed event; it is published once the store
 // took it, and a failed commit releases its seqs (nobody saw them, nothing was written). So a seq is
 // never published before it is durable (a crash cannot make the next incarnation reuse one a
 // subscriber saw), never skipped, and a replay from the store equals what subscribers saw live.
@@ -42,7 +42,8 @@ export interface EventsShared {
 /** Events of one session. Collections are created on first use: an idle session costs little. */
 export class SessionEvents {
   #nextSeq: number;
-  #composed: readonly DurableEvent[] | null = null;
+  /** The seq the next composed event gets (beyond `#nextSeq` while composed commits are in flight). */
+  #composedSeq: number;
   #recent: DurableEvent[] | null = null;
   #listeners: Set<EventListener> | null = null;
   #closeListeners: Set<() => void> | null = null;
@@ -55,6 +56,7 @@ export class SessionEvents {
     private readonly shared: EventsShared,
   ) {
     this.#nextSeq = highWater + 1;
+    this.#composedSeq = highWater + 1;
   }
 
   /** The seq of the last published durable event (0 when none). */
@@ -63,33 +65,40 @@ export class SessionEvents {
   }
 
   /**
-   * Gives the drafts of one commit their seqs, continuing after the last published event. One
-   * composition at a time: commits of a session are serialised by its gate, so a second one while
-   * another is outstanding is a bug, and it throws rather than hand out a seq twice.
+   * Gives the drafts of one commit their seqs, continuing after the last composed event. Several
+   * compositions may be outstanding (accepts written ahead share a write, session/writer.ts); their
+   * commits land in the order they were composed, and each is published or released by its own call.
    */
   compose(drafts: readonly EventDraft[]): readonly DurableEvent[] {
-    if (this.#composed !== null)
-      throw new Error(`session ${this.sessionId}: two commits composed events at once`);
     const at = this.shared.now();
+    const first = this.#composedSeq;
     const events = drafts.map(
       (draft, i) =>
         ({
-          seq: this.#nextSeq + i,
-          id: `${this.epochId}.${this.#nextSeq + i}`,
+          seq: first + i,
+          id: `${this.epochId}.${first + i}`,
           at,
           sessionId: this.sessionId,
           type: draft.type,
           data: draft.data,
         }) as DurableEvent,
     );
-    this.#composed = events;
+    this.#composedSeq += events.length;
     return events;
   }
 
-  /** The commit that carried the composed events landed: they are published, in seq order. */
-  committed(): void {
-    const events = this.#composed ?? [];
-    this.#composed = null;
+  /**
+   * The commit that carried `events` (one composition) landed: they are published, in seq order.
+   * Commits land in composition order, so they continue right after the last published event; one
+   * that does not is a bug, and it throws rather than publish a gap.
+   */
+  committed(events: readonly DurableEvent[]): void {
+    const first = events[0];
+    if (first === undefined) return;
+    if (first.seq !== this.#nextSeq)
+      throw new Error(
+        `session ${this.sessionId}: event ${first.seq} landed before ${this.#nextSeq}`,
+      );
     this.#nextSeq += events.length;
     for (const event of events) {
       // Exact-size arrays on first use: most sessions hold one or two events.
@@ -100,9 +109,14 @@ export class SessionEvents {
     }
   }
 
-  /** The commit failed: its seqs are released (nothing was written or published). */
-  abandoned(): void {
-    this.#composed = null;
+  /**
+   * The commit that carried `events` failed: their seqs and every later composed one are released
+   * (nothing was written or published; a later composition was computed on the failed one and fails
+   * with it).
+   */
+  abandoned(events: readonly DurableEvent[]): void {
+    const first = events[0];
+    if (first !== undefined) this.#composedSeq = Math.min(this.#composedSeq, first.seq);
   }
 
   /** Publishes a transient event at once: no seq; `after` places it after the last durable event. */

@@ -15,20 +15,33 @@ export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: st
 }
 
 /**
- * Another host owns the session now (a commit came back `fenced`): drop it here. The loop is detached
- * and its run hard-cancelled, the comms drain aborted, and local waiters are told
- * `runtime_terminated{fenced}`. Nothing is written: the store belongs to the new owner. The lease guard
- * calls it too, before the lease expires, when this host cannot renew it (`why` says so in the log).
+ * Drops the session from this process without writing anything: the loop is detached and its run
+ * hard-cancelled, the comms drain aborted, and local waiters are told `runtime_terminated{reason}`.
+ * The next operation on the session loads it again from the store (if this host may own it).
+ */
+export function dropFromMemory(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  reason: string,
+  why: string,
+): void {
+  const loop = entry.loop;
+  loop?.requestExit('detach', reason);
+  loop?.hardCancel(reason);
+  entry.comms?.abort(reason);
+  removeEntry(ctx, entry, reason);
+  ctx.log.warn(`session dropped from memory: ${why}`, { sessionId: entry.sessionId, reason });
+}
+
+/**
+ * Another host owns the session now (a commit came back `fenced`): drop it here. Nothing is written:
+ * the store belongs to the new owner. The lease guard calls it too, before the lease expires, when
+ * this host cannot renew it (`why` says so in the log).
  */
 export function fenceOut(
   ctx: RuntimeContext,
   entry: SessionEntry,
   why = 'another host owns it now',
 ): void {
-  const loop = entry.loop;
-  loop?.requestExit('detach', 'fenced');
-  loop?.hardCancel('fenced');
-  entry.comms?.abort('fenced');
-  removeEntry(ctx, entry, 'fenced');
-  ctx.log.warn(`session fenced: ${why}`, { sessionId: entry.sessionId });
+  dropFromMemory(ctx, entry, 'fenced', `fenced: ${why}`);
 }
