@@ -81,6 +81,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
     globalListeners,
     llmHost: null,
     inflightAccepts: 0,
+    acceptsWaiting: new Map(),
     closing: false,
     nowIso: () => isoAt(clock.now()),
     hostId: resolved.hostId ?? defaultHostId(clock.now()),

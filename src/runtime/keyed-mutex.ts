@@ -57,11 +57,6 @@ export class KeyedMutex {
     return this.#slots.has(key);
   }
 
-  /** True when someone waits for the lock on `key`. */
-  hasWaiters(key: string): boolean {
-    return (this.#slots.get(key)?.waiters.length ?? 0) > 0;
-  }
-
   /** Number of keys currently held (a leak check: zero when idle). */
   get size(): number {
     return this.#slots.size;

@@ -5,18 +5,15 @@ import type { ApprovalDecisionSubmission, PendingApproval } from '../core/approv
 import type { InputSubmission } from '../core/input-kinds.js';
 import type { ParsedSubmission } from '../core/input-submission.js';
 import type { InputRecord } from '../core/ledger/input-record.js';
-import type { JsonValue } from '../core/json.js';
-import type { TranscriptEditVerdict } from '../core/machine/effects.js';
 import type { RuntimeEvent } from '../core/runtime-event.js';
-import type { ToolEntry, ToolFilter, VisibilitySide } from '../core/tool-visibility.js';
 import type { BackgroundOps } from './background/registry.js';
+import type { RuntimeSettings } from './runtime-settings-api.js';
 import type { EventStreamOptions, RetentionReport, RuntimeDiagnostics } from './runtime-reports.js';
 import type { Executor } from './executor.js';
 import type {
   AcceptOptions,
   AcceptResult,
   InterruptHandle,
-  LlmReconfigureHost,
   OperationOptions,
   Readiness,
   RecoverOptions,
@@ -32,7 +29,7 @@ import type {
 } from './runtime-views.js';
 
 /** The control plane. Every mutating operation steps the machine, persists, then installs. */
-export interface Runtime {
+export interface Runtime extends RuntimeSettings {
   /** Registers a session (fresh, or recovered from the store); true if this call created it. Idempotent; `destroyed` for a destroyed stored session, `fenced` when another host owns it. */
   registerSession(sessionId: string, options?: OperationOptions): Promise<boolean>;
   /** Registers (if needed) and claims `executor`: spawns the runtime loop. Refused for retired, stopped, draining or destroyed sessions. */
@@ -49,8 +46,6 @@ export interface Runtime {
   ): Promise<void>;
   /** Installs a provisional hard-cancel handle for a turn that runs before the executor is attached. */
   installPreparedSessionInterruptHandle(sessionId: string, handle: InterruptHandle): Promise<void>;
-  /** Binds a run for a turn the application runs outside the loop (the first turn of a surface). */
-  beginServiceTurn(sessionId: string, options?: OperationOptions): Promise<{ runId: string }>;
   /**
    * Accepts an input (02): validated, decided, persisted before it resolves (durable inputs), and the
    * loop woken as the decision says. An edge that parsed the input already (`parseSubmission`) passes
@@ -130,52 +125,6 @@ export interface Runtime {
   sessionHasComms(sessionId: string): Promise<boolean>;
   /** Wakes the loop when work is queued; true if woken (`not_ready` without a loop). */
   wakeRuntimeIfActiveInputs(sessionId: string): Promise<boolean>;
-  /** `admissible` or `denied_busy` for a transcript edit; any error means deny (fail closed). */
-  resolveTranscriptEditAdmission(
-    sessionId: string,
-    runtimeRunning: boolean,
-    hasActiveInputs: boolean,
-  ): Promise<TranscriptEditVerdict>;
-  /** Replaces the silent-intent set (peer requests with these intents never wake a turn). */
-  setSessionSilentIntents(
-    sessionId: string,
-    intents: readonly string[],
-    options?: OperationOptions,
-  ): Promise<void>;
-  /** Replaces the known tools (filters and deferred requests may only name known tools). */
-  replaceToolCatalog(
-    sessionId: string,
-    tools: readonly ToolEntry[],
-    options?: OperationOptions,
-  ): Promise<void>;
-  /** Stages a tool filter, visible from the next boundary; returns the minted revision. */
-  stagePersistentFilter(
-    sessionId: string,
-    filter: ToolFilter,
-    options?: OperationOptions,
-  ): Promise<number>;
-  /** Requests deferred tools, loaded from the next boundary; returns the minted revision. */
-  requestDeferredTools(
-    sessionId: string,
-    names: readonly string[],
-    options?: OperationOptions,
-  ): Promise<number>;
-  /** Replaces both visibility sides after validation; returns what was installed. */
-  publishCommittedVisibleSet(
-    sessionId: string,
-    sides: { readonly active: VisibilitySide; readonly staged: VisibilitySide },
-    options?: OperationOptions,
-  ): Promise<{ readonly active: VisibilitySide; readonly staged: VisibilitySide }>;
-  /** Records the turn bound by `beginServiceTurn` (no active inputs) as committed, with a receipt. */
-  commitServiceTurnTerminalReceipt(sessionId: string, options?: OperationOptions): Promise<void>;
-  /** Installs the application's host for live model and provider switches. */
-  setSessionLlmReconfigureHost(host: LlmReconfigureHost): void;
-  /** Switches a session's model or provider for its next turn through the installed host. */
-  reconfigureSessionLlm(
-    sessionId: string,
-    change: JsonValue,
-    options?: OperationOptions,
-  ): Promise<JsonValue | void>;
   /** Drops a finished storeless session (retired or stopped, nothing queued) through the drain; false if it does not qualify. */
   discardTerminalStorelessSession(sessionId: string): Promise<boolean>;
   /** Starts the comms drain of a session: peer inputs sent with `sendPeer` are pulled into it. */

@@ -134,6 +134,8 @@ export interface RuntimeContext {
   readonly globalListeners: Set<(event: RuntimeEvent) => void>;
   llmHost: LlmReconfigureHost | null;
   inflightAccepts: number;
+  /** Accepts waiting for each session's gate (by session id; absent when none): group commit's cue. */
+  readonly acceptsWaiting: Map<string, number>;
   closing: boolean;
   /** ISO time now. */
   nowIso(): string;

@@ -16,25 +16,25 @@ import type { Executor } from './executor.js';
 import { acceptInput } from './operations/accept.js';
 import { decideApproval, listApprovals } from './approvals/decisions.js';
 import type { ApprovalDecisionSubmission } from '../core/approvals.js';
-import * as control from './operations/control.js';
-import { stop } from './operations/stop.js';
 import * as query from './operations/query.js';
+import { listSessions, querySessions } from './operations/session-list.js';
 import {
   ensureSessionWithExecutor,
   installPreparedSessionInterruptHandle,
   registerSession,
 } from './operations/register.js';
-import { activeEntry } from './session/access.js';
-import { sweepLoop } from './session/recovery.js';
-import { discardTerminalStorelessSession, unregisterSession } from './operations/unregister.js';
+import { sweepLoop } from './session/sweeper.js';
+import { discardTerminalStorelessSession } from './operations/unregister.js';
 import { heartbeat } from './ownership/lease-guard.js';
 import { storeEventTail } from './events/store-tail.js';
+import { activeEntry } from './session/access.js';
 import { withIngressHost } from './ingress/ingress-host.js';
 import { ownsThroughStore } from './ownership/leases.js';
 import type { AcceptOptions, InterruptHandle, OperationOptions } from './operation-types.js';
 import type { Runtime } from './runtime-api.js';
 import { readiness, recover, shutdown } from './runtime-lifecycle.js';
 import { settingsOperations } from './settings-wiring.js';
+import { controlOperations } from './control-wiring.js';
 import type { RuntimeContext, RuntimeOptions } from './runtime-context.js';
 import { createContext } from './create-context.js';
 import { checkedId, invalidSessionId, refusedStream } from './session/id-check.js';
@@ -114,47 +114,7 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
         decideApproval(ctx, id, approvalId, decision, opts(o)),
     ),
     listApprovals: checkedId((id, o?: OperationOptions) => listApprovals(ctx, id, opts(o))),
-    interrupt: checkedId((id, reason = 'interrupted', o) =>
-      control.interrupt(ctx, id, reason, opts(o)),
-    ),
-    cancelAfterBoundary: checkedId((id, reason = 'cancel after boundary', o) =>
-      control.cancelAfterBoundary(ctx, id, reason, opts(o)),
-    ),
-    retire: checkedId((id, o) => control.retire(ctx, id, opts(o))),
-    abandonRetiredPendingInputs: checkedId((id, reason = 'retired', o) =>
-      control.abandonRetiredPendingInputs(ctx, id, reason, opts(o)),
-    ),
-    recycle: checkedId((id, o) => control.recycle(ctx, id, opts(o))),
-    reset: checkedId((id, o) => control.reset(ctx, id, opts(o))),
-    stop: checkedId((id, reason = 'stopped', o) => stop(ctx, id, reason, opts(o))),
-    destroy: checkedId((id, o) => control.destroy(ctx, id, opts(o))),
-    unregisterSession: checkedId(async (id, o) => {
-      await unregisterSession(ctx, id, opts(o));
-    }),
-    unregisterSessionIfEpoch: checkedId((id, epochId: string, o) =>
-      unregisterSession(ctx, id, { ...opts(o), epochId }),
-    ),
-    locateSession: checkedId((id) =>
-      activeEntry(ctx, id).then(
-        () => 'here' as const,
-        (error: unknown) => {
-          if (isBurrowError(error, 'session_not_found')) return 'unknown' as const;
-          if (isBurrowError(error, 'fenced')) return 'elsewhere' as const;
-          throw error;
-        },
-      ),
-    ),
-    containsSession: checkedId((id) =>
-      activeEntry(ctx, id).then(
-        () => true,
-        (error: unknown) => {
-          // Unknown, or owned by another live host: not registered in this runtime.
-          if (isBurrowError(error, 'session_not_found') || isBurrowError(error, 'fenced'))
-            return false;
-          throw error;
-        },
-      ),
-    ),
+    ...controlOperations(ctx),
     sessionHasExecutor: checkedId((id) => query.sessionHasExecutor(ctx, id)),
     sessionHasComms: checkedId((id) => query.sessionHasComms(ctx, id)),
     wakeRuntimeIfActiveInputs: checkedId((id) => query.wakeRuntimeIfActiveInputs(ctx, id)),
@@ -174,8 +134,8 @@ function buildRuntime(ctx: RuntimeContext): Runtime {
     getTranscript: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
       query.getTranscript(ctx, id, range),
     ),
-    listSessions: (range) => query.listSessions(ctx, range),
-    querySessions: (q) => query.querySessions(ctx, q),
+    listSessions: (range) => listSessions(ctx, range),
+    querySessions: (q) => querySessions(ctx, q),
     listInputs: checkedId((id, range?: { readonly offset?: number; readonly limit?: number }) =>
       query.listInputs(ctx, id, range),
     ),

@@ -8,17 +8,12 @@ import type { InputSubmission } from '../../core/input-kinds.js';
 import { ParsedSubmission } from '../../core/input-submission.js';
 import type { InputRecord } from '../../core/ledger/input-record.js';
 import type { JsonValue } from '../../core/json.js';
-import type { VisibilitySide } from '../../core/tool-visibility.js';
 import type { Runtime } from '../runtime-api.js';
 import type { AcceptResult } from '../operation-types.js';
-import type { InputPage, SessionSnapshot, TranscriptMessage } from '../runtime-views.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { forwardedCompletion } from './forwarded-completion.js';
 import { routed } from './ingress-forward.js';
-
-// The owner's answers are JSON this build wrote from the same types (ingress-dispatch.ts).
-const as = <T>(value: JsonValue): T => value as T;
-const none = (): void => undefined;
+import { as, none, routedReadsAndSettings } from './ingress-reads.js';
 
 /** `local` with every forwardable session operation routed to the session's owner when it is elsewhere. */
 export function withIngress(ctx: RuntimeContext, local: Runtime): Runtime {
@@ -112,114 +107,7 @@ export function withIngress(ctx: RuntimeContext, local: Runtime): Runtime {
       ),
     registerSession: (id, o) =>
       routed(ctx, id, { op: 'registerSession' }, () => local.registerSession(id, o), as<boolean>),
-    snapshot: (id) =>
-      routed(ctx, id, { op: 'snapshot' }, () => local.snapshot(id), as<SessionSnapshot>),
-    sessionHasExecutor: (id) =>
-      routed(
-        ctx,
-        id,
-        { op: 'sessionHasExecutor' },
-        () => local.sessionHasExecutor(id),
-        as<boolean>,
-      ),
-    sessionHasComms: (id) =>
-      routed(ctx, id, { op: 'sessionHasComms' }, () => local.sessionHasComms(id), as<boolean>),
-    wakeRuntimeIfActiveInputs: (id) =>
-      routed(
-        ctx,
-        id,
-        { op: 'wakeRuntimeIfActiveInputs' },
-        () => local.wakeRuntimeIfActiveInputs(id),
-        as<boolean>,
-      ),
-    beginServiceTurn: (id, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'beginServiceTurn' },
-        () => local.beginServiceTurn(id, o),
-        as<{ runId: string }>,
-      ),
-    commitServiceTurnTerminalReceipt: (id, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'commitServiceTurnTerminalReceipt' },
-        () => local.commitServiceTurnTerminalReceipt(id, o),
-        none,
-      ),
-    getInput: (id, inputId) =>
-      routed(
-        ctx,
-        id,
-        { op: 'getInput', inputId },
-        () => local.getInput(id, inputId),
-        as<InputRecord | null>,
-      ),
-    getTranscript: (id, range = {}) =>
-      routed(
-        ctx,
-        id,
-        { op: 'getTranscript', range },
-        () => local.getTranscript(id, range),
-        as<TranscriptMessage[]>,
-      ),
-    listInputs: (id, range = {}) =>
-      routed(
-        ctx,
-        id,
-        { op: 'listInputs', range },
-        () => local.listInputs(id, range),
-        as<InputPage>,
-      ),
-    setSessionSilentIntents: (id, intents, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'setSessionSilentIntents', intents: [...intents] },
-        () => local.setSessionSilentIntents(id, intents, o),
-        none,
-      ),
-    replaceToolCatalog: (id, tools, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'replaceToolCatalog', tools: [...tools] },
-        () => local.replaceToolCatalog(id, tools, o),
-        none,
-      ),
-    stagePersistentFilter: (id, filter, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'stagePersistentFilter', filter },
-        () => local.stagePersistentFilter(id, filter, o),
-        as<number>,
-      ),
-    requestDeferredTools: (id, names, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'requestDeferredTools', names: [...names] },
-        () => local.requestDeferredTools(id, names, o),
-        as<number>,
-      ),
-    publishCommittedVisibleSet: (id, sides, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'publishCommittedVisibleSet', sides },
-        () => local.publishCommittedVisibleSet(id, sides, o),
-        as<{ active: VisibilitySide; staged: VisibilitySide }>,
-      ),
-    reconfigureSessionLlm: (id, change, o) =>
-      routed(
-        ctx,
-        id,
-        { op: 'reconfigureSessionLlm', change },
-        () => local.reconfigureSessionLlm(id, change, o),
-        as<JsonValue | void>,
-      ),
+    ...routedReadsAndSettings(ctx, local),
   };
   return routedRuntime;
 }

@@ -8,6 +8,24 @@ import { acceptOnEntry } from './input-accept.js';
 import type { AcceptOptions, AcceptResult } from '../operation-types.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { entryUnderGate } from '../session/access.js';
+import type { Release } from '../keyed-mutex.js';
+
+/** The session's gate, counted as waited for by an accept while it is (the cue of group commit). */
+async function gateForAccept(
+  ctx: RuntimeContext,
+  sessionId: string,
+  signal: AbortSignal | undefined,
+): Promise<Release> {
+  const waiting = ctx.acceptsWaiting;
+  waiting.set(sessionId, (waiting.get(sessionId) ?? 0) + 1);
+  try {
+    return await ctx.gate.lock(sessionId, signal);
+  } finally {
+    const left = (waiting.get(sessionId) ?? 1) - 1;
+    if (left === 0) waiting.delete(sessionId);
+    else waiting.set(sessionId, left);
+  }
+}
 
 /** Accepts an input (02). With `withoutWake`, the input is recorded but the loop is not woken. */
 export async function acceptInput(
@@ -30,7 +48,7 @@ export async function acceptInput(
   }
   ctx.inflightAccepts += 1;
   try {
-    const release = await ctx.gate.lock(sessionId, options.signal);
+    const release = await gateForAccept(ctx, sessionId, options.signal);
     try {
       const entry = await entryUnderGate(ctx, sessionId);
       // The accept may release the gate early, once its write is queued (group commit within a session).

@@ -54,7 +54,9 @@ describe('SessionWriter', () => {
     const order: string[] = [];
     const first = writer.submit(batch(1), false).then(() => order.push('1'));
     expect(writes).toHaveLength(1);
-    const behind = [2, 3, 4].map((n) => writer.submit(batch(n), true).then(() => order.push(`${n}`)));
+    const behind = [2, 3, 4].map((n) =>
+      writer.submit(batch(n), true).then(() => order.push(`${n}`)),
+    );
     await tick();
     expect(writes).toHaveLength(1);
     writes[0]?.land();

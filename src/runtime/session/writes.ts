@@ -8,10 +8,14 @@ import type { SessionEntry } from './entry.js';
 import { dropFromMemory, fenceOut } from './remove.js';
 import { SessionWriter } from './writer.js';
 
-/** True when an accept into `entry` would share a write: one is in flight or others wait for the gate. */
+/**
+ * True when an accept into `entry` would share a write: one of the session's writes is in flight, or
+ * other accepts wait for its gate (not the loop or a control operation: a lone caller whose accept
+ * meets the loop at the gate writes as before).
+ */
 export function canWriteAhead(ctx: RuntimeContext, entry: SessionEntry): boolean {
   if (ctx.store === null || !ctx.options.groupCommit) return false;
-  return entry.writer !== null || ctx.gate.hasWaiters(entry.sessionId);
+  return entry.writer !== null || ctx.acceptsWaiting.has(entry.sessionId);
 }
 
 /** Resolves once every write of `entry` submitted so far landed (an answer read from memory waits for it). */
