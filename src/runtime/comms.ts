@@ -10,7 +10,8 @@ import { isCurrent, stepOrThrow } from './session/refusals.js';
 import { activeEntry, withSession } from './session/access.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { commitChange } from './session/commit.js';
-import type { CommsHandle, SessionEntry } from './session/entry.js';
+import type { SessionEntry } from './session/entry.js';
+import type { CommsHandle } from './session/entry-types.js';
 import { onAbort } from '../core/abort.js';
 
 const PEER_KINDS: readonly string[] = ['peer_message', 'peer_request', 'peer_response'];
@@ -94,7 +95,26 @@ async function pull(
   return 'aborted';
 }
 
-/** Starts the comms drain of a session (SpawnDrain). */
+/**
+ * Starts the comms drain task of a session and returns its handle: the `SpawnDrainTask` effect, which
+ * effects.ts performs through `ctx.spawnCommsDrain` (create-context.ts wires it, so that the effects do
+ * not import the operations the drain calls). When the task ends, `NotifyDrainExited` is committed.
+ */
+export function spawnCommsDrain(ctx: RuntimeContext, entry: SessionEntry): CommsHandle {
+  const controller = new AbortController();
+  const done = pull(ctx, entry, controller.signal).then(async (reason) => {
+    await ctx.gate.with(entry.sessionId, async () => {
+      if (!isCurrent(ctx, entry) || entry.comms !== handle) return;
+      entry.setComms(null);
+      const exited = step(entry.machine, { type: 'NotifyDrainExited', reason });
+      if (exited.ok) await commitChange(ctx, entry, { machine: exited });
+    });
+  });
+  const handle: CommsHandle = { done, abort: (reason) => controller.abort(reason) };
+  return handle;
+}
+
+/** Enables the comms drain of a session (SpawnDrain: the commit's effect starts the task). */
 export function enableComms(
   ctx: RuntimeContext,
   sessionId: string,
@@ -103,16 +123,5 @@ export function enableComms(
   return withSession(ctx, sessionId, async (entry) => {
     const spawned = stepOrThrow(sessionId, entry.machine, { type: 'SpawnDrain', mode });
     await commitChange(ctx, entry, { machine: spawned });
-    const controller = new AbortController();
-    const done = pull(ctx, entry, controller.signal).then(async (reason) => {
-      await ctx.gate.with(sessionId, async () => {
-        if (!isCurrent(ctx, entry) || entry.comms !== handle) return;
-        entry.comms = null;
-        const exited = step(entry.machine, { type: 'NotifyDrainExited', reason });
-        if (exited.ok) await commitChange(ctx, entry, { machine: exited });
-      });
-    });
-    const handle: CommsHandle = { done, abort: (reason) => controller.abort(reason) };
-    entry.comms = handle;
   });
 }

@@ -6,6 +6,7 @@ import type { RuntimeEvent } from '../core/runtime-event.js';
 import { sessionIdOf } from '../store/runtime-store.js';
 import type { Clock } from './clock.js';
 import { isoAt } from './clock.js';
+import { spawnCommsDrain } from './comms.js';
 import { createWakeups } from './ingress/wakeups.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { defaultHostId } from './ownership/leases.js';
@@ -69,7 +70,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
   const log = resolved.logger;
   const limits = resolved.retainedInputs;
   const sessions = new Map<string, SessionEntry>();
-  return {
+  const ctx: RuntimeContext = {
     options: resolved,
     store: options.store ?? null,
     executorFactory: options.executorFactory ?? null,
@@ -109,5 +110,7 @@ export function createContext(options: RuntimeOptions, clock: Clock): RuntimeCon
       onListenerError: (error) => log.warn('an event listener threw', { error: String(error) }),
       recentLimit: 1000,
     },
+    spawnCommsDrain: (entry) => spawnCommsDrain(ctx, entry),
   };
+  return ctx;
 }

@@ -47,8 +47,7 @@ export function hardCancel(ctx: RuntimeContext, entry: SessionEntry, reason: str
 
 /** A destroyed session: its loop is detached and its run hard-cancelled, its drain and waiters ended. */
 function tearDown(entry: SessionEntry): void {
-  const loop = entry.loop;
-  entry.loop = null;
+  const loop = entry.detach();
   loop?.requestExit('detach', DESTROYED);
   loop?.hardCancel(DESTROYED);
   entry.comms?.abort(DESTROYED);
@@ -65,7 +64,7 @@ export function performEffects(
     switch (effect.type) {
       case 'IngressAccepted':
         // The debounce measures quiet from here (read by the loop before it stages a batch).
-        entry.lastInputAt = ctx.clock.now();
+        entry.noteInputAccepted(ctx.clock.now());
         break;
       case 'PostAdmissionSignal':
         if (effect.signal === 'immediate') hardCancel(ctx, entry, 'interrupted by a newer input');
@@ -78,6 +77,13 @@ export function performEffects(
         // CancelAfterBoundary is carried by the turn itself (the operation steps
         // RequestCancelAfterBoundary in the same commit; the next boundary reads it).
         if (effect.effect === 'StopRuntimeExecutor') entry.loop?.requestExit('stop', effect.reason);
+        break;
+      case 'SpawnDrainTask':
+        entry.setComms(ctx.spawnCommsDrain(entry));
+        break;
+      case 'RuntimeRetired':
+        // The loop drains what is queued, then the session rests in `retired`.
+        entry.loop?.wake();
         break;
       case 'StopDrainTask':
         entry.comms?.abort('comms drain stopped');
@@ -102,11 +108,9 @@ export function performEffects(
       case 'SubmitRunPrimitive':
       case 'CancelRunAtBoundary':
       case 'RecordTerminalOutcome':
-      case 'RuntimeRetired':
       case 'InitiateRecycle':
       case 'RuntimeOpsLifecycleDurabilityResolved':
       case 'TranscriptEditAdmissionResolved':
-      case 'SpawnDrainTask':
       case 'CommittedVisibleSetPublished':
         // Recorded by the commit that carries the step, or answered to the operation that stepped it
         // (EFFECT_CONTRACT says which): nothing more to do once it landed.

@@ -13,6 +13,7 @@ import type { OwnershipStats } from './ownership/stats.js';
 import type { LlmReconfigureHost } from './operation-types.js';
 import type { Retention } from './runtime-reports.js';
 import type { SessionEntry } from './session/entry.js';
+import type { CommsHandle } from './session/entry-types.js';
 import type { EventsShared } from './session/events.js';
 
 /** Where the runtime reports what it cannot return to a caller (listener throws, background failures). */
@@ -155,6 +156,11 @@ export interface RuntimeContext {
   readonly ownershipStats: OwnershipStats;
   /** Wake-ups from the other hosts sharing the store (hints that cut polls short). */
   readonly wakeups: Wakeups;
+  /**
+   * Starts a session's comms drain task (the `SpawnDrainTask` effect; comms.ts). A function here, so
+   * that effects.ts reaches the drain without importing the operations it calls (an import cycle).
+   */
+  readonly spawnCommsDrain: (entry: SessionEntry) => CommsHandle;
 }
 
 /** The state of recovery: passes in progress and the back-off of sessions whose recovery failed. */

@@ -16,7 +16,8 @@ import {
 import { unregisterSession } from '../../src/runtime/operations/unregister.js';
 import { startBatch } from '../../src/runtime/loop/run-start.js';
 import { repairDeadAttachment } from '../../src/runtime/session/attach.js';
-import type { LoopHandle } from '../../src/runtime/session/entry.js';
+import { commitChange } from '../../src/runtime/session/commit.js';
+import type { LoopHandle } from '../../src/runtime/session/entry-types.js';
 import { flush } from '../support/deferred.js';
 import { testRuntime } from '../support/runtime-fixture.js';
 
@@ -74,7 +75,7 @@ describe('dead-attachment repair', () => {
     if (entry === undefined) throw new Error('not registered');
     const claimed = step(entry.machine, { type: 'EnsureSessionWithExecutor', sessionId: 's1' });
     if (!claimed.ok) throw new Error('claim refused');
-    entry.machine = claimed.state;
+    await ctx.gate.with('s1', () => commitChange(ctx, entry, { machine: claimed }));
     const loop: { -readonly [K in keyof LoopHandle]: LoopHandle[K] } = {
       state: 'running',
       done: Promise.resolve(),
@@ -85,7 +86,7 @@ describe('dead-attachment repair', () => {
       hardCancel: () => undefined,
       abort: () => undefined,
     };
-    entry.loop = loop;
+    entry.attach(loop);
     const first = await acceptInput(ctx, 's1', { kind: 'prompt', content: 'a' }, {}, true);
     const second = await acceptInput(ctx, 's1', { kind: 'prompt', content: 'b' }, {}, true);
     const started = await ctx.gate.with('s1', () => startBatch(ctx, entry, loop));

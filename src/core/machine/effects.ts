@@ -71,7 +71,7 @@ export const EFFECT_CONTRACT: Readonly<Record<MachineEffect['type'], string>> = 
   PostAdmissionSignal: 'the loop is woken; `immediate` also hard-cancels the running turn',
   RecordTerminalOutcome: "recorded: the run's receipt and its inputs' outcomes in the same commit",
   RuntimeRetired:
-    'recorded: the retired phase in the lifecycle record (and `session.phase_changed`)',
+    'the loop is woken to drain the queue; the retired phase is recorded in the lifecycle record',
   InitiateRecycle: 'recorded: the cleared binding in the lifecycle record of the same commit',
   RuntimeDestroyed:
     'the loop is detached and its run hard-cancelled, the comms drain aborted, every waiter left told `runtime_terminated`',
@@ -86,7 +86,7 @@ export const EFFECT_CONTRACT: Readonly<Record<MachineEffect['type'], string>> = 
   SessionUnregistered: 'the session is removed: its waiters settled, its event stream ended',
   IngressAccepted: "the session's debounce restarts from now",
   TranscriptEditAdmissionResolved: 'answered to the caller that asked (it denies a busy edit)',
-  SpawnDrainTask: 'answered to the operation that stepped it: it starts the comms drain task',
+  SpawnDrainTask: 'the comms drain task is started (it commits `NotifyDrainExited` when it ends)',
   StopDrainTask: 'the comms drain task is aborted',
   VisibilityApplied: 'committed as a `visibility.changed` event with the step',
   CommittedVisibleSetPublished:

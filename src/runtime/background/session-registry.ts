@@ -82,6 +82,5 @@ export function createSessionOps(ctx: RuntimeContext, entry: SessionEntry): Back
 /** The registry of a session, created on first use (most sessions never start an operation). */
 export function sessionOps(ctx: RuntimeContext, sessionId: string): BackgroundOps {
   const entry = requireEntry(ctx, sessionId);
-  entry.ops ??= createSessionOps(ctx, entry);
-  return entry.ops;
+  return entry.ensureOps(() => createSessionOps(ctx, entry));
 }

@@ -64,6 +64,6 @@ export async function detachExecutor(
     patches,
     events: [{ type: 'session.executor_detached', data: { reason } }],
   });
-  entry.loop = null;
+  entry.detach();
   return true;
 }

@@ -13,7 +13,8 @@ import type { StartedRun } from './run-start.js';
 import { verdictOf } from './run-verdict.js';
 import type { RuntimeContext } from '../runtime-context.js';
 import { commitChange } from '../session/commit.js';
-import type { LoopHandle, SessionEntry } from '../session/entry.js';
+import type { SessionEntry } from '../session/entry.js';
+import type { LoopHandle } from '../session/entry-types.js';
 
 /** The loop is no longer the session's (or the session is gone): exit without touching state. */
 const STALE: FinishResult = { next: 'exit', reason: 'stale loop' };

@@ -17,7 +17,8 @@ import { isCurrent } from '../session/refusals.js';
 import { debounceWait, startBatch } from './run-start.js';
 import { waitOrApprovalExpiry } from './approval-expiry-wait.js';
 import type { RuntimeContext } from '../runtime-context.js';
-import type { LoopHandle, SessionEntry } from '../session/entry.js';
+import type { SessionEntry } from '../session/entry.js';
+import type { LoopHandle } from '../session/entry-types.js';
 
 /** What the loop does when it exits, given how it was asked to. */
 export type LoopExitHook = (

@@ -115,8 +115,8 @@ export function retire(
               message: 'the session was retired with no executor to drain its queue',
             }
           : null;
+      // The commit performs `RuntimeRetired`: the loop wakes to drain the queue.
       await control(ctx, entry, [{ type: 'Retire', sessionId }], abandon);
-      entry.loop?.wake();
     },
     options.signal,
   );

@@ -67,6 +67,6 @@ export async function installPreparedSessionInterruptHandle(
 ): Promise<void> {
   await withSession(ctx, sessionId, async (entry) => {
     await repairDeadAttachment(ctx, entry);
-    entry.provisionalInterrupt = handle;
+    entry.setProvisionalInterrupt(handle);
   });
 }

@@ -192,7 +192,7 @@ export function commitServiceTurnTerminalReceipt(
           },
         ],
       });
-      entry.provisionalInterrupt = null;
+      entry.setProvisionalInterrupt(null);
       entry.loop?.wake();
     },
     options.signal,

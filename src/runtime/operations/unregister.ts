@@ -171,8 +171,7 @@ export async function unregisterSession(
       await releaseSession(ctx, sessionId);
       return true;
     }
-    let finished!: () => void;
-    entry.unregistering = new Promise<void>((resolve) => (finished = resolve));
+    const finished = entry.beginUnregister();
     try {
       if (entry.machine.registration !== 'draining')
         await drain(ctx, sessionId, entry, releaseOnce);
@@ -191,7 +190,6 @@ export async function unregisterSession(
       }
       return true;
     } finally {
-      entry.unregistering = null;
       finished();
     }
   } finally {

@@ -33,8 +33,13 @@ interface Renewal {
 }
 
 /** Records a claim: the lease is proven until `claimedAt` (taken before the claim) plus its time to live. */
-export function noteClaim(ctx: RuntimeContext, entry: SessionEntry, claimedAt: number): void {
-  entry.leaseUntil = claimedAt + ctx.options.leaseTtlMs;
+export function noteClaim(
+  ctx: RuntimeContext,
+  entry: SessionEntry,
+  fence: number,
+  claimedAt: number,
+): void {
+  entry.claimLease(fence, claimedAt + ctx.options.leaseTtlMs);
 }
 
 /** The sessions holding a lease here, with the time until which it is proven. */
@@ -90,7 +95,7 @@ function applyRenewal(
   const provenUntil = startedAt + ctx.options.leaseTtlMs;
   for (const entry of held) {
     if (entry.removed) continue;
-    if (renewed.has(entry.runtimeId)) entry.leaseUntil = Math.max(entry.leaseUntil, provenUntil);
+    if (renewed.has(entry.runtimeId)) entry.renewLease(provenUntil);
     else giveUp(ctx, entry, 'lease lapsed (not renewed): giving the session up', ctx.clock.now());
   }
 }

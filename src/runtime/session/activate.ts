@@ -66,7 +66,7 @@ function registration(entry: SessionEntry, stored: StoredSession | null): EventD
   const storedKey = lifecycle === null ? null : canonicalJson(lifecycle);
   const current = lifecycleKeyOf(lifecycleRecord(entry, entry.machine), null);
   if (storedKey !== null && storedKey === current.text) {
-    entry.persistedLifecycle = current;
+    entry.markLifecyclePersisted(current);
     return null;
   }
   return {
@@ -106,15 +106,14 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
       return publish(ctx, buildEntry(ctx, sessionId, stored, 'read'));
     }
     entry = buildEntry(ctx, sessionId, stored);
-    entry.fence = fence;
-    if (fence !== undefined) noteClaim(ctx, entry, claimedAt);
+    if (fence !== undefined) noteClaim(ctx, entry, fence, claimedAt);
     if (stored !== null && (stored.operations.length > 0 || stored.opsCursor !== null)) {
       // Finished operations come back with their completion sequence; in-flight ones end
       // terminated{runtime_restarted} (written before this resolves). Corrupt records fail closed.
-      entry.ops = createSessionOps(ctx, entry);
-      // The gate is held here: the recovery's own write goes straight to the commit path.
       const recovering = entry;
-      await entry.ops.recover(stored.operations, stored.opsCursor, (change) =>
+      const ops = entry.ensureOps(() => createSessionOps(ctx, recovering));
+      // The gate is held here: the recovery's own write goes straight to the commit path.
+      await ops.recover(stored.operations, stored.opsCursor, (change) =>
         commitOpsChange(ctx, recovering, change),
       );
     }
@@ -122,7 +121,7 @@ async function open(ctx: RuntimeContext, sessionId: string, mode: OpenMode): Pro
     // commit, which writes it: nobody sees this entry before it is published.
     const bound = step(entry.machine, prepareBindings(entry));
     if (!bound.ok) throw refusalError(sessionId, bound);
-    entry.machine = bound.state;
+    entry.installBeforePublish(bound.state);
     const registered = registration(entry, stored);
     const phase = entry.machine.phase;
     const factory = ctx.executorFactory;

@@ -47,7 +47,7 @@ export async function repairDeadAttachment(
   if (loop === null || loop.crash === null) return;
   const detached = await detachExecutor(ctx, entry, `the runtime loop crashed: ${loop.crash}`);
   // The machine refused (logged as a bug): forget the loop anyway, so a new executor can claim.
-  if (!detached) entry.loop = null;
+  if (!detached) entry.detach();
 }
 
 /**
@@ -68,7 +68,7 @@ async function onLoopExit(
   if (exit.kind === 'stop') {
     await ctx.gate.with(entry.sessionId, async () => {
       if (!isCurrent(ctx, entry) || entry.loop !== loop) return;
-      entry.loop = null;
+      entry.detach();
       const exited = step(entry.machine, { type: 'RuntimeExecutorExited' });
       if (!exited.ok) return;
       const abandon = planAbandonPending(entry.ledger, 'stopped', 'all', exit.reason, ctx.nowIso());
@@ -128,8 +128,7 @@ export async function attachExecutor(
         : [{ type: 'session.executor_attached' as const, data: {} }]),
     ],
   });
-  entry.loop = loop;
-  entry.provisionalInterrupt = null;
+  entry.attach(loop);
   loop.start();
   if (hasQueuedWork(entry.ledger)) loop.wake();
 }

@@ -172,22 +172,17 @@ function install(
   machine: MachineState,
   lifecycleKey: LifecycleKey | null,
 ): void {
-  entry.machine = machine;
   for (const patch of change.patches ?? []) applyLedgerPatch(entry.ledger, patch);
-  const appended = change.transcript?.messages ?? [];
-  const runId = change.transcript?.runId ?? '';
-  if (entry.transcriptCache !== null && appended.length > 0) {
-    entry.transcriptCache = [
-      ...entry.transcriptCache,
-      ...appended.map((message) => ({ runId, message })),
-    ];
-  }
-  entry.transcriptLength += appended.length;
-  if (change.approvals !== undefined) entry.approvals = change.approvals;
-  // An unregister's cleared lifecycle drops every pending approval with it.
-  else if (change.lifecycle !== undefined) entry.approvals = change.lifecycle.approvals ?? [];
-  if (change.receipt !== undefined) entry.receiptSeq = change.receipt.seq;
-  entry.persistedLifecycle = lifecycleKey;
+  entry.installCommitted({
+    machine,
+    transcript: change.transcript,
+    approvals:
+      change.approvals ??
+      // An unregister's cleared lifecycle drops every pending approval with it.
+      (change.lifecycle === undefined ? undefined : (change.lifecycle.approvals ?? [])),
+    receiptSeq: change.receipt?.seq,
+    lifecycleKey,
+  });
 }
 
 function settleTerminal(entry: SessionEntry, written: readonly InputRecord[]): void {

@@ -15,12 +15,11 @@ import { runtimeIdOf } from '../../store/runtime-store.js';
 import { CompletionRegistry } from '../completions.js';
 import { uuidv7 } from '../ids.js';
 import type { RuntimeContext } from '../runtime-context.js';
-import type { SessionEntry } from './entry.js';
+import { SessionEntry } from './entry.js';
 import { SessionEvents } from './events.js';
 
 // Shared empty arrays: replaced (never pushed to) on the first write, so idle sessions share them.
 const NO_MESSAGES: SessionEntry['transcriptCache'] = Object.freeze([]);
-const NO_EVENTS: SessionEntry['deferredEvents'] = Object.freeze([]);
 const NO_APPROVALS: SessionEntry['approvals'] = Object.freeze([]);
 
 /** True when a stored lifecycle says nothing a fresh machine would not (no record, or idle and unbound). */
@@ -109,7 +108,7 @@ export function buildEntry(
   const epochId =
     lifecycle !== null && lifecycle.epochId !== '' ? lifecycle.epochId : uuidv7(ctx.clock.now());
   const events = new SessionEvents(sessionId, epochId, stored?.eventHighWater ?? 0, ctx.events);
-  return {
+  return new SessionEntry({
     sessionId,
     runtimeId: runtimeIdOf(sessionId),
     epochId,
@@ -117,21 +116,9 @@ export function buildEntry(
     ledger,
     completions: new CompletionRegistry(),
     events,
-    loop: null,
-    provisionalInterrupt: null,
-    comms: null,
     transcriptLength: stored?.transcriptLength ?? 0,
     approvals: lifecycle?.approvals ?? NO_APPROVALS,
     transcriptCache: ctx.store === null ? NO_MESSAGES : null,
     receiptSeq: stored?.receiptHighWater ?? 0,
-    persistedLifecycle: null,
-    deferredEvents: NO_EVENTS,
-    lastInputAt: 0,
-    fence: undefined,
-    leaseUntil: null,
-    ops: null,
-    unregistering: null,
-    writer: null,
-    removed: false,
-  };
+  });
 }

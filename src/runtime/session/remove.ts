@@ -7,9 +7,7 @@ import type { SessionEntry } from './entry.js';
 /** Removes the entry (if it is still the registered one), settles its waiters and ends its stream. */
 export function removeEntry(ctx: RuntimeContext, entry: SessionEntry, reason: string): void {
   if (ctx.sessions.get(entry.sessionId) === entry) ctx.sessions.delete(entry.sessionId);
-  entry.removed = true;
-  entry.loop = null;
-  entry.comms = null;
+  entry.markRemoved();
   entry.completions.settleAll({ status: 'runtime_terminated', reason });
   entry.events.close();
   // Its finished inputs stop counting against the runtime's memory bound.

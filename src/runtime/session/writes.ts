@@ -35,8 +35,7 @@ export function writeBatch(
 ): Promise<void> {
   if (ctx.store === null) return Promise.resolve();
   if (entry.writer === null && Object.keys(batch).length === 0) return Promise.resolve();
-  entry.writer ??= sessionWriter(ctx, entry);
-  return entry.writer.submit(batch, ahead);
+  return entry.ensureWriter(() => sessionWriter(ctx, entry)).submit(batch, ahead);
 }
 
 function sessionWriter(ctx: RuntimeContext, entry: SessionEntry): SessionWriter {
@@ -46,9 +45,7 @@ function sessionWriter(ctx: RuntimeContext, entry: SessionEntry): SessionWriter 
       if (!entry.removed)
         dropFromMemory(ctx, entry, 'store_unavailable', `a write failed ahead: ${error.message}`);
     },
-    onIdle: () => {
-      if (entry.writer === writer) entry.writer = null;
-    },
+    onIdle: () => entry.releaseWriter(writer),
   });
   return writer;
 }
