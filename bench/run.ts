@@ -61,6 +61,12 @@ async function main(): Promise<void> {
     .slice(2)
     .find((a) => a.startsWith('--only='))
     ?.slice('--only='.length);
+  if (args.has('--write') && only !== undefined) {
+    // docs/benchmarks.md is one whole run: writing a selection would drop every other row.
+    process.stderr.write('--write records a whole run; run it without --only\n');
+    process.exitCode = 2;
+    return;
+  }
   const results: BenchResult[] = [];
   for (const suite of SUITES.filter((s) => only === undefined || s.name.includes(only))) {
     if (!args.has('--json')) process.stderr.write(`running ${suite.name}...\n`);
