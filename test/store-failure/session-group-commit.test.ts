@@ -82,6 +82,31 @@ describe('group commit within one session', () => {
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
   });
 
+  it('answers the same input id sent twice at once, among others sharing a write, as one input and its duplicate', async () => {
+    temp = await createTempDatabase('burrow-session-group-');
+    const store = await openSqliteStore(temp.path);
+    const runtime = await createRuntime({ store });
+    runtimes.push(runtime);
+    await runtime.registerSession('s1');
+    const before = store.statistics().transactions;
+    const sends = Array.from({ length: 10 }, (_, i) =>
+      runtime.acceptInput('s1', {
+        kind: 'prompt',
+        content: 'same',
+        inputId: i < 2 ? 'twice' : `other-${i}`,
+      }),
+    );
+    const results = await Promise.all(sends);
+    expect(store.statistics().transactions - before).toBeLessThan(10);
+    expect(results.slice(0, 2).map((r) => [r.status, r.inputId])).toEqual([
+      ['accepted', 'twice'],
+      ['deduplicated', 'twice'],
+    ]);
+    const stored = (await store.load(RT))?.inputs ?? [];
+    expect(stored.filter((r) => r.header.inputId === 'twice')).toHaveLength(1);
+    expect(stored).toHaveLength(10 - 1);
+  });
+
   it('writes each accept in its own transaction with groupCommit off', async () => {
     temp = await createTempDatabase('burrow-session-group-');
     const store = await openSqliteStore(temp.path, { groupCommit: false });
